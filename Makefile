@@ -1,0 +1,49 @@
+# Chokepoint: the two commands are `make demo` and `make test` (see README).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8050
+NEO4J_PORT ?= 7687
+PYTEST_ARGS ?=
+
+.PHONY: install chromium launcher demo test neo4j-start neo4j-stop clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+# Debian's chromium for the browser tests (never a browser download).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }; \
+	fi
+
+# The embedded Neo4j launcher (Maven, cached until its sources change).
+launcher: install
+	$(BIN)/python -c "from graph.local import build_launcher; print(build_launcher())"
+
+demo: install
+	$(BIN)/chokepoint neo4j start --port $(NEO4J_PORT)
+	$(BIN)/chokepoint schema apply
+	$(BIN)/chokepoint load --sample
+	$(BIN)/chokepoint serve --host $(HOST) --port $(PORT)
+
+test: install chromium launcher
+	BIN=$(BIN) tests/with-local-neo4j $(BIN)/pytest $(PYTEST_ARGS)
+
+neo4j-start: install
+	$(BIN)/chokepoint neo4j start --port $(NEO4J_PORT)
+
+neo4j-stop: install
+	$(BIN)/chokepoint neo4j stop
+
+clean:
+	rm -rf $(VENV) docker/embedded/target *.egg-info .pytest_cache

@@ -1,0 +1,190 @@
+"""The ``chokepoint`` command line: thin shells over ``graph``, ``loaders``, ``queries`` and ``app``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph import local, schema
+from graph.config import settings_from_env
+from graph.errors import ChokepointError
+from graph.store import Store
+
+app = typer.Typer(help="Chokepoint: trafficking-network graph explorer over Neo4j.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+neo4j_app = typer.Typer(help="The project's own local Neo4j (embedded, Bolt on 127.0.0.1).", no_args_is_help=True)
+schema_app = typer.Typer(help="The graph schema: labels, relationship types, constraints.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(schema_app, name="schema")
+
+out = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[Path | None, typer.Option("--data", help="Data directory of the local Neo4j "
+                                              "[default: $CHOKEPOINT_NEO4J_DATA or ~/.local/share/chokepoint/neo4j]")]
+
+
+def main() -> None:
+    try:
+        app()
+    except ChokepointError as e:
+        err.print(f"[bold red]error:[/] {e}", highlight=False)
+        sys.exit(1)
+
+
+def _store() -> Store:
+    return Store.connect(settings_from_env())
+
+
+# -- local Neo4j -------------------------------------------------------------------------------
+@neo4j_app.command("start")
+def neo4j_start(
+    data: DataDir = None,
+    port: Annotated[int, typer.Option(help="Bolt port on 127.0.0.1.")] = 7687,
+    heap: Annotated[str, typer.Option(help="Java heap size (-Xmx).")] = "1g",
+    pagecache: Annotated[str, typer.Option(help="Neo4j page cache size.")] = "512m",
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for Bolt to answer.")] = 180.0,
+) -> None:
+    """Build the launcher if needed, start Neo4j in the background, wait until Bolt answers."""
+    with err.status("building the launcher (first time only) and starting Neo4j..."):
+        inst = local.start(data, port=port, heap=heap, pagecache=pagecache, timeout=timeout)
+    out.print(f"local Neo4j {inst.version or ''} running: {inst.uri} (pid {inst.pid}, data {inst.data_dir})",
+              highlight=False)
+
+
+@neo4j_app.command("stop")
+def neo4j_stop(data: DataDir = None) -> None:
+    """Stop the local Neo4j cleanly."""
+    stopped = local.stop(data)
+    out.print("local Neo4j stopped" if stopped else "local Neo4j was not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status(
+    data: DataDir = None,
+    show_password: Annotated[bool, typer.Option("--show-password", help="Print the password too.")] = False,
+) -> None:
+    """Say whether the local Neo4j runs, where, and how to connect to it."""
+    inst = local.status(data)
+    if inst is None or not inst.running:
+        out.print(f"local Neo4j is not running (data {data or local.default_data_dir()})", highlight=False)
+        raise typer.Exit(3)
+    out.print(f"running: {inst.uri} pid {inst.pid} neo4j {inst.version} data {inst.data_dir}", highlight=False)
+    out.print(f"user {inst.user} password {inst.password if show_password else '(hidden; --show-password)'}",
+              highlight=False)
+
+
+# -- schema and status -------------------------------------------------------------------------
+@schema_app.command("apply")
+def schema_apply() -> None:
+    """Create constraints and indexes (idempotent: IF NOT EXISTS)."""
+    with _store() as store:
+        created, existing = store.ensure_schema()
+    out.print(f"schema applied: {created} constraints/indexes created, {existing} already there")
+
+
+@schema_app.command("show")
+def schema_show() -> None:
+    """List node labels and relationship types."""
+    t = Table("label", "keys", "caption", "description")
+    for n in schema.SCHEMA.nodes.values():
+        t.add_row(n.label, ", ".join(n.keys), n.caption, n.description)
+    out.print(t)
+    t = Table("relationship", "from", "to", "description")
+    for r in schema.SCHEMA.relationships.values():
+        t.add_row(r.type, ", ".join(r.sources), ", ".join(r.targets), r.description)
+    out.print(t)
+
+
+@app.command("status")
+def status(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """Connection, Neo4j version and counts by label and relationship type."""
+    settings = settings_from_env()
+    with Store.connect(settings) as store:
+        info = store.server_info()
+        counts = store.counts()
+    if as_json:
+        print(json.dumps({"connection": settings.describe(), "neo4j": info, **counts}, indent=2))
+        return
+    out.print(f"connection: {settings.describe()}", highlight=False)
+    out.print(f"neo4j: {info.get('version')} {info.get('edition')}", highlight=False)
+    for title, key in (("label", "labels"), ("relationship type", "relationships")):
+        t = Table(title, "count")
+        for name, n in counts[key].items():
+            t.add_row(name, f"{n:,}")
+        out.print(t)
+
+
+# -- loading -----------------------------------------------------------------------------------
+@app.command("load")
+def load(
+    directory: Annotated[Path | None, typer.Argument(help="Directory of standard record files.")] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Load the built-in sample case.")] = False,
+    dataset: Annotated[str | None, typer.Option(help="Dataset name; part of every entity id.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Mapping file [default: the standard records].")] = None,
+    rejects: Annotated[Path | None, typer.Option(help="Rejects report [default: DIRECTORY/rejects.csv].")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Any reject: write nothing, exit non-zero.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Load record files (or the sample case) into Neo4j; bad rows go to a rejects report."""
+    from loaders.load import SAMPLE_CASE, load_records
+
+    if sample == (directory is not None):
+        raise typer.BadParameter("give a DIRECTORY or --sample (one of them)")
+    directory = SAMPLE_CASE if sample else directory
+    dataset = dataset or ("sample" if sample else directory.name)
+    if sample and rejects is None:
+        rejects = Path("rejects-sample.csv")
+    with _store() as store, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), console=err, transient=as_json) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(name: str, rows: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(f"loading {name}", total=None)
+            bar.advance(tasks[name], rows)
+
+        summary = load_records(store, directory, dataset=dataset, mapping=mapping, rejects_path=rejects,
+                               strict=strict, progress=progress)
+    result = summary.as_dict()
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        out.print(f"dataset {dataset}: {result['rows_read']:,} rows read, {result['rows_loaded']:,} loaded, "
+                  f"{result['rows_rejected']:,} rejected; {result['nodes_created']:,} nodes and "
+                  f"{result['relationships_created']:,} relationships created", highlight=False)
+        if summary.rejects_report:
+            out.print(f"rejects: {summary.rejects_report}", highlight=False)
+        if summary.missing_files:
+            out.print(f"not present (skipped): {', '.join(summary.missing_files)}", highlight=False)
+
+
+# -- the app -----------------------------------------------------------------------------------
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="HTTP port.")] = 8050,
+    debug: Annotated[bool, typer.Option("--debug", help="Dash debug mode (reloader, dev tools).")] = False,
+) -> None:
+    """Serve the explorer web app."""
+    from app.main import create_app
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if not loopback and os.environ.get("CHOKEPOINT_ALLOW_UNAUTHENTICATED_BIND") != "1":
+        raise ChokepointError(f"refusing to bind {host}: the app has no authentication yet, so it serves "
+                              "127.0.0.1 only (see README, 'Configuration')")
+    store = _store()
+    out.print(f"Chokepoint on http://{host}:{port}/ (Neo4j {store.where})", highlight=False)
+    create_app(store).run(host=host, port=port, debug=debug)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Where Neo4j is: the ``NEO4J_*`` environment, else the project's running local instance."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph import local
+from graph.errors import ConfigError
+
+__all__ = ["Settings", "settings_from_env"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    uri: str
+    user: str
+    password: str
+    database: str = "neo4j"
+    origin: str = "environment"  # or "local <data dir>"
+
+    def describe(self) -> str:
+        return f"{self.uri} (database {self.database}, user {self.user}; from {self.origin})"
+
+
+def settings_from_env(data_dir: Path | None = None) -> Settings:
+    """Read ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``.
+
+    Without ``NEO4J_URI``, use the local Neo4j started by ``chokepoint neo4j start`` (its data directory
+    is ``data_dir`` or ``CHOKEPOINT_NEO4J_DATA``).
+    """
+    database = os.environ.get("NEO4J_DATABASE") or "neo4j"
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        return Settings(
+            uri=uri,
+            user=os.environ.get("NEO4J_USER") or "neo4j",
+            password=os.environ.get("NEO4J_PASSWORD") or "",
+            database=database,
+        )
+    inst = local.find_running(data_dir)
+    if inst is None:
+        where = data_dir or local.default_data_dir()
+        raise ConfigError(
+            f"no Neo4j configured: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD), "
+            f"or start the local one with `chokepoint neo4j start` (none is running for {where})"
+        )
+    return Settings(uri=inst.uri, user=inst.user, password=inst.password, database=database,
+                    origin=f"local {inst.data_dir}")

@@ -1,0 +1,102 @@
+"""One row in, entity and relationship records out (or a reject naming the column and the reason)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph import ids, schema
+from loaders.mapping import EntitySpec, SourceSpec
+from loaders.values import BadValue, parse_value
+
+__all__ = ["NodeRecord", "RelRecord", "Reject", "map_row"]
+
+
+@dataclass
+class NodeRecord:
+    id: str
+    label: str
+    props: dict[str, Any]
+    aliases: list[str]
+    source: str | None          # "file:row" for the row's own entities, None for mere references
+
+
+@dataclass
+class RelRecord:
+    id: str
+    type: str
+    source: str
+    target: str
+    props: dict[str, Any]
+    ref: str                    # "file:row"
+
+
+@dataclass
+class Reject:
+    file: str
+    row: int
+    column: str
+    reason: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def map_row(spec: SourceSpec, dataset: str, file: str, row_no: int, row: dict[str, str]):
+    """Return ``(nodes, relationships)`` for a row, or a :class:`Reject`."""
+    ref = f"{file}:{row_no}"
+    nodes: dict[str, NodeRecord] = {}
+    for i, entity in enumerate(spec.entities.values()):
+        made = _entity(entity, dataset, row, ref if i == 0 else None)
+        if isinstance(made, tuple):
+            column, reason = made
+            return Reject(file, row_no, column, reason, row)
+        if made is not None:
+            nodes[entity.name] = made
+    rels = []
+    for r in spec.relationships:
+        a, b = nodes.get(r.source), nodes.get(r.target)
+        if a is None or b is None:
+            continue
+        if not schema.SCHEMA.allows(r.type, a.label, b.label):
+            column = spec.entities[r.target].label_column or spec.entities[r.source].label_column or ""
+            return Reject(file, row_no, column, f"{r.type} cannot join {a.label} to {b.label}", row)
+        props = {}
+        for prop, column in r.properties.items():
+            try:
+                props[prop] = parse_value(row.get(column), schema.SCHEMA.relationships[r.type].properties[prop])
+            except BadValue as err:
+                return Reject(file, row_no, column, str(err), row)
+        props = {k: v for k, v in props.items() if v is not None}
+        rels.append(RelRecord(ids.relationship_id(r.type, a.id, b.id, props), r.type, a.id, b.id, props, ref))
+    return list(nodes.values()), rels
+
+
+def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str | None):
+    """A NodeRecord, None (optional entity absent), or (column, reason) for a reject."""
+    if entity.label_column:
+        label = (row.get(entity.label_column) or "").strip()
+        match = [lab for lab in entity.labels if lab.casefold() == label.casefold().replace(" ", "")]
+        if not match:
+            if not label and entity.optional and not any((row.get(c) or "").strip() for c in entity.key_columns()):
+                return None
+            return entity.label_column, f"unknown type {label!r}; expected one of {', '.join(entity.labels)}"
+        label = match[0]
+    else:
+        label = entity.labels[0]
+    node_type = schema.SCHEMA.nodes[label]
+    keys = {(prop or node_type.keys[0]): column for prop, column in entity.keys.items()}
+    raw_keys = [(row.get(keys[k]) or "").strip() for k in node_type.keys]
+    node_id = ids.entity_id(dataset, label, raw_keys)
+    if node_id is None:
+        if entity.optional:
+            return None
+        return ", ".join(keys.values()), f"missing key for {label}"
+    props: dict[str, Any] = {}
+    for prop, column in [*keys.items(), *entity.properties.items()]:
+        try:
+            props[prop] = parse_value(row.get(column), node_type.properties[prop])
+        except BadValue as err:
+            return column, str(err)
+    props = {k: v for k, v in props.items() if v is not None}
+    aliases = [v for v in raw_keys if v] if len(node_type.keys) == 1 else [" ".join(raw_keys)]
+    aliases += props.pop("aliases", [])
+    return NodeRecord(node_id, label, props, aliases, ref)

@@ -1,0 +1,1 @@
+"""What investigators and analysts ask of the graph: plain functions over a :class:`graph.store.Store`."""

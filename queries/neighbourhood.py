@@ -1,0 +1,81 @@
+"""An entity, its details, and its neighbourhood as a small subgraph the app can draw.
+
+Neighbourhoods are capped: a hub with thousands of links returns the first ``limit`` neighbours and
+says how many there are, so the caller can offer a narrower query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.errors import EntityNotFound
+from graph.store import Store
+from graph.values import jsonable
+
+__all__ = ["Subgraph", "entity_details", "neighbourhood", "DEFAULT_LIMIT"]
+
+DEFAULT_LIMIT = 50
+
+_ENTITY = """
+MATCH (n:Entity {id: $id})
+RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.caption AS caption,
+       properties(n) AS props, COUNT { (n)--() } AS degree
+"""
+
+_NEIGHBOURS = """
+MATCH (c:Entity {id: $id})-[r]-(m:Entity)
+WITH DISTINCT m
+ORDER BY m.caption, m.id
+LIMIT $limit
+RETURN m.id AS id
+"""
+
+_NODES = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.caption AS caption
+"""
+
+_EDGES = """
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE a.id IN $ids AND b.id IN $ids
+RETURN r.id AS id, a.id AS source, b.id AS target, type(r) AS type, properties(r) AS props
+"""
+
+
+
+@dataclass
+class Subgraph:
+    center: str
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    total_neighbours: int = 0
+    shown_neighbours: int = 0
+
+    @property
+    def capped(self) -> bool:
+        return self.shown_neighbours < self.total_neighbours
+
+
+def entity_details(store: Store, entity_id: str) -> dict[str, Any]:
+    """Label, caption, properties (JSON-safe) and number of links of one entity."""
+    rows = store.read(_ENTITY, id=entity_id)
+    if not rows:
+        raise EntityNotFound(f"no entity with id {entity_id!r}")
+    row = rows[0]
+    return {"id": row["id"], "label": row["label"], "caption": row["caption"], "degree": row["degree"],
+            "properties": jsonable(row["props"])}
+
+
+def neighbourhood(store: Store, entity_id: str, limit: int = DEFAULT_LIMIT) -> Subgraph:
+    """The entity, up to ``limit`` neighbours, and every relationship among them."""
+    if not store.read("MATCH (n:Entity {id: $id}) RETURN n.id AS id", id=entity_id):
+        raise EntityNotFound(f"no entity with id {entity_id!r}")
+    total = store.read("MATCH (c:Entity {id: $id})--(m:Entity) RETURN count(DISTINCT m) AS n", id=entity_id)[0]["n"]
+    neighbour_ids = [r["id"] for r in store.read(_NEIGHBOURS, id=entity_id, limit=limit)]
+    ids = [entity_id, *neighbour_ids]
+    nodes = store.read(_NODES, ids=ids)
+    edges = [{**jsonable(e), "props": jsonable(e["props"])} for e in store.read(_EDGES, ids=ids)]
+    return Subgraph(center=entity_id, nodes=nodes, edges=edges, total_neighbours=total,
+                    shown_neighbours=len(neighbour_ids))

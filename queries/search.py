@@ -1,0 +1,80 @@
+"""Find entities by what an investigator types: a name, an alias, a phone, a plate, an id.
+
+The text is always a parameter; Lucene's special characters are escaped, so any input is safe.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.ids import normalise_key
+from graph.store import Store
+
+__all__ = ["Match", "search_entities"]
+
+_FULLTEXT = """
+CALL db.index.fulltext.queryNodes('entity_search', $lucene, {limit: $limit})
+YIELD node, score
+RETURN node.id AS id, [l IN labels(node) WHERE l <> 'Entity'][0] AS label, node.caption AS caption,
+       node.aliases AS aliases, score
+"""
+
+_BY_ID = """
+MATCH (n:Entity {id: $text})
+RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.caption AS caption,
+       n.aliases AS aliases, 100.0 AS score
+"""
+
+_WORD = re.compile(r"\w+")
+_PHONE_LIKE = re.compile(r"[\d\s+().-]+")
+
+
+@dataclass(frozen=True)
+class Match:
+    id: str
+    label: str
+    caption: str
+    aliases: tuple[str, ...]
+    score: float
+
+    @property
+    def display(self) -> str:
+        return f"{self.caption} ({self.label})"
+
+
+def search_entities(store: Store, text: str, limit: int = 20) -> list[Match]:
+    """Entities whose caption, aliases or id match ``text`` (every word, as a prefix), best first.
+
+    >>> _lucene("Andrés Ló")
+    'andres* AND lo*'
+    >>> _lucene('+1 (619) "x"~')
+    '1* AND 619* AND x*'
+    >>> _lucene("+1 (619) 555")
+    '1619555*'
+    """
+    text = (text or "").strip()
+    if not text:
+        return []
+    rows = store.read(_BY_ID, text=text)
+    lucene = _lucene(text)
+    if lucene:
+        rows += store.read(_FULLTEXT, lucene=lucene, limit=limit)
+    seen: set[str] = set()
+    matches = []
+    for r in rows:
+        if r["id"] in seen:
+            continue
+        seen.add(r["id"])
+        matches.append(Match(r["id"], r["label"], r["caption"], tuple(r["aliases"] or ()), float(r["score"])))
+    return matches[:limit]
+
+
+def _lucene(text: str) -> str:
+    """Folded word prefixes: only letters and digits reach Lucene, so no input can break its syntax.
+
+    Text that looks like a phone number ("+52 (667) 111-2233") becomes one run of digits.
+    """
+    if _PHONE_LIKE.fullmatch(text) and sum(c.isdigit() for c in text) >= 3:
+        return "".join(c for c in text if c.isdigit()) + "*"
+    return " AND ".join(f"{w}*" for w in _WORD.findall(normalise_key(text)))

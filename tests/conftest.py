@@ -1,0 +1,132 @@
+"""Fixtures: one real Neo4j for the session, a clean database per test module, app and browser factories.
+
+Neo4j: ``NEO4J_URI`` when set; else the local instance under ``CHOKEPOINT_NEO4J_DATA`` (which
+``make test`` starts); else this session starts a throw-away local instance itself and stops it at the
+end. Tests wipe the database, so a database reached through ``NEO4J_URI`` must be empty or one these
+tests marked before; anything else is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from graph import local
+from graph.config import Settings, settings_from_env
+from graph.errors import ConfigError
+from graph.store import Store
+
+CHROMIUM = "/usr/bin/chromium"
+TEST_MARKER = "ChokepointTestDatabase"
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Iterator[Settings]:
+    try:
+        yield settings_from_env()
+        return
+    except ConfigError:
+        pass
+    data = Path(tempfile.mkdtemp(prefix="chokepoint-test-neo4j-"))
+    inst = local.start(data, port=local.free_port())
+    try:
+        yield Settings(inst.uri, inst.user, inst.password, origin=f"local {data} (started by the tests)")
+    finally:
+        local.stop(data)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def make_store(neo4j_settings: Settings) -> Iterator[Callable[[], Store]]:
+    """Factory of connected stores (each closed at the end of the session)."""
+    opened: list[Store] = []
+
+    def factory() -> Store:
+        store = Store.connect(neo4j_settings)
+        opened.append(store)
+        return store
+
+    yield factory
+    for s in opened:
+        s.close()
+
+
+def wipe(store: Store) -> None:
+    """Delete every entity of the test database (refuses a database these tests did not mark)."""
+    marked = store.read(f"MATCH (m:{TEST_MARKER}) RETURN count(m) AS n")[0]["n"]
+    others = store.read(f"MATCH (n) WHERE NOT n:{TEST_MARKER} RETURN count(n) AS n")[0]["n"]
+    if not marked and others:
+        pytest.fail(f"refusing to wipe {store.where}: it holds {others} nodes and is not a Chokepoint test "
+                    "database; point NEO4J_URI at an empty database for the tests")
+    store.write(f"MERGE (:{TEST_MARKER} {{marker: true}})")
+    while store.write(f"MATCH (n) WHERE NOT n:{TEST_MARKER} WITH n LIMIT 10000 DETACH DELETE n")["nodes_deleted"]:
+        pass
+
+
+@pytest.fixture(scope="module")
+def store(make_store: Callable[[], Store]) -> Store:
+    """A clean database with the schema applied, for this test module."""
+    s = make_store()
+    wipe(s)
+    s.ensure_schema()
+    return s
+
+
+@pytest.fixture()
+def clean(store: Store) -> Store:
+    """The module's store, emptied again for this one test (schema kept)."""
+    wipe(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def sample_store(store: Store) -> Store:
+    """The clean database with the built-in sample case loaded (dataset ``sample``)."""
+    from loaders.load import SAMPLE_CASE, load_records
+
+    with tempfile.TemporaryDirectory() as tmp:
+        summary = load_records(store, SAMPLE_CASE, dataset="sample", rejects_path=Path(tmp) / "rejects.csv")
+    assert summary.rows_rejected == 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def make_app() -> Iterator[Callable[[Store], str]]:
+    """Factory: serve ``create_app(store)`` on a free loopback port in a thread; returns its URL."""
+    from app.main import create_app
+
+    servers = []
+
+    def factory(store: Store) -> str:
+        server = make_server("127.0.0.1", 0, create_app(store).server, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield factory
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync", "--disable-quic"],
+        )
+        yield b
+        b.close()

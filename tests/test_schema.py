@@ -1,0 +1,58 @@
+"""The data model as data, and the allow-list every label and type passes through."""
+
+import pytest
+
+from graph import schema
+from graph.errors import SchemaError, UnknownName
+
+REQUIRED_LABELS = {"Organization", "Person", "Chemical", "Lab", "PortOfEntry", "Location", "Vehicle", "Phone",
+                   "Shipment", "Seizure", "Firearm"}
+
+
+def test_schema_has_the_domain_labels_and_relationships():
+    assert REQUIRED_LABELS <= set(schema.SCHEMA.nodes)
+    for rel in ("SUPPLIES", "SHIPPED_TO", "CROSSED_AT", "OPERATES", "MEMBER_OF", "CALLED", "SEIZED",
+                "PURCHASED", "TRACED_TO", "LOCATED_IN"):
+        assert rel in schema.SCHEMA.relationships
+
+
+def test_every_label_has_keys_caption_and_typed_properties():
+    for node in schema.SCHEMA.nodes.values():
+        assert node.keys and node.caption in node.properties
+        assert set(node.properties.values()) <= set(schema.PROPERTY_TYPES)
+
+
+def test_allow_list_accepts_schema_names_and_rejects_everything_else():
+    assert schema.label("Person") == "Person"
+    assert schema.label("Entity") == "Entity"
+    assert schema.rel_type("SHIPPED_TO") == "SHIPPED_TO"
+    for bad in ("person", "Person`) DETACH DELETE n //", "", "Foo"):
+        with pytest.raises(UnknownName):
+            schema.label(bad)
+    with pytest.raises(UnknownName, match="unknown relationship type"):
+        schema.rel_type("KNOWS]->() DELETE r //")
+
+
+def test_allowed_endpoints():
+    assert schema.SCHEMA.allows("CROSSED_AT", "Person", "PortOfEntry")
+    assert not schema.SCHEMA.allows("CROSSED_AT", "Chemical", "PortOfEntry")
+
+
+def test_constraint_statements_are_idempotent_ddl():
+    statements = schema.constraint_statements()
+    assert len(statements) == len(set(statements))
+    assert all("IF NOT EXISTS" in s for s in statements)
+    assert sum("REQUIRE n.id IS UNIQUE" in s for s in statements) == len(schema.SCHEMA.nodes) + 1
+
+
+def test_invalid_schema_file_names_file_and_mistakes(tmp_path):
+    bad = tmp_path / "schema.yaml"
+    bad.write_text("nodes:\n  A: {keys: [x], caption: y, properties: {x: strng}}\n"
+                   "relationships:\n  R: {from: [A], to: [B]}\n")
+    with pytest.raises(SchemaError) as err:
+        schema.load(bad)
+    message = str(err.value)
+    assert str(bad) in message
+    assert "'y' is not one of its properties" in message
+    assert "unknown type 'strng'" in message
+    assert "endpoint 'B' is not a node label" in message

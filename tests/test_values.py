@@ -1,0 +1,35 @@
+"""Cells to typed values, with reasons for bad cells."""
+
+import datetime as dt
+
+import pytest
+
+from loaders.values import BadValue, parse_value
+
+
+@pytest.mark.parametrize("text,kind,expected", [
+    ("2024-03-05", "date", dt.date(2024, 3, 5)),
+    ("05/03/2024", "date", dt.date(2024, 3, 5)),
+    ("5 Mar 2024", "date", dt.date(2024, 3, 5)),
+    ("1,250.5", "float", 1250.5),
+    ("42", "integer", 42),
+    ("Sí", "boolean", True),
+    ("no", "boolean", False),
+    ("a; b |c", "string[]", ["a", "b", "c"]),
+    ("  text ", "string", "text"),
+    ("", "float", None),
+    (None, "date", None),
+])
+def test_parse_value(text, kind, expected):
+    assert parse_value(text, kind) == expected
+
+
+@pytest.mark.parametrize("text,kind,reason", [
+    ("2024-13-45", "date", "not a date"),
+    ("twelve", "float", "not a number"),
+    ("1.5", "integer", "not a whole number"),
+    ("maybe", "boolean", "not yes/no"),
+])
+def test_bad_values_say_why(text, kind, reason):
+    with pytest.raises(BadValue, match=reason):
+        parse_value(text, kind)
