@@ -11,15 +11,9 @@ from typer.testing import CliRunner
 
 from app.cli import app
 from graph import local
+from tests_support import all_commands
 
 runner = CliRunner()
-
-
-def all_commands(group, prefix=()):
-    for name, cmd in group.commands.items():
-        yield (*prefix, name)
-        if hasattr(cmd, "commands"):
-            yield from all_commands(cmd, (*prefix, name))
 
 
 COMMANDS = list(all_commands(typer.main.get_command(app)))
