@@ -8,7 +8,7 @@ PORT ?= 8050
 NEO4J_PORT ?= 7687
 PYTEST_ARGS ?=
 
-.PHONY: install chromium launcher demo test neo4j-start neo4j-stop clean
+.PHONY: install chromium launcher demo test neo4j-start neo4j-stop compose-check clean
 
 install: $(STAMP)
 
@@ -44,6 +44,15 @@ neo4j-start: install
 
 neo4j-stop: install
 	$(BIN)/chokepoint neo4j stop
+
+# Validate docker/compose.yml with the real Compose v2 (built from the Go module proxy; no engine needed).
+COMPOSE_VERSION ?= v2.29.7
+compose-check:
+	@if ! docker compose version >/dev/null 2>&1; then \
+		GOFLAGS=-mod=mod go install github.com/docker/compose/v2/cmd@$(COMPOSE_VERSION) && \
+		mkdir -p $$HOME/.docker/cli-plugins && cp $$(go env GOPATH)/bin/cmd $$HOME/.docker/cli-plugins/docker-compose; \
+	fi
+	docker compose -f docker/compose.yml config --quiet && echo "docker/compose.yml: valid"
 
 clean:
 	rm -rf $(VENV) docker/embedded/target *.egg-info .pytest_cache

@@ -28,7 +28,8 @@ def stylesheet() -> list[dict]:
                                        "text-valign": "bottom", "text-margin-y": 3}},
         {"selector": "edge", "style": {"curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5,
                                        "line-color": "#bbb", "target-arrow-color": "#bbb", "label": "data(type)",
-                                       "font-size": 7, "color": "#888"}},
+                                       "font-size": 6, "color": "#777", "text-rotation": "autorotate",
+                                       "text-background-color": "#fff", "text-background-opacity": 0.8}},
         {"selector": ".center", "style": {"border-width": 3, "border-color": "#111", "width": 30, "height": 30}},
         {"selector": ":selected", "style": {"border-width": 3, "border-color": "#f5c518"}},
     ]
