@@ -8,7 +8,6 @@ values become Python ``datetime.date`` / ``datetime.datetime``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import networkx as nx
 from graph import schema
