@@ -6,7 +6,7 @@ Example
 -------
 >>> entity_id("demo", "Person", ["Andrés  López"]) == entity_id("demo", "Person", ["ANDRES LOPEZ"])
 True
->>> entity_id("demo", "Person", ["", None]) is None
+>>> entity_id("demo", "Person", [None]) is None
 True
 """
 
@@ -16,6 +16,8 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from graph.normalise import NORMALISERS
 
 __all__ = ["normalise_key", "entity_id", "relationship_id"]
 
@@ -36,8 +38,17 @@ def _digest(parts: Iterable[str]) -> str:
 
 
 def entity_id(dataset: str, label: str, keys: Iterable[object]) -> str | None:
-    """Id of the entity with these key values, or ``None`` when every key is empty."""
-    normalised = [normalise_key(k) for k in keys]
+    """Id of the entity with these key values (in the schema's key order), or ``None`` if all are empty.
+
+    Each key is normalised by the schema's normaliser for it (``graph/normalise.py``).
+    """
+    from graph.schema import SCHEMA  # the schema module imports this one's siblings; import late
+
+    node = SCHEMA.nodes.get(label)
+    if node is None:
+        normalised = [normalise_key(k) for k in keys]
+    else:
+        normalised = [NORMALISERS[node.normalise[k]](v) for k, v in zip(node.keys, keys, strict=True)]
     if not any(normalised):
         return None
     return f"{dataset}:{label.lower()}:{_digest([dataset, label, *normalised])}"

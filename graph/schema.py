@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from graph.errors import SchemaError, UnknownName
+from graph.normalise import NORMALISERS
 
 __all__ = [
     "ENTITY",
@@ -50,6 +51,7 @@ class NodeType:
     required: tuple[str, ...]
     caption: str
     properties: dict[str, str]
+    normalise: dict[str, str]  # key property -> normaliser name (graph/normalise.py)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,13 @@ def load(path: Path = SCHEMA_FILE) -> Schema:
             required=tuple(spec.get("required") or ()),
             caption=spec.get("caption", ""),
             properties=props,
+            normalise={k: str(spec.get("normalise", {}).get(k, "text")) for k in spec.get("keys") or ()},
         )
+        for key, how in (spec.get("normalise") or {}).items():
+            if key not in node.keys:
+                problems.append(f"node {name}: normalise names {key!r}, which is not a key")
+            if how not in NORMALISERS:
+                problems.append(f"node {name}: unknown normaliser {how!r}; known: {', '.join(NORMALISERS)}")
         if name == ENTITY:
             problems.append(f"node label {name!r} is reserved")
         if not node.keys:
@@ -166,6 +174,7 @@ def constraint_statements(schema: Schema = SCHEMA) -> list[str]:
         statements.append(
             f"CREATE INDEX rel_{rel.type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel.type}]-() ON (r.id)"
         )
+    statements.append("CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE")
     statements.append(
         f"CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:{ENTITY}) ON EACH [n.caption, n.search_text] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"

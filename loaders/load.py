@@ -1,4 +1,4 @@
-"""Load a directory of record files into Neo4j through a mapping; rejects go to a report, never lost.
+"""Load record files into Neo4j through a mapping; rejects go to a report, never lost.
 
 For every file: rows read == rows loaded + rows rejected. Loading is idempotent: entities and
 relationships are merged on their stable ids, aliases and provenance are kept as sets.
@@ -7,14 +7,15 @@ relationships are merged on their stable ids, aliases and provenance are kept as
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import ChokepointError
 from graph.store import Store
 from loaders.mapping import STANDARD_MAPPING, Mapping, SourceSpec, load_mapping
-from loaders.readers import EXTRA_CELLS, check_readable, read_rows
+from loaders.provenance import begin_load, end_load, file_digest, load_id
+from loaders.readers import EXTRA_CELLS, SHEET, check_readable, detect_format, read_rows
 from loaders.rejects import RejectsReport
 from loaders.rows import Reject, map_row
 from loaders.writer import write_records
@@ -32,6 +33,9 @@ class StrictLoadError(ChokepointError):
 @dataclass
 class FileSummary:
     file: str
+    source: str
+    load_id: str = ""
+    sha256: str = ""
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -41,7 +45,7 @@ class FileSummary:
 class LoadSummary:
     dataset: str
     files: list[FileSummary] = field(default_factory=list)
-    missing_files: list[str] = field(default_factory=list)
+    missing_sources: list[str] = field(default_factory=list)
     counters: Counter = field(default_factory=Counter)
     rejects_report: str | None = None
 
@@ -67,71 +71,130 @@ class LoadSummary:
             "relationships_created": self.counters["relationships_created"],
             "properties_set": self.counters["properties_set"],
             "files": [vars(f) for f in self.files],
-            "missing_files": self.missing_files,
+            "missing_sources": self.missing_sources,
             "rejects_report": self.rejects_report,
         }
 
 
+def plan(paths: Path | Sequence[Path], mapping: Mapping) -> tuple[list[tuple[SourceSpec, Path]], list[str]]:
+    """Which file each source of ``mapping`` reads: ``(source, path)`` pairs and the sources with no file.
+
+    ``paths`` are record files or directories of them; a file is matched to the source whose ``file``
+    pattern (a name or a glob) matches its name. A file no source matches is a fatal error.
+    """
+    paths = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted(f for f in p.iterdir() if f.is_file() and _source_of(f, mapping) is not None)
+        elif p.is_file():
+            if _source_of(p, mapping) is None:
+                patterns = ", ".join(s.file for s in mapping.sources.values())
+                raise ChokepointError(f"{p}: no source of {mapping.path} reads this file (patterns: {patterns})")
+            files.append(p)
+        else:
+            raise ChokepointError(f"{p}: no such file or directory")
+    planned = [(spec, f) for spec in mapping.sources.values() for f in files if _source_of(f, mapping) is spec]
+    missing = [s.name for s in mapping.sources.values() if all(spec is not s for spec, _ in planned)]
+    return planned, missing
+
+
 def load_records(
     store: Store,
-    directory: Path,
+    paths: Path | Sequence[Path],
     dataset: str,
     mapping: Mapping | Path | None = None,
     rejects_path: Path | None = None,
     strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
 ) -> LoadSummary:
-    """Load every file of ``mapping`` found in ``directory``.
+    """Load record files (or directories of them) through ``mapping`` (default: the standard records).
 
-    Rejected rows are written to ``rejects_path`` (default ``<directory>/rejects.csv``) with file, row,
-    column, reason and the original values. With ``strict``, any reject raises
-    :class:`StrictLoadError` before anything is written.
+    Rejected rows are written to ``rejects_path`` (default ``rejects.csv`` beside the first path) with
+    file, row, column, reason and the original values. With ``strict``, any reject raises
+    :class:`StrictLoadError` before anything is written. A file that cannot be read stops the load
+    before anything is written. Each file is recorded as a ``(:Load)`` (see ``loaders/provenance.py``).
     """
-    directory = Path(directory)
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping or STANDARD_MAPPING)
-    if not directory.is_dir():
-        raise ChokepointError(f"{directory}: not a directory of record files")
-    present = [(s, directory / s.file) for s in mapping.sources.values() if (directory / s.file).exists()]
-    for _, path in present:  # a fatal problem in any file stops the load before anything is written
-        check_readable(path)
+    planned, missing = plan(paths, mapping)
+    for spec, path in planned:  # a fatal problem in any file stops the load before anything is written
+        _preflight(spec, path)
     if strict:
-        rejects = [r for spec, path in present for r in _mapped(spec, path, dataset) if isinstance(r, Reject)]
+        rejects = [r for spec, path in planned for r in _mapped(spec, path, dataset) if isinstance(r, Reject)]
         if rejects:
             first = rejects[0]
             raise StrictLoadError(f"{len(rejects)} row(s) would be rejected, nothing written; first: "
                                   f"{first.file}: row {first.row}: column {first.column or '-'}: {first.reason}")
-    summary = LoadSummary(dataset=dataset,
-                          missing_files=[s.file for s in mapping.sources.values() if not (directory / s.file).exists()])
-    rejects_path = Path(rejects_path or directory / "rejects.csv")
+    summary = LoadSummary(dataset=dataset, missing_sources=missing)
+    first = Path(paths) if isinstance(paths, (str, Path)) else Path(paths[0])
+    rejects_path = Path(rejects_path or (first if first.is_dir() else first.parent) / "rejects.csv")
+    mapping_sha = file_digest(mapping.path)
     with RejectsReport(rejects_path) as report:
-        for spec, path in present:
-            fs = FileSummary(file=str(path))
-            summary.files.append(fs)
-            chunk: list = []
-            for item in _mapped(spec, path, dataset):
-                fs.rows_read += 1
-                if isinstance(item, Reject):
-                    fs.rows_rejected += 1
-                    report.add(item)
-                else:
-                    fs.rows_loaded += 1
-                    chunk.append(item)
-                if len(chunk) >= CHUNK_ROWS:
-                    summary.counters += write_records(store, chunk, dataset)
-                    chunk = []
-                if progress and fs.rows_read % 1000 == 0:
-                    progress(path.name, 1000)
-            summary.counters += write_records(store, chunk, dataset)
-            if progress:
-                progress(path.name, fs.rows_read % 1000)
+        for spec, path in planned:
+            file_summary, counters = _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progress)
+            summary.files.append(file_summary)
+            summary.counters += counters
     summary.rejects_report = str(rejects_path) if report.count else None
     return summary
 
 
+def _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progress) -> tuple[FileSummary, Counter]:
+    sha = file_digest(path)
+    fs = FileSummary(file=str(path), source=spec.name, sha256=sha,
+                     load_id=load_id(dataset, path.name, sha, mapping_sha))
+    begin_load(store, fs.load_id, dataset=dataset, file=path.name, path=str(path.resolve()), sha256=sha,
+               mapping=str(mapping.path), mapping_sha256=mapping_sha, source=spec.name)
+    counters: Counter = Counter()
+    chunk: list = []
+    reported = 0
+    for item in _mapped(spec, path, dataset):
+        fs.rows_read += 1
+        if isinstance(item, Reject):
+            fs.rows_rejected += 1
+            report.add(item)
+        else:
+            fs.rows_loaded += 1
+            chunk.append(item)
+        if len(chunk) >= CHUNK_ROWS:
+            counters += write_records(store, chunk, dataset, fs.load_id)
+            chunk = []
+        if progress and fs.rows_read - reported >= 1000:
+            progress(path.name, fs.rows_read - reported)
+            reported = fs.rows_read
+    counters += write_records(store, chunk, dataset, fs.load_id)
+    if progress:
+        progress(path.name, fs.rows_read - reported)
+    end_load(store, fs.load_id, rows_read=fs.rows_read, rows_loaded=fs.rows_loaded,
+             rows_rejected=fs.rows_rejected, nodes_created=counters["nodes_created"],
+             relationships_created=counters["relationships_created"])
+    return fs, counters
+
+
+def _source_of(path: Path, mapping: Mapping) -> SourceSpec | None:
+    return next((spec for spec in mapping.sources.values() if spec.matches(path.name)), None)
+
+
+def _preflight(spec: SourceSpec, path: Path) -> None:
+    """Fatal problems before anything is written: unreadable file, missing required columns."""
+    check_readable(path, format=spec.format, sheet=spec.sheet)
+    if (spec.format or detect_format(path)) in ("json", "jsonl"):
+        return  # records, not a table: a missing key is a per-row reject
+    first = next(iter(read_rows(path, format=spec.format, sheet=spec.sheet)), None)
+    if first is not None:
+        missing = sorted(spec.required_columns() - set(first[1]))
+        if missing:
+            raise ChokepointError(f"{path}: row 1: missing column(s) {', '.join(missing)} that source "
+                                  f"{spec.name!r} needs (columns: {', '.join(k for k in first[1] if k != SHEET)})")
+
+
 def _mapped(spec: SourceSpec, path: Path, dataset: str) -> Iterable:
-    for row_no, row in read_rows(path):
+    fmt = spec.format or detect_format(path)
+    for row_no, row in read_rows(path, format=spec.format, sheet=spec.sheet):
+        name = f"{path.name}[{row[SHEET]}]" if SHEET in row else path.name
         if EXTRA_CELLS in row:
-            yield Reject(path.name, row_no, "", "more cells than the header has columns", row)
+            reason = (row[EXTRA_CELLS] if fmt in ("json", "jsonl")
+                      else f"more cells than the header has columns: {row[EXTRA_CELLS]}")
+            yield Reject(name, row_no, "", reason, row)
             continue
-        yield map_row(spec, dataset, path.name, row_no, row)
+        yield map_row(spec, dataset, name, row_no, row)

@@ -6,6 +6,7 @@ the schema when loaded; every mistake is reported with the mapping file and the 
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import yaml
 
 from graph import schema
 from graph.errors import ChokepointError, UnknownName
+from loaders.readers import FORMATS, SUFFIXES
 
 __all__ = ["MappingError", "EntitySpec", "RelationshipSpec", "SourceSpec", "Mapping", "load_mapping",
            "STANDARD_MAPPING"]
@@ -48,9 +50,30 @@ class RelationshipSpec:
 @dataclass(frozen=True)
 class SourceSpec:
     name: str
-    file: str
+    file: str                         # a file name or glob; without a suffix it matches any format's suffix
     entities: dict[str, EntitySpec]
     relationships: list[RelationshipSpec] = field(default_factory=list)
+    format: str | None = None         # None: from the file's suffix
+    sheet: str | None = None          # XLSX: a sheet name, "*" for every sheet, None for the first
+
+    def required_columns(self) -> set[str]:
+        """Columns a file of this source must have: keys of required entities and label columns."""
+        cols = set()
+        for e in self.entities.values():
+            if not e.optional:
+                cols |= set(e.keys.values())
+            if e.label_column and not e.optional:
+                cols.add(e.label_column)
+        return cols
+
+    def matches(self, name: str) -> bool:
+        """Does a file called ``name`` belong to this source?"""
+        name = name.lower()
+        pattern = self.file.lower()
+        if fnmatch.fnmatch(name, pattern):
+            return True
+        stem, _, suffix = name.rpartition(".")
+        return "." not in pattern and f".{suffix}" in SUFFIXES and fnmatch.fnmatch(stem, pattern)
 
     def columns(self) -> set[str]:
         cols = set()
@@ -115,7 +138,11 @@ def _source(name: str, spec: dict, problems: list[str]) -> SourceSpec:
         props = dict(r.get("properties") or {})
         problems += [f"{rwhere}: {rtype.type} has no property {p!r}" for p in props if p not in rtype.properties]
         rels.append(RelationshipSpec(rtype.type, r.get("from"), r.get("to"), props))
-    return SourceSpec(name=name, file=str(spec.get("file", "")), entities=entities, relationships=rels)
+    fmt = spec.get("format")
+    if fmt is not None and fmt not in FORMATS:
+        problems.append(f"{where}: unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    return SourceSpec(name=name, file=str(spec.get("file", "")), entities=entities, relationships=rels,
+                      format=fmt, sheet=spec.get("sheet"))
 
 
 def _entity(where: str, name: str, spec: dict, problems: list[str]) -> EntitySpec:

@@ -1,25 +1,74 @@
-"""Reading tabular record files row by row, with row numbers as a spreadsheet shows them.
+"""Reading record files row by row, as text, with row numbers a person can find in the file.
 
-CSV/TSV: encoding detected (UTF-8, UTF-8 with BOM, else cp1252), delimiter sniffed among , ; tab |.
-Headers are normalised (trimmed, lower-case, spaces to underscores) so "Shipment ID" matches
-``shipment_id``. More formats arrive with the loaders issue (docs/records.md).
+Every format is streamed: memory does not grow with the file's size.
+
+========  ===================  ==================================================================
+format    suffixes             row number
+========  ===================  ==================================================================
+csv       .csv .txt            line in the file; the header is row 1, so data starts at row 2
+tsv       .tsv .tab            as csv (the delimiter is a tab, not sniffed)
+xlsx      .xlsx .xlsm          the sheet's row number (the header is its first non-empty row)
+json      .json                1-based index of the record in the top-level array
+jsonl     .jsonl .ndjson       line in the file (1-based)
+parquet   .parquet .pq         1-based index of the record
+========  ===================  ==================================================================
+
+CSV: encoding detected (UTF-8, UTF-8 with BOM, else cp1252), delimiter sniffed among , ; tab |.
+Headers and keys are normalised (trimmed, lower-case, other characters to ``_``) so "Shipment ID"
+matches ``shipment_id``. Cells become text as a person would type them (see :func:`cell_text`); the
+value parsers do the rest. A row that cannot be used as a record (cells beyond the header or under
+a column without a name, a JSON element that is not an object, a JSON Lines line that does not
+parse) is still yielded, with the key :data:`EXTRA_CELLS` set, so the caller rejects just that row.
+Problems with the whole file raise :class:`ReadError`.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import json
 import re
-from collections.abc import Iterator
+import zipfile
+from functools import lru_cache
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
+
+import ijson
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl.utils.exceptions import InvalidFileException
 
 from graph.errors import ChokepointError
 
-__all__ = ["ReadError", "read_rows", "normalise_header", "EXTRA_CELLS", "check_readable"]
+__all__ = [
+    "ReadError", "read_rows", "check_readable", "detect_format", "normalise_header", "cell_text",
+    "EXTRA_CELLS", "SHEET", "ALL_SHEETS", "FORMATS", "SUFFIXES",
+]
 
-#: Key under which a row keeps cells beyond the header's columns (such a row is rejected).
+#: Key under which a row keeps what does not fit the header (cells beyond it or under a column
+#: without a name), or a description of why a record is not a row at all. Such a row is rejected.
 EXTRA_CELLS = "__extra_cells__"
+#: Key naming the sheet a row comes from, set only when every sheet is read (``sheet=ALL_SHEETS``).
+SHEET = "__sheet__"
+#: ``sheet`` value meaning "every sheet of the workbook, one after another".
+ALL_SHEETS = "*"
+#: The formats :func:`read_rows` accepts.
+FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "parquet")
+#: File suffix (lower case) -> format, as :func:`detect_format` uses it.
+SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+            ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_BOM = codecs.BOM_UTF8
+_BATCH_ROWS = 10_000
+_CHUNK = 256 * 1024
+_JSON = json.JSONDecoder(parse_float=Decimal)  # keeps "1.50" as typed
+
+Row = tuple[int, dict[str, str | None]]
 
 
 class ReadError(ChokepointError):
@@ -27,52 +76,349 @@ class ReadError(ChokepointError):
 
 
 def normalise_header(name: str) -> str:
+    """Return a column name as mappings spell it.
+
+    >>> normalise_header("  Shipment ID ")
+    'shipment_id'
+    >>> normalise_header("#")
+    ''
+    """
     return _NON_WORD.sub("_", name.strip().lower()).strip("_")
 
 
-def _encoding(path: Path) -> str:
-    head = path.read_bytes()[:1 << 20]
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+def detect_format(path: str | Path) -> str:
+    """Return the format of ``path`` from its suffix (case-insensitive).
+
+    Raises
+    ------
+    ReadError
+        The suffix is not one of :data:`SUFFIXES`.
+
+    Examples
+    --------
+    >>> detect_format("records/persons.XLSX")
+    'xlsx'
+    """
+    path = Path(path)
     try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as err:
-        if err.start < len(head) - 4:  # not just a character cut at the sample's end
+        return SUFFIXES[path.suffix.lower()]
+    except KeyError:
+        accepted = ", ".join(f"{fmt} ({' '.join(s for s, f in SUFFIXES.items() if f == fmt)})" for fmt in FORMATS)
+        raise ReadError(f"{path}: unknown file type {path.suffix or '(no suffix)'!r}; "
+                        f"accepted: {accepted}") from None
+
+
+def cell_text(value: object) -> str | None:
+    """Return a cell or JSON value as the text a person would type for it.
+
+    Strings are returned unchanged; ``None`` and ``""`` become ``None``; lists of scalars are
+    joined with ``;``; objects (and lists holding them) become JSON text.
+
+    Examples
+    --------
+    >>> [cell_text(v) for v in (None, "", " a ", 12, 12.0, 12.5, True, Decimal("1.50"), [1, "b"])]
+    [None, None, ' a ', '12', '12', '12.5', 'true', '1.50', '1;b']
+    >>> cell_text(datetime(2024, 3, 5)), cell_text(datetime(2024, 3, 5, 8, 30))
+    ('2024-03-05', '2024-03-05T08:30:00')
+    """
+    if value is None or isinstance(value, str):
+        return value or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return str(int(value))
+        return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace") or None
+    if isinstance(value, list | tuple) and not any(isinstance(v, list | tuple | dict) for v in value):
+        return ";".join(t for t in map(cell_text, value) if t is not None) or None
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return str(value)
+
+
+def check_readable(path: str | Path, format: str | None = None, sheet: str | None = None) -> None:
+    """Raise :class:`ReadError` now if ``path`` cannot be read or its header is unusable.
+
+    Reads the header and the first record (of XLSX: every chosen sheet's header). A JSON file is
+    also checked for syntax to its end, so a broken one is fatal before anything is written.
+    Parameters are as for :func:`read_rows`.
+    """
+    rows = read_rows(path, format, sheet)
+    try:
+        next(rows, None)
+    finally:
+        rows.close()
+    if (format or detect_format(path)) == "json":
+        _check_json_syntax(Path(path))
+
+
+def read_rows(path: str | Path, format: str | None = None, sheet: str | None = None) -> Iterator[Row]:
+    """Yield ``(row_number, {column: text or None})`` for each record of ``path``, streaming.
+
+    Parameters
+    ----------
+    path
+        The record file.
+    format
+        One of :data:`FORMATS`; ``None`` detects it from the suffix (:func:`detect_format`).
+    sheet
+        XLSX only: a sheet name (case-insensitive), ``None`` for the first sheet, or
+        :data:`ALL_SHEETS` for every sheet in turn (each row then has the key :data:`SHEET`).
+
+    Yields
+    ------
+    tuple of (int, dict)
+        The row number (see the module docstring) and the row. A row with the key
+        :data:`EXTRA_CELLS` must be rejected. Blank CSV lines and empty sheet rows are skipped.
+
+    Raises
+    ------
+    ReadError
+        At once for an unknown format or a sheet given for a format other than XLSX; while
+        iterating when the file cannot be opened or decoded, its header has duplicate columns, the
+        named sheet does not exist, or JSON is not an array or has a syntax error.
+    """
+    path = Path(path)
+    format = format or detect_format(path)
+    if format not in FORMATS:
+        raise ReadError(f"{path}: unknown format {format!r}; use one of {', '.join(FORMATS)}")
+    if sheet is not None and format != "xlsx":
+        raise ReadError(f"{path}: a sheet ({sheet!r}) can only be chosen in an XLSX file, not {format}")
+    if format in ("csv", "tsv"):
+        return _csv_rows(path, "\t" if format == "tsv" else None)
+    if format == "xlsx":
+        return _xlsx_rows(path, sheet)
+    return {"json": _json_rows, "jsonl": _jsonl_rows, "parquet": _parquet_rows}[format](path)
+
+
+# -- one reader per format ---------------------------------------------------------------------------
+
+def _csv_rows(path: Path, delimiter: str | None) -> Iterator[Row]:
+    """CSV (delimiter sniffed when ``delimiter`` is None) or TSV; row number = line, header = 1."""
+    try:
+        with open(path, newline="", encoding=_encoding(path), errors="strict") as f:
+            if delimiter:
+                reader = csv.reader(f, csv.excel, delimiter=delimiter)
+            else:
+                sample = f.read(64 * 1024)
+                f.seek(0)
+                try:
+                    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+                except csv.Error:
+                    dialect = csv.excel
+                reader = csv.reader(f, dialect)
+            header = next(reader, None)
+            if header is None:
+                return
+            names = _header(path, header)
+            for line_no, cells in enumerate(reader, start=2):
+                if any(c.strip() for c in cells):
+                    yield line_no, _row(names, cells)
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise ReadError(f"{path}: cannot read: {err}") from err
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
+    """XLSX in openpyxl's read-only (streaming) mode; row number = the sheet's row number."""
+    try:
+        with open(path, "rb") as f:  # a file object: openpyxl would refuse an unusual suffix
+            book = openpyxl.load_workbook(f, read_only=True, data_only=True, keep_links=False)
+            try:
+                headers = [_sheet_header(path, ws) for ws in _sheets(path, book, sheet)]  # all checked first
+                for ws, header_no, names in headers:
+                    rows = ws.iter_rows(min_row=header_no + 1, values_only=True)
+                    for row_no, values in enumerate(rows, start=header_no + 1):
+                        if _has_text(cells := [cell_text(v) for v in values]):
+                            cells += [None] * (len(names) - len(cells))  # empty trailing cells are not stored
+                            row = _row(names, cells)
+                            if sheet == ALL_SHEETS:
+                                row[SHEET] = ws.title
+                            yield row_no, row
+            finally:
+                book.close()
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError) as err:
+        raise ReadError(f"{path}: cannot read: {err}") from err  # SyntaxError: broken XML
+
+
+def _sheets(path: Path, book: openpyxl.Workbook, sheet: str | None) -> list:
+    """The worksheets ``sheet`` chooses (names compare case-insensitively, as in Excel)."""
+    sheets = {ws.title.casefold(): ws for ws in book.worksheets}
+    if sheet == ALL_SHEETS:
+        return list(sheets.values())
+    if sheet is None:
+        return list(sheets.values())[:1]
+    if sheet.casefold() not in sheets:
+        names = ", ".join(repr(ws.title) for ws in book.worksheets)
+        raise ReadError(f"{path}: no sheet named {sheet!r}; sheets: {names}")
+    return [sheets[sheet.casefold()]]
+
+
+def _sheet_header(path: Path, ws) -> tuple:
+    """``(ws, row_number, names)`` of the sheet's first non-empty row (row 0, no names when none)."""
+    ws.reset_dimensions()  # the stored size may be wrong; rows then end at their last cell
+    for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        if _has_text(cells := [cell_text(v) for v in values]):
+            return ws, row_no, _header(path, cells, row_no, ws.title)
+    return ws, 0, []
+
+
+def _json_rows(path: Path) -> Iterator[Row]:
+    """A top-level JSON array of objects, streamed with ijson; row number = 1-based record index."""
+    record = 0
+    try:
+        with open(path, "rb") as f:
+            start = len(_BOM) if f.read(len(_BOM)) == _BOM else 0
+            f.seek(start)
+            while (first := f.read(1)) and first.isspace():
+                pass
+            if first != b"[":
+                raise ReadError(f"{path}: expected a JSON array of objects")
+            f.seek(start)
+            for record, value in enumerate(ijson.items(f, "item", use_float=False), start=1):
+                yield record, _record(value)
+    except OSError as err:
+        raise ReadError(f"{path}: cannot read: {err}") from err
+    except (ijson.JSONError, UnicodeDecodeError) as err:
+        raise ReadError(f"{path}: record {record + 1}: invalid JSON: {err}") from err
+
+
+def _jsonl_rows(path: Path) -> Iterator[Row]:
+    """JSON Lines (UTF-8, BOM allowed); row number = line; a bad line is a rejected row, not fatal."""
+    try:
+        with open(path, "rb") as f:
+            for line_no, raw in enumerate(f, start=1):
+                if line_no == 1 and raw.startswith(_BOM):
+                    raw = raw[len(_BOM):]
+                if not raw.strip():
+                    continue
+                try:
+                    value = _JSON.decode(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    yield line_no, {EXTRA_CELLS: "line is not UTF-8 text"}
+                except json.JSONDecodeError as err:
+                    yield line_no, {EXTRA_CELLS: f"not valid JSON: {err.msg} (column {err.colno})"}
+                else:
+                    yield line_no, _record(value)
+    except OSError as err:
+        raise ReadError(f"{path}: cannot read: {err}") from err
+
+
+def _parquet_rows(path: Path) -> Iterator[Row]:
+    """Parquet, read in batches with pyarrow; row number = 1-based record index."""
+    record = 0
+    try:
+        with pq.ParquetFile(path) as parquet:
+            names = _header(path, parquet.schema_arrow.names, row_no=None)
+            for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
+                for values in zip(*(_py_values(column) for column in batch.columns)):
+                    record += 1
+                    yield record, _row(names, [cell_text(v) for v in values])
+    except (OSError, pa.ArrowException) as err:
+        raise ReadError(f"{path}: cannot read: {err}") from err
+
+
+# -- shared helpers ----------------------------------------------------------------------------------
+
+def _encoding(path: Path) -> str:
+    """UTF-8 with BOM, UTF-8 (when the whole file decodes), else cp1252; reads in chunks."""
+    with open(path, "rb") as f:
+        chunk = f.read(_CHUNK)
+        if chunk.startswith(_BOM):
+            return "utf-8-sig"
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk:
+                decoder.decode(chunk)
+                chunk = f.read(_CHUNK)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
             return "cp1252"
     return "utf-8"
 
 
-def check_readable(path: Path) -> None:
-    """Raise :class:`ReadError` now if ``path`` cannot be opened or its header is unusable."""
-    next(read_rows(path), None)
+def _header(path: Path, cells: Iterable[str | None], row_no: int | None = 1,
+            sheet: str | None = None) -> list[str]:
+    """Normalised column names; raise :class:`ReadError` on duplicates (empty names may repeat)."""
+    names = [normalise_header(c or "") for c in cells]
+    dupes = sorted(n for n, count in Counter(names).items() if n and count > 1)
+    if dupes:
+        where = (f"sheet {sheet!r}: " if sheet else "") + (f"row {row_no}: " if row_no else "")
+        raise ReadError(f"{path}: {where}duplicate column(s) {', '.join(dupes)}")
+    return names
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield ``(row_number, {header: cell})``; the header is row 1, so data starts at row 2."""
-    path = Path(path)
+def _row(names: list[str], cells: list[str | None]) -> dict[str, str | None]:
+    """Pair cells with names; non-blank cells under an empty name or beyond the header go to EXTRA_CELLS."""
+    row: dict[str, str | None] = {}
+    extra = []
+    for i, cell in enumerate(cells):
+        name = names[i] if i < len(names) else ""
+        if name:
+            row[name] = cell
+        elif cell and cell.strip():
+            extra.append(cell)
+    if extra:
+        row[EXTRA_CELLS] = "|".join(extra)
+    return row
+
+
+def _record(value: object) -> dict[str, str | None]:
+    """One JSON value as a row: an object's keys normalised, anything else a row to reject."""
+    if not isinstance(value, dict):
+        shown = json.dumps(value, ensure_ascii=False, default=_json_default)
+        return {EXTRA_CELLS: f"not a JSON object: {shown[:60] + '...' if len(shown) > 60 else shown}"}
+    names = [_key_name(k) for k in value]
+    row = _row(names, [cell_text(v) for v in value.values()])
+    if len(row) < len(names) and (dupes := sorted(n for n, count in Counter(names).items() if n and count > 1)):
+        row[EXTRA_CELLS] = f"duplicate key(s) {', '.join(dupes)}"
+    return row
+
+
+@lru_cache(maxsize=4096)
+def _key_name(key: str) -> str:
+    """:func:`normalise_header`, remembered: JSON records repeat their keys."""
+    return normalise_header(key)
+
+
+def _has_text(cells: list[str | None]) -> bool:
+    return any(c and c.strip() for c in cells)
+
+
+def _json_default(value: object) -> object:
+    """Let json.dumps write what ijson, openpyxl and pyarrow return (Decimal, dates, bytes)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return int(value) if value == value.to_integral_value() else float(value)
+    return cell_text(value)
+
+
+def _py_values(column: pa.Array) -> list:
+    """Python values of a column; nanosecond timestamps are cut to microseconds, as datetime holds."""
+    if pa.types.is_timestamp(column.type) and column.type.unit == "ns":
+        column = column.cast(pa.timestamp("us", column.type.tz), safe=False)
+    return column.to_pylist()
+
+
+def _check_json_syntax(path: Path) -> None:
+    """Parse all of a JSON file (streaming, nothing kept) so a syntax error surfaces early."""
+    record = 0  # records complete so far
     try:
-        encoding = _encoding(path)
-        with open(path, newline="", encoding=encoding, errors="strict") as f:
-            sample = f.read(64 * 1024)
-            f.seek(0)
-            try:
-                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-            except csv.Error:
-                dialect = csv.excel
-            reader = csv.reader(f, dialect)
-            header = next(reader, None)
-            if header is None:
-                return
-            names = [normalise_header(h) for h in header]
-            dupes = sorted({n for n in names if names.count(n) > 1 and n})
-            if dupes:
-                raise ReadError(f"{path}: row 1: duplicate column(s) {', '.join(dupes)}")
-            for line_no, cells in enumerate(reader, start=2):
-                if not any(c.strip() for c in cells):
-                    continue
-                row = dict(zip(names, cells, strict=False))
-                if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
-                    row[EXTRA_CELLS] = "|".join(cells[len(names):])
-                yield line_no, row
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        with open(path, "rb") as f:
+            if f.read(len(_BOM)) != _BOM:
+                f.seek(0)
+            for prefix, event, _ in ijson.parse(f):
+                if prefix == "item" and event not in ("start_map", "start_array", "map_key"):
+                    record += 1
+    except OSError as err:
         raise ReadError(f"{path}: cannot read: {err}") from err
+    except (ijson.JSONError, UnicodeDecodeError) as err:
+        raise ReadError(f"{path}: record {record + 1}: invalid JSON: {err}") from err

@@ -6,17 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph import ids, schema
+from graph.normalise import NORMALISERS
 from loaders.mapping import EntitySpec, SourceSpec
 from loaders.values import BadValue, parse_value
 
-__all__ = ["NodeRecord", "RelRecord", "Reject", "map_row"]
+__all__ = ["NodeRecord", "RelRecord", "Reject", "map_row", "canonical_keys"]
+
+#: Normalisers whose output is also the value to store (a phone is stored as E.164; names as written).
+CANONICAL_FORMS = {"phone", "plate"}
 
 
 @dataclass
 class NodeRecord:
     id: str
     label: str
-    props: dict[str, Any]
+    props: dict[str, Any]       # key properties included; keys are only set when the node is created
     aliases: list[str]
     source: str | None          # "file:row" for the row's own entities, None for mere references
 
@@ -70,6 +74,16 @@ def map_row(spec: SourceSpec, dataset: str, file: str, row_no: int, row: dict[st
     return list(nodes.values()), rels
 
 
+def canonical_keys(label: str, props: dict[str, Any]) -> dict[str, Any]:
+    """``props`` with key values in canonical form where their normaliser has one (E.164 phones, plates)."""
+    node_type = schema.SCHEMA.nodes[label]
+    out = dict(props)
+    for key in node_type.keys:
+        if node_type.normalise[key] in CANONICAL_FORMS and out.get(key) is not None:
+            out[key] = NORMALISERS[node_type.normalise[key]](out[key])
+    return out
+
+
 def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str | None):
     """A NodeRecord, None (optional entity absent), or (column, reason) for a reject."""
     if entity.label_column:
@@ -97,6 +111,7 @@ def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str | No
         except BadValue as err:
             return column, str(err)
     props = {k: v for k, v in props.items() if v is not None}
+    props = canonical_keys(label, props)
     aliases = [v for v in raw_keys if v] if len(node_type.keys) == 1 else [" ".join(raw_keys)]
     aliases += props.pop("aliases", [])
     return NodeRecord(node_id, label, props, aliases, ref)

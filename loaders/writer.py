@@ -1,7 +1,7 @@
 """Writing entity and relationship records to Neo4j: MERGE on stable ids in UNWIND batches.
 
 Labels and types enter the Cypher only through the schema's allow-list. Properties are set (last value
-wins); ``aliases``, ``sources`` (file:row) and ``loads`` (load ids) grow as sets, so writing the same
+wins) except key properties, which keep the first spelling seen; ``aliases``, ``sources`` (file:row) and ``loads`` (load ids) grow as sets, so writing the same
 records twice changes nothing.
 """
 
@@ -19,10 +19,10 @@ __all__ = ["write_records"]
 _MERGE_NODES = """
 UNWIND $rows AS row
 MERGE (n:Entity {id: row.id})
+ON CREATE SET n += row.keys
 SET n:%(label)s, n += row.props, n.dataset = $dataset
 SET n.aliases = reduce(a = coalesce(n.aliases, []), x IN row.aliases | CASE WHEN x IN a THEN a ELSE a + x END),
-    n.sources = CASE WHEN row.source IS NULL OR row.source IN coalesce(n.sources, []) THEN n.sources
-                     ELSE coalesce(n.sources, []) + row.source END,
+    n.sources = reduce(a = coalesce(n.sources, []), x IN row.sources | CASE WHEN x IN a THEN a ELSE a + x END),
     n.loads = CASE WHEN $load IS NULL OR $load IN coalesce(n.loads, []) THEN n.loads
                    ELSE coalesce(n.loads, []) + $load END
 SET n.caption = toString(coalesce(n[$caption], n.id)),
@@ -35,7 +35,7 @@ MATCH (a:Entity {id: row.source})
 MATCH (b:Entity {id: row.target})
 MERGE (a)-[r:%(type)s {id: row.id}]->(b)
 SET r += row.props, r.dataset = $dataset,
-    r.sources = CASE WHEN row.ref IN coalesce(r.sources, []) THEN r.sources ELSE coalesce(r.sources, []) + row.ref END,
+    r.sources = reduce(a = coalesce(r.sources, []), x IN row.sources | CASE WHEN x IN a THEN a ELSE a + x END),
     r.loads = CASE WHEN $load IS NULL OR $load IN coalesce(r.loads, []) THEN r.loads
                    ELSE coalesce(r.loads, []) + $load END
 """
@@ -48,19 +48,37 @@ def write_records(
     load_id: str | None = None,
 ) -> Counter:
     """Merge the nodes, then the relationships, of ``mapped_rows``; return Neo4j's update counters."""
-    nodes: dict[str, list[dict]] = defaultdict(list)
-    rels: dict[str, list[dict]] = defaultdict(list)
+    # One row per entity and per relationship: a chunk names the same port or courier thousands of times.
+    nodes: dict[str, dict[str, dict]] = defaultdict(dict)
+    rels: dict[str, dict[str, dict]] = defaultdict(dict)
     for node_records, rel_records in mapped_rows:
         for n in node_records:
-            nodes[n.label].append({"id": n.id, "props": n.props, "aliases": n.aliases, "source": n.source})
+            row = nodes[n.label].get(n.id)
+            if row is None:
+                keys = schema.SCHEMA.nodes[n.label].keys
+                nodes[n.label][n.id] = {
+                    "id": n.id, "aliases": list(n.aliases), "sources": [n.source] if n.source else [],
+                    "keys": {k: v for k, v in n.props.items() if k in keys},
+                    "props": {k: v for k, v in n.props.items() if k not in keys},
+                }
+                continue
+            row["props"].update({k: v for k, v in n.props.items() if k not in row["keys"]})
+            row["aliases"] += [a for a in n.aliases if a not in row["aliases"]]
+            if n.source and n.source not in row["sources"]:
+                row["sources"].append(n.source)
         for r in rel_records:
-            rels[r.type].append({"id": r.id, "source": r.source, "target": r.target, "props": r.props, "ref": r.ref})
+            row = rels[r.type].get(r.id)
+            if row is None:
+                rels[r.type][r.id] = {"id": r.id, "source": r.source, "target": r.target, "props": r.props,
+                                      "sources": [r.ref]}
+            elif r.ref not in row["sources"]:
+                row["sources"].append(r.ref)
     counters: Counter = Counter()
     for label, rows in nodes.items():
         query = _MERGE_NODES % {"label": schema.label(label)}
-        counters += store.write_batches(query, rows, dataset=dataset, load=load_id,
+        counters += store.write_batches(query, rows.values(), dataset=dataset, load=load_id,
                                         caption=schema.SCHEMA.nodes[label].caption)
     for rtype, rows in rels.items():
         query = _MERGE_RELATIONSHIPS % {"type": schema.rel_type(rtype)}
-        counters += store.write_batches(query, rows, dataset=dataset, load=load_id)
+        counters += store.write_batches(query, rows.values(), dataset=dataset, load=load_id)
     return counters

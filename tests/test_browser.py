@@ -11,6 +11,7 @@ NODE_LABELS = "() => document.querySelector('#cy')._cyreg.cy.nodes().map(n => n.
 def test_search_draws_the_entity_and_its_neighbourhood(sample_store, make_app, browser):
     url = make_app(sample_store)
     page = browser.new_page()
+    page.set_default_timeout(120_000)  # a bound on waiting for what the user would see, not a timing check
     console_errors, outside_requests = [], []
     page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
     page.on("request", lambda r: r.url.startswith(url) or outside_requests.append(r.url))

@@ -20,8 +20,18 @@ def test_dataset_and_label_separate_ids():
 
 
 def test_all_empty_keys_mean_no_entity():
-    assert entity_id("d", "Person", ["", None, "   "]) is None
-    assert entity_id("d", "Person", ["", "x"]) is not None
+    assert entity_id("d", "Person", ["   "]) is None
+    assert entity_id("d", "Phone", [None]) is None
+    assert entity_id("d", "Pair", ["", None]) is None  # not a schema label: several keys, text rule
+    assert entity_id("d", "Pair", ["", "x"]) is not None
+
+
+def test_schema_normalisers_apply_per_label():
+    assert entity_id("d", "Organization", ["Pacific Rim Trading S.A. de C.V."]) == \
+        entity_id("d", "Organization", ["PACIFIC RIM TRADING, SA DE CV"])
+    assert entity_id("d", "Person", ["López, Andrés"]) == entity_id("d", "Person", ["Andres Lopez"])
+    assert entity_id("d", "Phone", ["(619) 555-0101"]) == entity_id("d", "Phone", ["+1 619 555 0101"])
+    assert entity_id("d", "Vehicle", ["az-8xy 21"]) == entity_id("d", "Vehicle", ["AZ8XY21"])
 
 
 def test_relationship_id_ignores_missing_properties_and_order():

@@ -2,7 +2,6 @@
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import shutil
 
@@ -11,15 +10,7 @@ import pytest
 from graph.ids import entity_id
 from loaders.load import SAMPLE_CASE, StrictLoadError, load_records
 from loaders.readers import ReadError
-
-
-def canonical_hash(store) -> str:
-    """Hash of a sorted export of every entity and relationship with all properties."""
-    nodes = store.read("MATCH (n:Entity) RETURN n.id AS id, labels(n) AS labels, properties(n) AS p ORDER BY id")
-    rels = store.read("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p "
-                      "ORDER BY r.id")
-    text = json.dumps([nodes, rels], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+from tests_support import canonical_hash
 
 
 def test_sample_case_round_trips_properties(clean, tmp_path):

@@ -16,8 +16,16 @@ def write(tmp_path, text):
 def test_standard_mapping_is_valid_and_covers_the_record_set():
     mapping = load_mapping()
     files = {s.file for s in mapping.sources.values()}
-    assert {"persons.csv", "organizations.csv", "shipments.csv", "seizures.csv", "firearms.csv",
-            "communications.csv", "crossings.csv"} <= files
+    assert {"persons", "organizations", "shipments", "seizures", "firearms", "communications",
+            "crossings"} <= files
+
+
+def test_source_file_patterns_match_any_supported_suffix():
+    persons = load_mapping().sources["persons"]
+    for name in ("persons.csv", "PERSONS.XLSX", "persons.jsonl", "persons.parquet"):
+        assert persons.matches(name)
+    for name in ("persons.pdf", "persons.rejects.csv", "rejects.csv", "people.csv"):
+        assert not persons.matches(name)
 
 
 @pytest.mark.parametrize("body,expected", [

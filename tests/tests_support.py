@@ -7,3 +7,21 @@ def all_commands(group, prefix=()):
         yield (*prefix, name)
         if hasattr(cmd, "commands"):
             yield from all_commands(cmd, (*prefix, name))
+
+
+def canonical_hash(store) -> str:
+    """Hash of a sorted export of every entity and relationship with all their properties."""
+    import hashlib
+    import json
+
+    nodes = store.read("MATCH (n:Entity) RETURN n.id AS id, labels(n) AS labels, properties(n) AS p ORDER BY id")
+    rels = store.read("MATCH (a:Entity)-[r]->(b:Entity) RETURN a.id AS a, type(r) AS t, b.id AS b, "
+                      "properties(r) AS p ORDER BY r.id")
+    text = json.dumps([nodes, rels], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def wipe_all(store) -> None:
+    """Empty a database that belongs to one test module (entities and load records)."""
+    while store.write("MATCH (n) WITH n LIMIT 10000 DETACH DELETE n")["nodes_deleted"]:
+        pass

@@ -1,0 +1,164 @@
+"""Loader throughput against Neo4j's own LOAD CSV and a naive row-by-row MERGE, side by side in one run.
+
+    python bench/load.py [--rows 1000000] [--naive-rows 20000] [--rss-rows 1000000 5000000]
+
+Every contender loads the same generated shipments.csv (standard record format) into a fresh local
+Neo4j (its own temporary data directory, same constraints from `ensure_schema`), and the script prints
+rows/s and the ratios. LOAD CSV gets the same writes per row: 6 entities (shipment, origin, destination,
+commodity, courier, port) merged on `id` and 4 relationships merged on `id`; its ids are built in
+Cypher from lower-cased keys (cheaper than the loader's normalisation, to its advantage).
+Then the loader's peak RSS is measured (a subprocess polled with psutil) at each --rss-rows size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+from graph import local
+from graph.config import settings_from_env
+from graph.store import Store
+
+PORTS = ["2504", "2604", "2503", "2304", "2402", "2305", "2404", "2406", "2407", "2408"]
+LOAD_CSV = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MERGE (s:Entity {id: 'lc:shipment:' + toLower(row.shipment_id)})
+    SET s:Shipment, s.shipment_id = row.shipment_id, s.commodity = row.commodity,
+        s.quantity = toFloat(row.quantity), s.unit = row.unit, s.date = date(row.date), s.dataset = 'lc'
+  MERGE (o:Entity {id: 'lc:location:' + toLower(row.from)}) SET o:Location, o.name = row.from, o.dataset = 'lc'
+  MERGE (d:Entity {id: 'lc:location:' + toLower(row.to)}) SET d:Location, d.name = row.to, d.dataset = 'lc'
+  MERGE (c:Entity {id: 'lc:chemical:' + toLower(row.commodity)}) SET c:Chemical, c.name = row.commodity
+  MERGE (p:Entity {id: 'lc:person:' + toLower(row.courier)}) SET p:Person, p.name = row.courier
+  MERGE (e:Entity {id: 'lc:portofentry:' + toLower(row.port)}) SET e:PortOfEntry, e.code = row.port
+  MERGE (o)-[l:SHIPPED_TO {id: 'lc:leg:' + row.shipment_id}]->(d)
+    SET l.quantity = toFloat(row.quantity), l.date = date(row.date), l.shipment_id = row.shipment_id
+  MERGE (s)-[:CARRIES {id: 'lc:carries:' + row.shipment_id}]->(c)
+  MERGE (s)-[:TRANSPORTED_BY {id: 'lc:by:' + row.shipment_id}]->(p)
+  MERGE (s)-[:ENTERED_AT {id: 'lc:at:' + row.shipment_id}]->(e)
+} IN TRANSACTIONS OF 10000 ROWS
+"""
+NAIVE = [
+    "MERGE (s:Entity {id: $sid}) SET s:Shipment, s.shipment_id = $shipment_id, s.quantity = $quantity",
+    "MERGE (o:Entity {id: $oid}) SET o:Location, o.name = $from",
+    "MERGE (d:Entity {id: $did}) SET d:Location, d.name = $to",
+    "MERGE (c:Entity {id: $cid}) SET c:Chemical, c.name = $commodity",
+    "MERGE (p:Entity {id: $pid}) SET p:Person, p.name = $courier",
+    "MERGE (e:Entity {id: $eid}) SET e:PortOfEntry, e.code = $port",
+    "MATCH (o:Entity {id: $oid}), (d:Entity {id: $did}) MERGE (o)-[:SHIPPED_TO {id: $sid}]->(d)",
+    "MATCH (s:Entity {id: $sid}), (c:Entity {id: $cid}) MERGE (s)-[:CARRIES {id: $sid}]->(c)",
+    "MATCH (s:Entity {id: $sid}), (p:Entity {id: $pid}) MERGE (s)-[:TRANSPORTED_BY {id: $sid}]->(p)",
+    "MATCH (s:Entity {id: $sid}), (e:Entity {id: $eid}) MERGE (s)-[:ENTERED_AT {id: $sid}]->(e)",
+]
+
+
+def generate(path: Path, rows: int) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["shipment_id", "from", "from_type", "to", "to_type", "commodity", "quantity", "unit",
+                    "date", "mode", "courier", "port"])
+        for i in range(rows):
+            w.writerow([f"S{i}", f"Place {i % 20000}", "Location", f"Place {(i * 7 + 1) % 20000}", "Location",
+                        ["NPP", "4-ANPP", "Fentanyl pills"][i % 3], i % 50 + 1, "kg",
+                        f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}", "land", f"Courier {i % 5000}", PORTS[i % 10]])
+
+
+class FreshNeo4j:
+    def __enter__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="chokepoint-bench-"))
+        local.start(self.dir, port=local.free_port(), heap="2g", pagecache="1g")
+        self.store = Store.connect(settings_from_env(self.dir))
+        self.store.ensure_schema()
+        return self
+
+    def __exit__(self, *exc):
+        self.store.close()
+        local.stop(self.dir)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def run_loader(records: Path, data_dir: Path) -> tuple[float, int]:
+    """Seconds and peak RSS (bytes) of `chokepoint load` in a subprocess."""
+    cmd = [sys.executable, "-m", "app.cli", "load", str(records), "--dataset", "bench", "--json"]
+    env = {"CHOKEPOINT_NEO4J_DATA": str(data_dir), "PATH": "/usr/bin:/bin"}
+    start = time.perf_counter()
+    proc = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, proc.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    if proc.returncode != 0:
+        raise SystemExit(f"loader failed: {proc.stderr.read().decode()[-2000:]}")
+    return time.perf_counter() - start, peak
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--naive-rows", type=int, default=20_000)
+    ap.add_argument("--rss-rows", type=int, nargs="*", default=[1_000_000, 5_000_000])
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="chokepoint-bench-records-"))
+    records = work / "records"
+    records.mkdir()
+    generate(records / "shipments.csv", args.rows)
+    print(f"{args.rows:,} shipment rows ({(records / 'shipments.csv').stat().st_size / 1e6:.0f} MB)")
+
+    with FreshNeo4j() as neo:
+        secs, rss = run_loader(records, neo.dir)
+        loader_rate = args.rows / secs
+        print(f"  chokepoint load: {secs:8.1f} s {loader_rate:10,.0f} rows/s  peak RSS {rss / 2**20:,.0f} MiB")
+    with FreshNeo4j() as neo:
+        import_dir = neo.dir / "store" / "import"
+        import_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(records / "shipments.csv", import_dir / "shipments.csv")
+        start = time.perf_counter()
+        with neo.store.driver.session(database=neo.store.database) as session:
+            session.run(LOAD_CSV, url="file:///shipments.csv").consume()
+        secs = time.perf_counter() - start
+        load_csv_rate = args.rows / secs
+        print(f"  LOAD CSV:        {secs:8.1f} s {load_csv_rate:10,.0f} rows/s")
+    with FreshNeo4j() as neo:
+        with open(records / "shipments.csv", newline="") as f:
+            rows = [r for _, r in zip(range(args.naive_rows), csv.DictReader(f))]
+        start = time.perf_counter()
+        for r in rows:
+            p = {**r, "sid": "n:s:" + r["shipment_id"], "oid": "n:l:" + r["from"], "did": "n:l:" + r["to"],
+                 "cid": "n:c:" + r["commodity"], "pid": "n:p:" + r["courier"], "eid": "n:e:" + r["port"],
+                 "quantity": float(r["quantity"])}
+            for q in NAIVE:
+                neo.store.write(q, **p)
+        secs = time.perf_counter() - start
+        naive_rate = len(rows) / secs
+        print(f"  naive MERGE:     {secs:8.1f} s {naive_rate:10,.0f} rows/s  ({len(rows):,} rows, one query per write)")
+    print(f"  ratio loader / LOAD CSV: {loader_rate / load_csv_rate:.2f}x (target >= 1.0x)")
+    print(f"  ratio loader / naive:    {loader_rate / naive_rate:.1f}x (target >= 20x)")
+
+    peaks = []
+    for n in args.rss_rows:
+        d = work / f"rss-{n}"
+        d.mkdir()
+        generate(d / "shipments.csv", n)
+        with FreshNeo4j() as neo:
+            secs, rss = run_loader(d, neo.dir)
+        peaks.append(rss)
+        print(f"  loader at {n:>10,} rows: peak RSS {rss / 2**20:,.0f} MiB ({n / secs:,.0f} rows/s)")
+    if len(peaks) > 1:
+        print(f"  RSS growth {args.rss_rows[0]:,} -> {args.rss_rows[-1]:,} rows: {peaks[-1] / peaks[0]:.2f}x "
+              "(target <= 1.5x)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
