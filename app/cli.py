@@ -10,8 +10,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from graph import local, schema
 from graph.config import settings_from_env
@@ -42,6 +43,18 @@ def main() -> None:
 
 def _store() -> Store:
     return Store.connect(settings_from_env())
+
+
+class _RowsPerSecond(ProgressColumn):
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} rows/s" if speed else "", style="progress.data.speed")
+
+
+def _row_progress(quiet: bool) -> Progress:
+    """A progress display of rows and rows/s per file, on stderr (gone afterwards when ``quiet``)."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
+                    _RowsPerSecond(), TimeElapsedColumn(), console=err, transient=quiet)
 
 
 # -- local Neo4j -------------------------------------------------------------------------------
@@ -126,25 +139,26 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Machine-readabl
 # -- loading -----------------------------------------------------------------------------------
 @app.command("load")
 def load(
-    directory: Annotated[Path | None, typer.Argument(help="Directory of standard record files.")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Record files or directories of them.")] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Load the built-in sample case.")] = False,
-    dataset: Annotated[str | None, typer.Option(help="Dataset name; part of every entity id.")] = None,
-    mapping: Annotated[Path | None, typer.Option(help="Mapping file [default: the standard records].")] = None,
-    rejects: Annotated[Path | None, typer.Option(help="Rejects report [default: DIRECTORY/rejects.csv].")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Dataset name; part of every entity id "
+                                                     "(default: the first path's name).")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Mapping file (default: the standard records).")] = None,
+    rejects: Annotated[Path | None, typer.Option(help="Rejects report (default: rejects.csv beside the "
+                                                      "first path).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Any reject: write nothing, exit non-zero.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Load record files (or the sample case) into Neo4j; bad rows go to a rejects report."""
     from loaders.load import SAMPLE_CASE, load_records
 
-    if sample == (directory is not None):
-        raise typer.BadParameter("give a DIRECTORY or --sample (one of them)")
-    directory = SAMPLE_CASE if sample else directory
-    dataset = dataset or ("sample" if sample else directory.name)
+    if sample == bool(paths):
+        raise typer.BadParameter("give PATH... or --sample (one of them)")
+    paths = [SAMPLE_CASE] if sample else paths
+    dataset = dataset or ("sample" if sample else (paths[0].stem if paths[0].is_file() else paths[0].resolve().name))
     if sample and rejects is None:
         rejects = Path("rejects-sample.csv")
-    with _store() as store, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn(), console=err, transient=as_json) as bar:
+    with _store() as store, _row_progress(as_json) as bar:
         tasks: dict[str, int] = {}
 
         def progress(name: str, rows: int) -> None:
@@ -152,7 +166,7 @@ def load(
                 tasks[name] = bar.add_task(f"loading {name}", total=None)
             bar.advance(tasks[name], rows)
 
-        summary = load_records(store, directory, dataset=dataset, mapping=mapping, rejects_path=rejects,
+        summary = load_records(store, paths, dataset=dataset, mapping=mapping, rejects_path=rejects,
                                strict=strict, progress=progress)
     result = summary.as_dict()
     if as_json:
@@ -195,8 +209,7 @@ def import_network(
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
-    with _store() as store, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn(), console=err, transient=as_json) as bar:
+    with _store() as store, _row_progress(as_json) as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
         summary = run_import(store, file, fmt, node_label, rel_type, dataset=dataset, directed=directed,
                              rejects_path=rejects, source_col=source_col, target_col=target_col,

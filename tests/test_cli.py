@@ -57,7 +57,7 @@ def test_schema_apply_load_and_status(clean, neo4j_env, tmp_path):
 def test_load_needs_a_directory_or_sample():
     result = runner.invoke(app, ["load"])
     assert result.exit_code != 0
-    assert "give a DIRECTORY or --sample" in result.output
+    assert "give PATH... or --sample" in result.output
 
 
 def test_errors_are_one_line_messages_not_tracebacks(tmp_path):
