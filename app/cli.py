@@ -24,7 +24,10 @@ app = typer.Typer(help="Chokepoint: trafficking-network graph explorer over Neo4
 neo4j_app = typer.Typer(help="The project's own local Neo4j (embedded, Bolt on 127.0.0.1).", no_args_is_help=True)
 schema_app = typer.Typer(help="The graph schema: labels, relationship types, constraints.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
+resolve_app = typer.Typer(help="Entity resolution: likely duplicates, recorded merges and splits.",
+                          no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
+app.add_typer(resolve_app, name="resolve")
 
 out = Console()
 err = Console(stderr=True)
@@ -224,6 +227,75 @@ def import_network(
               f"relationships created ({'directed' if summary.directed else 'undirected'})", highlight=False)
     if summary.rejects_report:
         out.print(f"rejects: {summary.rejects_report}", highlight=False)
+
+
+# -- entity resolution ---------------------------------------------------------------------------
+@resolve_app.command("candidates")
+def resolve_candidates(
+    label: Annotated[str | None, typer.Option(help="Label to look in (default: Person and Organization).")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Only this dataset.")] = None,
+    threshold: Annotated[float, typer.Option(help="Minimum name similarity, 0-100.")] = 85.0,
+    limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List likely duplicate entities with a score and the evidence; nothing is merged."""
+    from loaders.resolve import candidates
+
+    with _store() as store:
+        found = candidates(store, label=label, dataset=dataset, threshold=threshold, limit=limit)
+    if as_json:
+        print(json.dumps([c.as_dict() for c in found], indent=2, ensure_ascii=False))
+        return
+    t = Table("score", "label", "entity A", "entity B", "evidence")
+    for c in found:
+        t.add_row(f"{c.score:.0f}", c.label, f"{c.a_caption}\n{c.a}", f"{c.b_caption}\n{c.b}", "\n".join(c.evidence))
+    out.print(t)
+    out.print(f"{len(found)} candidate pair(s); merge one with `chokepoint resolve merge KEEP OTHER --why ...`")
+
+
+@resolve_app.command("merge")
+def resolve_merge(
+    keep: Annotated[str, typer.Argument(help="Id of the entity to keep.")],
+    other: Annotated[str, typer.Argument(help="Id of the entity merged into it.")],
+    why: Annotated[str, typer.Option("--why", help="The reason, kept with the decision.")],
+    who: Annotated[str | None, typer.Option(help="Who decides (default: the login name).")] = None,
+) -> None:
+    """Merge OTHER into KEEP, recording who, when and why (undo with `resolve split`)."""
+    from loaders.resolve import merge
+
+    with _store() as store:
+        decision = merge(store, keep, other, why=why, who=who)
+    out.print(f"merged {other} into {keep}: decision {decision}", highlight=False)
+
+
+@resolve_app.command("split")
+def resolve_split(
+    decision: Annotated[str, typer.Argument(help="Id of the merge decision to undo.")],
+    why: Annotated[str, typer.Option("--why", help="The reason, kept with the decision.")],
+    who: Annotated[str | None, typer.Option(help="Who decides (default: the login name).")] = None,
+) -> None:
+    """Undo a merge: both entities and their links as they were before it."""
+    from loaders.resolve import split
+
+    with _store() as store:
+        split(store, decision, why=why, who=who)
+    out.print(f"split: decision {decision} undone", highlight=False)
+
+
+@resolve_app.command("decisions")
+def resolve_decisions(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """Every merge decision with who, when, why and whether it was undone."""
+    from loaders.resolve import decisions
+
+    with _store() as store:
+        rows = decisions(store)
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    t = Table("decision", "status", "kept", "merged", "who", "when", "why")
+    for d in rows:
+        t.add_row(d["id"], d["status"], d["kept_caption"], d["merged_caption"], d["who"], d["at"], d["why"])
+    out.print(t)
 
 
 # -- the app -----------------------------------------------------------------------------------

@@ -175,6 +175,7 @@ def constraint_statements(schema: Schema = SCHEMA) -> list[str]:
             f"CREATE INDEX rel_{rel.type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel.type}]-() ON (r.id)"
         )
     statements.append("CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE")
+    statements.append("CREATE CONSTRAINT decision_id IF NOT EXISTS FOR (d:Decision) REQUIRE d.id IS UNIQUE")
     statements.append(
         f"CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:{ENTITY}) ON EACH [n.caption, n.search_text] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"

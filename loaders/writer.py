@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from graph import schema
 from graph.store import Store
+from loaders.resolve import redirects
 from loaders.rows import NodeRecord, RelRecord
 
 __all__ = ["write_records"]
@@ -48,16 +49,18 @@ def write_records(
     load_id: str | None = None,
 ) -> Counter:
     """Merge the nodes, then the relationships, of ``mapped_rows``; return Neo4j's update counters."""
+    moved = redirects(store)  # entities an analyst merged: their records land on the kept entity
     # One row per entity and per relationship: a chunk names the same port or courier thousands of times.
     nodes: dict[str, dict[str, dict]] = defaultdict(dict)
     rels: dict[str, dict[str, dict]] = defaultdict(dict)
     for node_records, rel_records in mapped_rows:
         for n in node_records:
-            row = nodes[n.label].get(n.id)
+            node_id = moved.get(n.id, n.id)
+            row = nodes[n.label].get(node_id)
             if row is None:
                 keys = schema.SCHEMA.nodes[n.label].keys
-                nodes[n.label][n.id] = {
-                    "id": n.id, "aliases": list(n.aliases), "sources": [n.source] if n.source else [],
+                nodes[n.label][node_id] = {
+                    "id": node_id, "aliases": list(n.aliases), "sources": [n.source] if n.source else [],
                     "keys": {k: v for k, v in n.props.items() if k in keys},
                     "props": {k: v for k, v in n.props.items() if k not in keys},
                 }
@@ -69,7 +72,8 @@ def write_records(
         for r in rel_records:
             row = rels[r.type].get(r.id)
             if row is None:
-                rels[r.type][r.id] = {"id": r.id, "source": r.source, "target": r.target, "props": r.props,
+                rels[r.type][r.id] = {"id": r.id, "source": moved.get(r.source, r.source),
+                                      "target": moved.get(r.target, r.target), "props": r.props,
                                       "sources": [r.ref]}
             elif r.ref not in row["sources"]:
                 row["sources"].append(r.ref)
