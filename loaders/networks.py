@@ -13,7 +13,6 @@ rows); GraphML and GEXF are read whole by networkx.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +23,7 @@ from typing import Any
 from graph import ids, schema
 from graph.errors import ChokepointError
 from graph.store import Store
-from loaders.readers import EXTRA_CELLS, normalise_header, read_rows
+from loaders.readers import EXTRA_CELLS, ReadError, csv_cells, normalise_header, read_rows
 from loaders.rejects import RejectsReport
 from loaders.rows import NodeRecord, Reject, RelRecord, canonical_keys
 from loaders.values import BadValue, parse_value
@@ -279,33 +278,12 @@ class _Layout:
     nonbinary: bool             # some cell is a number other than 0 and 1
 
 
-def _encoding(path: Path) -> str:
-    head = path.read_bytes()[:1 << 20]
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as err:
-        if err.start < len(head) - 4:
-            return "cp1252"
-    return "utf-8"
-
-
 def _matrix_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """``(row_number, cells)`` of the non-blank rows, header included (row 1)."""
     try:
-        with open(path, newline="", encoding=_encoding(path), errors="strict") as f:
-            sample = f.read(64 * 1024)
-            f.seek(0)
-            try:
-                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-            except csv.Error:
-                dialect = csv.excel
-            for row_no, cells in enumerate(csv.reader(f, dialect), start=1):
-                if any(c.strip() for c in cells):
-                    yield row_no, cells
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise NetworkImportError(f"{path}: cannot read: {err}") from err
+        yield from ((n, cells) for n, cells in csv_cells(path) if any(c.strip() for c in cells))
+    except ReadError as err:
+        raise NetworkImportError(str(err)) from err
 
 
 def _number(text: str) -> float:

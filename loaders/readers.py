@@ -45,6 +45,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from graph.errors import ChokepointError
 
 __all__ = [
+    "csv_cells",
     "ReadError", "read_rows", "check_readable", "detect_format", "normalise_header", "cell_text",
     "EXTRA_CELLS", "SHEET", "ALL_SHEETS", "FORMATS", "SUFFIXES",
 ]
@@ -203,8 +204,12 @@ def read_rows(path: str | Path, format: str | None = None, sheet: str | None = N
 
 # -- one reader per format ---------------------------------------------------------------------------
 
-def _csv_rows(path: Path, delimiter: str | None) -> Iterator[Row]:
-    """CSV (delimiter sniffed when ``delimiter`` is None) or TSV; row number = line, header = 1."""
+def csv_cells(path: str | Path, delimiter: str | None = None) -> Iterator[tuple[int, list[str]]]:
+    """``(line_number, cells)`` of the non-blank lines of a CSV/TSV file, header included (line 1).
+
+    Encoding detected, delimiter sniffed among , ; tab | unless given. Raises :class:`ReadError`.
+    """
+    path = Path(path)
     try:
         with open(path, newline="", encoding=_encoding(path), errors="strict") as f:
             if delimiter:
@@ -217,15 +222,22 @@ def _csv_rows(path: Path, delimiter: str | None) -> Iterator[Row]:
                 except csv.Error:
                     dialect = csv.excel
                 reader = csv.reader(f, dialect)
-            header = next(reader, None)
-            if header is None:
-                return
-            names = _header(path, header)
-            for line_no, cells in enumerate(reader, start=2):
-                if any(c.strip() for c in cells):
-                    yield line_no, _row(names, cells)
+            for line_no, cells in enumerate(reader, start=1):
+                if line_no == 1 or any(c.strip() for c in cells):
+                    yield line_no, cells
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise ReadError(f"{path}: cannot read: {err}") from err
+
+
+def _csv_rows(path: Path, delimiter: str | None) -> Iterator[Row]:
+    """CSV (delimiter sniffed when ``delimiter`` is None) or TSV; row number = line, header = 1."""
+    lines = csv_cells(path, delimiter)
+    first = next(lines, None)
+    if first is None:
+        return
+    names = _header(path, first[1])
+    for line_no, cells in lines:
+        yield line_no, _row(names, cells)
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:

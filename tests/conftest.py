@@ -80,6 +80,15 @@ def store(make_store: Callable[[], Store]) -> Store:
 
 
 @pytest.fixture()
+def neo4j_env(neo4j_settings: Settings, monkeypatch) -> Settings:
+    """The NEO4J_* environment pointing at the test Neo4j, for CLI tests."""
+    monkeypatch.setenv("NEO4J_URI", neo4j_settings.uri)
+    monkeypatch.setenv("NEO4J_USER", neo4j_settings.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.password)
+    return neo4j_settings
+
+
+@pytest.fixture()
 def clean(store: Store) -> Store:
     """The module's store, emptied again for this one test (schema kept)."""
     wipe(store)

@@ -31,13 +31,6 @@ def test_help(command):
     assert "Usage:" in result.output
 
 
-@pytest.fixture()
-def neo4j_env(neo4j_settings, monkeypatch):
-    monkeypatch.setenv("NEO4J_URI", neo4j_settings.uri)
-    monkeypatch.setenv("NEO4J_USER", neo4j_settings.user)
-    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.password)
-
-
 def test_schema_apply_load_and_status(clean, neo4j_env, tmp_path):
     result = runner.invoke(app, ["schema", "apply"])
     assert result.exit_code == 0 and "0 constraints/indexes created" in result.output

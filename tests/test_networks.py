@@ -407,13 +407,6 @@ def test_karate_club_matches_networkx_in_every_format(clean, tmp_path):
 
 
 # -- the command line --------------------------------------------------------------------------
-@pytest.fixture()
-def neo4j_env(neo4j_settings, monkeypatch):
-    monkeypatch.setenv("NEO4J_URI", neo4j_settings.uri)
-    monkeypatch.setenv("NEO4J_USER", neo4j_settings.user)
-    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_settings.password)
-
-
 def test_cli_import_network(clean, neo4j_env, tmp_path):
     path = write(tmp_path, "net.csv", EDGES + ",B,1,\n")
     result = runner.invoke(app, ["import-network", str(path), "--format", "edgelist", "--node-label", "Person",

@@ -99,10 +99,7 @@ def test_refused_merges(case):
     assert decisions(store) == []
 
 
-def test_cli_candidates_merge_split(case, neo4j_settings, monkeypatch):
-    for k, v in (("NEO4J_URI", neo4j_settings.uri), ("NEO4J_USER", neo4j_settings.user),
-                 ("NEO4J_PASSWORD", neo4j_settings.password)):
-        monkeypatch.setenv(k, v)
+def test_cli_candidates_merge_split(case, neo4j_env):
     runner = CliRunner()
     result = runner.invoke(app, ["resolve", "candidates", "--label", "Person", "--json"])
     assert result.exit_code == 0, result.output
