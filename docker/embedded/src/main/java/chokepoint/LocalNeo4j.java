@@ -61,6 +61,8 @@ public final class LocalNeo4j {
                     .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
                     .setConfig(HttpConnector.enabled, false)
                     .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                    // LOAD CSV reads file:/// URLs from DIR/import only (used by bench/load.py)
+                    .setConfig(GraphDatabaseSettings.load_csv_file_url_root, data.resolve("import"))
                     .setConfig(GraphDatabaseSettings.pagecache_memory,
                             ByteUnit.parse(opts.getOrDefault("--pagecache", "512m")))
                     .build();
