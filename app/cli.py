@@ -180,6 +180,10 @@ def load(
                   f"{result['relationships_created']:,} relationships created", highlight=False)
         if summary.rejects_report:
             out.print(f"rejects: {summary.rejects_report}", highlight=False)
+        for f in summary.files:
+            if f.columns_absent:
+                out.print(f"{Path(f.file).name}: no column(s) {', '.join(f.columns_absent)} (left empty)",
+                          highlight=False)
         if summary.missing_sources:
             out.print(f"no file for (skipped): {', '.join(summary.missing_sources)}", highlight=False)
 

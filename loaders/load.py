@@ -39,6 +39,7 @@ class FileSummary:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    columns_absent: list[str] = field(default_factory=list)  # mapped columns the file does not have
 
 
 @dataclass
@@ -118,8 +119,8 @@ def load_records(
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping or STANDARD_MAPPING)
     planned, missing = plan(paths, mapping)
-    for spec, path in planned:  # a fatal problem in any file stops the load before anything is written
-        _preflight(spec, path)
+    # a fatal problem in any file stops the load before anything is written
+    absent = {path: _preflight(spec, path) for spec, path in planned}
     if strict:
         rejects = [r for spec, path in planned for r in _mapped(spec, path, dataset) if isinstance(r, Reject)]
         if rejects:
@@ -133,6 +134,7 @@ def load_records(
     with RejectsReport(rejects_path) as report:
         for spec, path in planned:
             file_summary, counters = _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progress)
+            file_summary.columns_absent = absent[path]
             summary.files.append(file_summary)
             summary.counters += counters
     summary.rejects_report = str(rejects_path) if report.count else None
@@ -175,17 +177,20 @@ def _source_of(path: Path, mapping: Mapping) -> SourceSpec | None:
     return next((spec for spec in mapping.sources.values() if spec.matches(path.name)), None)
 
 
-def _preflight(spec: SourceSpec, path: Path) -> None:
-    """Fatal problems before anything is written: unreadable file, missing required columns."""
+def _preflight(spec: SourceSpec, path: Path) -> list[str]:
+    """Raise for fatal problems (unreadable file, missing required columns); return the absent optional ones."""
     check_readable(path, format=spec.format, sheet=spec.sheet)
     if (spec.format or detect_format(path)) in ("json", "jsonl"):
-        return  # records, not a table: a missing key is a per-row reject
+        return []  # records, not a table: a missing key is a per-row reject
     first = next(iter(read_rows(path, format=spec.format, sheet=spec.sheet)), None)
-    if first is not None:
-        missing = sorted(spec.required_columns() - set(first[1]))
-        if missing:
-            raise ChokepointError(f"{path}: row 1: missing column(s) {', '.join(missing)} that source "
-                                  f"{spec.name!r} needs (columns: {', '.join(k for k in first[1] if k != SHEET)})")
+    if first is None:
+        return []
+    columns = set(first[1])
+    missing = sorted(spec.required_columns() - columns)
+    if missing:
+        raise ChokepointError(f"{path}: row 1: missing column(s) {', '.join(missing)} that source "
+                              f"{spec.name!r} needs (columns: {', '.join(k for k in first[1] if k != SHEET)})")
+    return sorted(spec.columns() - columns)
 
 
 def _mapped(spec: SourceSpec, path: Path, dataset: str) -> Iterable:

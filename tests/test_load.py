@@ -66,6 +66,7 @@ def test_bad_rows_go_to_rejects_with_file_row_column_reason(clean, tmp_path):
     d = bad_records(tmp_path)
     summary = load_records(clean, d, dataset="t")
     assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (7, 2, 5)
+    assert summary.files[0].columns_absent == ["aliases", "city", "org_role", "organization", "roles"]
     with open(summary.rejects_report, newline="", encoding="utf-8") as f:
         rejects = list(csv.DictReader(f))
     found = {(r["source_file"], r["row"], r["column"]): r["reason"] for r in rejects}
@@ -105,3 +106,43 @@ def test_cp1252_file_is_read(clean, tmp_path):
     summary = load_records(clean, d, dataset="t")
     assert summary.rows_loaded == 1
     assert clean.read("MATCH (p:Person) RETURN p.name AS n") == [{"n": "José Núñez"}]
+
+
+REJECT_CASES = [
+    ("chemicals.csv", "name,controlled\nNPP,perhaps\n", "controlled", "not yes/no: 'perhaps'"),
+    ("communications.csv", "from_phone,to_phone,duration_s\n+16195550101,+16195550102,1.5\n", "duration_s",
+     "not a whole number: '1.5'"),
+    ("ports.csv", "code,name,lat\n2504,San Ysidro,north\n", "lat", "not a number: 'north'"),
+    ("supplies.csv", "supplier,buyer,buyer_type\nJinlong,Lab 1,Vessel\n", "buyer_type",
+     "unknown type 'Vessel'; expected one of Organization, Person, Lab"),
+    ("crossings.csv", "person,port,date\nAna Soto,,2024-01-01\n", "port", "missing key for PortOfEntry"),
+    ("seizures.csv", "seizure_id,date\nCBP-1,yesterday\n", "date", "not a date (use yyyy-mm-dd): 'yesterday'"),
+]
+
+
+@pytest.mark.parametrize("file,text,column,reason", REJECT_CASES, ids=[c[0] for c in REJECT_CASES])
+def test_every_reject_reason_names_file_row_and_column(clean, tmp_path, file, text, column, reason):
+    d = tmp_path / "records"
+    d.mkdir()
+    (d / file).write_text(text, encoding="utf-8")
+    summary = load_records(clean, d, dataset="t")
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (1, 0, 1)
+    with open(summary.rejects_report, newline="", encoding="utf-8") as f:
+        [reject] = list(csv.DictReader(f))
+    assert (reject["source_file"], reject["row"], reject["column"], reject["reason"]) == (file, "2", column, reason)
+    assert clean.read("MATCH (n:Entity) RETURN count(n) AS n")[0]["n"] == 0  # a rejected row writes nothing
+
+
+def test_relationship_endpoints_the_schema_forbids_are_rejected(clean, tmp_path):
+    from loaders.mapping import load_mapping
+
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("sources:\n  links:\n    file: links\n    entities:\n"
+                       "      a: {label: Person, key: a}\n"
+                       "      b: {label_column: b_type, labels: [Organization, Phone], key: b}\n"
+                       "    relationships:\n      - {type: MEMBER_OF, from: a, to: b}\n")
+    (tmp_path / "links.csv").write_text("a,b,b_type\nAna,Grupo Delta,Organization\nAna,+16195550101,Phone\n")
+    summary = load_records(clean, tmp_path / "links.csv", dataset="t", mapping=load_mapping(mapping),
+                           rejects_path=tmp_path / "r.csv")
+    assert (summary.rows_loaded, summary.rows_rejected) == (1, 1)
+    assert "links.csv,3,b_type,MEMBER_OF cannot join Person to Phone" in (tmp_path / "r.csv").read_text()
