@@ -14,7 +14,7 @@ from itertools import islice
 from typing import Any
 
 import neo4j
-from neo4j import GraphDatabase, RoutingControl
+from neo4j import GraphDatabase, NotificationMinimumSeverity, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph import schema
@@ -41,6 +41,9 @@ class Store:
         driver = GraphDatabase.driver(
             settings.uri, auth=(settings.user, settings.password), user_agent="chokepoint",
             connection_acquisition_timeout=15, max_transaction_retry_time=15,
+            # server notifications (e.g. "property key does not exist" before the first merge decision)
+            # are hints for query authors, not messages for users
+            notifications_min_severity=NotificationMinimumSeverity.OFF,
         )
         store = cls(driver, settings.database, settings)
         if verify:

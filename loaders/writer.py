@@ -1,8 +1,9 @@
 """Writing entity and relationship records to Neo4j: MERGE on stable ids in UNWIND batches.
 
 Labels and types enter the Cypher only through the schema's allow-list. Properties are set (last value
-wins) except key properties, which keep the first spelling seen; ``aliases``, ``sources`` (file:row) and ``loads`` (load ids) grow as sets, so writing the same
-records twice changes nothing.
+wins) except key properties, which keep the first spelling seen; ``aliases``, ``sources`` (file:row)
+and ``loads`` (load ids) grow as sets, so writing the same records twice changes nothing. Records of
+an entity an analyst merged into another are written to the kept one (``loaders/resolve.py``).
 """
 
 from __future__ import annotations
@@ -17,16 +18,18 @@ from loaders.rows import NodeRecord, RelRecord
 
 __all__ = ["write_records"]
 
+# A new entity gets every property in one map (the common case of a first load); an existing one is
+# updated property by property, with its lists kept as sets.
 _MERGE_NODES = """
 UNWIND $rows AS row
 MERGE (n:Entity {id: row.id})
-ON CREATE SET n += row.keys
-SET n:%(label)s, n += row.props, n.dataset = $dataset
-SET n.aliases = reduce(a = coalesce(n.aliases, []), x IN row.aliases | CASE WHEN x IN a THEN a ELSE a + x END),
+ON CREATE SET n:%(label)s, n = row.created
+ON MATCH SET n += row.props,
+    n.aliases = reduce(a = coalesce(n.aliases, []), x IN row.aliases | CASE WHEN x IN a THEN a ELSE a + x END),
     n.sources = reduce(a = coalesce(n.sources, []), x IN row.sources | CASE WHEN x IN a THEN a ELSE a + x END),
     n.loads = CASE WHEN $load IS NULL OR $load IN coalesce(n.loads, []) THEN n.loads
                    ELSE coalesce(n.loads, []) + $load END
-SET n.caption = toString(coalesce(n[$caption], n.id)),
+ON MATCH SET n.caption = toString(coalesce(n[$caption], n.id)),
     n.search_text = reduce(s = n.id, x IN n.aliases | s + ' ' + x)
 """
 
@@ -35,7 +38,8 @@ UNWIND $rows AS row
 MATCH (a:Entity {id: row.source})
 MATCH (b:Entity {id: row.target})
 MERGE (a)-[r:%(type)s {id: row.id}]->(b)
-SET r += row.props, r.dataset = $dataset,
+ON CREATE SET r = row.created
+ON MATCH SET r += row.props,
     r.sources = reduce(a = coalesce(r.sources, []), x IN row.sources | CASE WHEN x IN a THEN a ELSE a + x END),
     r.loads = CASE WHEN $load IS NULL OR $load IN coalesce(r.loads, []) THEN r.loads
                    ELSE coalesce(r.loads, []) + $load END
@@ -77,6 +81,19 @@ def write_records(
                                       "sources": [r.ref]}
             elif r.ref not in row["sources"]:
                 row["sources"].append(r.ref)
+    loads = [load_id] if load_id else []
+    for label, rows in nodes.items():
+        caption = schema.SCHEMA.nodes[label].caption
+        for row in rows.values():
+            created = {**row["keys"], **row["props"]}
+            row["created"] = {**created, "id": row["id"], "dataset": dataset, "aliases": row["aliases"],
+                              "sources": row["sources"], "loads": loads,
+                              "caption": str(created.get(caption, row["id"])),
+                              "search_text": " ".join([row["id"], *row["aliases"]])}
+    for rows in rels.values():
+        for row in rows.values():
+            row["created"] = {**row["props"], "id": row["id"], "dataset": dataset, "sources": row["sources"],
+                              "loads": loads}
     counters: Counter = Counter()
     for label, rows in nodes.items():
         query = _MERGE_NODES % {"label": schema.label(label)}
