@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from graph.normalise import NORMALISERS
+from graph.schema import SCHEMA
 
 __all__ = ["normalise_key", "entity_id", "relationship_id"]
 
@@ -42,8 +43,6 @@ def entity_id(dataset: str, label: str, keys: Iterable[object]) -> str | None:
 
     Each key is normalised by the schema's normaliser for it (``graph/normalise.py``).
     """
-    from graph.schema import SCHEMA  # the schema module imports this one's siblings; import late
-
     node = SCHEMA.nodes.get(label)
     if node is None:
         normalised = [normalise_key(k) for k in keys]
