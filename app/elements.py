@@ -3,8 +3,31 @@
 from __future__ import annotations
 
 from queries.neighbourhood import Subgraph
+from queries.search import Match
 
-__all__ = ["subgraph_elements"]
+__all__ = ["subgraph_elements", "suggestion_options", "MAX_SUGGESTIONS"]
+
+MAX_SUGGESTIONS = 100
+
+
+def suggestion_options(text: str, matches: list[Match], shown: list[dict]) -> list[dict]:
+    """Dropdown options: the matches for ``text`` first, then those already shown.
+
+    Suggestions only accumulate, so a slow answer for an earlier keystroke arriving last cannot
+    remove the right one; the dropdown filters them by the typed text, which each option carries in
+    ``search`` (with the caption and aliases), since the server matched it on normalised words.
+    """
+    new = [{"label": m.display, "value": m.id, "search": " ".join([text, m.caption, *m.aliases])}
+           for m in matches]
+    seen = {o["value"] for o in new}
+    kept = []
+    for o in shown:
+        if o["value"] in seen:
+            new_o = next(n for n in new if n["value"] == o["value"])
+            new_o["search"] = f"{o.get('search', '')} {new_o['search']}"  # every text that found it
+        else:
+            kept.append(o)
+    return (new + kept)[:MAX_SUGGESTIONS]
 
 
 def subgraph_elements(sub: Subgraph) -> list[dict]:

@@ -7,10 +7,10 @@ Callbacks are thin: they call ``queries`` and shape the result. The store is han
 from __future__ import annotations
 
 import dash_cytoscape as cyto
-from dash import Dash, Input, Output, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from app import ids
-from app.elements import subgraph_elements
+from app.elements import subgraph_elements, suggestion_options
 from app.style import legend, stylesheet
 from graph.errors import ChokepointError
 from graph.store import Store
@@ -46,15 +46,15 @@ def create_app(store: Store, neighbour_limit: int = DEFAULT_LIMIT) -> Dash:
     )
 
     @app.callback(Output(ids.SEARCH, "options"), Output(ids.BANNER, "children", allow_duplicate=True),
-                  Input(ids.SEARCH, "search_value"), prevent_initial_call=True)
-    def suggest(text):
+                  Input(ids.SEARCH, "search_value"), State(ids.SEARCH, "options"), prevent_initial_call=True)
+    def suggest(text, shown):
         if not text:
             return no_update, no_update
         try:
             matches = search_entities(store, text)
         except ChokepointError as err:
-            return [], str(err)
-        return [{"label": m.display, "value": m.id} for m in matches], ""
+            return no_update, str(err)
+        return suggestion_options(text, matches, shown or []), ""
 
     @app.callback(Output(ids.CANVAS, "elements"), Output(ids.NOTICE, "children"),
                   Output(ids.BANNER, "children", allow_duplicate=True),

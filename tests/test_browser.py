@@ -19,8 +19,8 @@ def test_search_draws_the_entity_and_its_neighbourhood(sample_store, make_app, b
     page.wait_for_selector("#cy canvas")
     assert page.evaluate(NODE_COUNT) == 0
 
-    page.click("#search")
-    page.keyboard.type("san ysidro")
+    page.click("#search")  # opens the dropdown; its search box appears in a popover
+    page.locator("input.dash-dropdown-search").press_sequentially("san ysidro")
     option = page.get_by_text("San Ysidro (PortOfEntry)")
     option.wait_for()
     option.click()
