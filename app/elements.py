@@ -17,17 +17,15 @@ def suggestion_options(text: str, matches: list[Match], shown: list[dict]) -> li
     remove the right one; the dropdown filters them by the typed text, which each option carries in
     ``search`` (with the caption and aliases), since the server matched it on normalised words.
     """
-    new = [{"label": m.display, "value": m.id, "search": " ".join([text, m.caption, *m.aliases])}
-           for m in matches]
-    seen = {o["value"] for o in new}
+    new = {m.id: {"label": m.display, "value": m.id, "search": " ".join([text, m.caption, *m.aliases])}
+           for m in matches}
     kept = []
     for o in shown:
-        if o["value"] in seen:
-            new_o = next(n for n in new if n["value"] == o["value"])
-            new_o["search"] = f"{o.get('search', '')} {new_o['search']}"  # every text that found it
+        if o["value"] in new:  # found again: remember every text that found it
+            new[o["value"]]["search"] = f"{o.get('search', '')} {new[o['value']]['search']}"
         else:
             kept.append(o)
-    return (new + kept)[:MAX_SUGGESTIONS]
+    return ([*new.values(), *kept])[:MAX_SUGGESTIONS]
 
 
 def subgraph_elements(sub: Subgraph) -> list[dict]:

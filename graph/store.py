@@ -73,14 +73,6 @@ class Store:
                 result_transformer_=lambda result: [record.data() for record in result],
             )
 
-    def read_records(self, query: str, **params: Any) -> list[neo4j.Record]:
-        """Like :meth:`read` but keeps graph values (nodes, relationships, paths) as driver objects."""
-        with _translated(self.where):
-            records, _, _ = self.driver.execute_query(
-                query, params, routing_=RoutingControl.READ, database_=self.database
-            )
-        return records
-
     # -- writing -----------------------------------------------------------------------------
     def write(self, query: str, **params: Any) -> Counter:
         """Run one write query; return its update counters."""
