@@ -48,10 +48,11 @@ def main() -> None:
         return result
 
     store.write_batches = timed
+    record_writer = writer.RecordWriter(store, "bench-chunks")
     for first in range(0, len(items), args.chunk):
         seconds.clear()
         start = time.perf_counter()
-        writer.write_records(store, items[first:first + args.chunk], "bench-chunks")
+        record_writer.write(items[first:first + args.chunk])
         rate = len(items[first:first + args.chunk]) / (time.perf_counter() - start)
         parts = ", ".join(f"{k} {v:.1f}s" for k, v in seconds.items())
         print(f"rows {first:>9,}+: {rate:8,.0f} rows/s  ({parts})", flush=True)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import re
+
 import yaml
 
 from graph.errors import SchemaError, UnknownName
@@ -41,6 +43,8 @@ __all__ = [
 ENTITY = "Entity"
 PROPERTY_TYPES = ("string", "string[]", "integer", "float", "boolean", "date")
 SCHEMA_FILE = Path(__file__).with_name("schema.yaml")
+#: Labels, types and property names enter Cypher text (never user text), so they must be plain identifiers.
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,8 @@ def load(path: Path = SCHEMA_FILE) -> Schema:
             problems.append(f"relationship {name}: needs 'from' and 'to' labels")
         problems += [f"relationship {name}.{p}: unknown type {t!r}" for p, t in props.items() if t not in PROPERTY_TYPES]
         rels[name] = rel
+    names = [*nodes, *rels, *(p for t in (*nodes.values(), *rels.values()) for p in t.properties)]
+    problems += [f"{n!r} is not a plain identifier (letters, digits, _)" for n in names if not IDENTIFIER.match(n)]
     if problems:
         raise SchemaError(f"{path}: " + "; ".join(problems))
     return Schema(nodes=nodes, relationships=rels)

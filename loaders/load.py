@@ -7,7 +7,7 @@ relationships are merged on their stable ids, aliases and provenance are kept as
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +16,10 @@ from graph.store import Store
 from loaders.mapping import STANDARD_MAPPING, Mapping, SourceSpec, load_mapping
 from loaders.provenance import begin_load, end_load, file_digest, load_id
 from loaders.readers import EXTRA_CELLS, SHEET, check_readable, detect_format, read_rows
+from loaders.pipeline import prefetch
 from loaders.rejects import RejectsReport
 from loaders.rows import Reject, map_row
-from loaders.writer import write_records
+from loaders.writer import RecordWriter
 
 __all__ = ["FileSummary", "LoadSummary", "StrictLoadError", "load_records", "SAMPLE_CASE"]
 
@@ -147,7 +148,18 @@ def _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progres
                      load_id=load_id(dataset, path.name, sha, mapping_sha))
     begin_load(store, fs.load_id, dataset=dataset, file=path.name, path=str(path.resolve()), sha256=sha,
                mapping=str(mapping.path), mapping_sha256=mapping_sha, source=spec.name)
+    writer = RecordWriter(store, dataset, fs.load_id)
     counters: Counter = Counter()
+    for chunk in prefetch(_chunks(spec, path, dataset, fs, report, progress)):
+        counters += writer.write(chunk)
+    end_load(store, fs.load_id, rows_read=fs.rows_read, rows_loaded=fs.rows_loaded,
+             rows_rejected=fs.rows_rejected, nodes_created=counters["nodes_created"],
+             relationships_created=counters["relationships_created"])
+    return fs, counters
+
+
+def _chunks(spec, path, dataset, fs: FileSummary, report: RejectsReport, progress) -> Iterator[list]:
+    """Mapped rows of ``path`` in chunks of ``CHUNK_ROWS``; rejects go to ``report``; ``fs`` counts."""
     chunk: list = []
     reported = 0
     for item in _mapped(spec, path, dataset):
@@ -159,18 +171,14 @@ def _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progres
             fs.rows_loaded += 1
             chunk.append(item)
         if len(chunk) >= CHUNK_ROWS:
-            counters += write_records(store, chunk, dataset, fs.load_id)
+            yield chunk
             chunk = []
         if progress and fs.rows_read - reported >= 1000:
             progress(path.name, fs.rows_read - reported)
             reported = fs.rows_read
-    counters += write_records(store, chunk, dataset, fs.load_id)
+    yield chunk
     if progress:
         progress(path.name, fs.rows_read - reported)
-    end_load(store, fs.load_id, rows_read=fs.rows_read, rows_loaded=fs.rows_loaded,
-             rows_rejected=fs.rows_rejected, nodes_created=counters["nodes_created"],
-             relationships_created=counters["relationships_created"])
-    return fs, counters
 
 
 def _source_of(path: Path, mapping: Mapping) -> SourceSpec | None:

@@ -2,7 +2,7 @@
 
 Every node name becomes an entity of one schema label (stable id from the dataset, the label and the
 folded name, so "Andrés" and "ANDRES" are one node); every edge becomes one relationship of one schema
-type, written through :func:`loaders.writer.write_records` (the schema's allow-list) in chunks.
+type, written through :class:`loaders.writer.RecordWriter` (the schema's allow-list) in chunks.
 Rows that cannot be loaded go to a rejects report; for every file,
 edge rows read == edges loaded + rows rejected. Problems with the whole file or with the chosen label
 and type are fatal and raised before anything is written. See docs/networks.md.
@@ -27,7 +27,7 @@ from loaders.readers import EXTRA_CELLS, ReadError, csv_cells, normalise_header,
 from loaders.rejects import RejectsReport
 from loaders.rows import NodeRecord, Reject, RelRecord, canonical_keys
 from loaders.values import BadValue, parse_value
-from loaders.writer import write_records
+from loaders.writer import RecordWriter
 
 __all__ = ["FORMATS", "CHUNK_ROWS", "NetworkImportError", "NetworkSummary", "import_network"]
 
@@ -431,6 +431,7 @@ class _Importer:
     def __init__(self, store: Store, plan: _Plan, report: RejectsReport, summary: NetworkSummary,
                  progress: Callable[[int], None] | None):
         self.store, self.plan, self.report, self.summary, self.progress = store, plan, report, summary, progress
+        self.writer = RecordWriter(store, plan.dataset)
         self.spellings: set[tuple[str, str]] = set()   # (id, spelling) already written
         self.ids: set[str] = set()
         self.chunk: list[tuple[list[NodeRecord], list[RelRecord]]] = []
@@ -515,7 +516,7 @@ class _Importer:
 
     def _flush(self) -> None:
         if self.chunk:
-            self.summary.counters += write_records(self.store, self.chunk, self.plan.dataset)
+            self.summary.counters += self.writer.write(self.chunk)
             self.chunk = []
 
 

@@ -1,14 +1,21 @@
 """Writing entity and relationship records to Neo4j: MERGE on stable ids in UNWIND batches.
 
-Labels and types enter the Cypher only through the schema's allow-list. Properties are set (last value
-wins) except key properties, which keep the first spelling seen; ``aliases``, ``sources`` (file:row)
-and ``loads`` (load ids) grow as sets, so writing the same records twice changes nothing. Records of
-an entity an analyst merged into another are written to the kept one (``loaders/resolve.py``).
+Labels, types and property names enter the Cypher only through the schema's allow-list. Properties are
+set (last value wins) except key properties, which keep the first spelling seen; ``aliases``,
+``sources`` (file:row) and ``loads`` (load ids) grow as sets, so writing the same records twice changes
+nothing. Records of an entity an analyst merged into another are written to the kept one
+(``loaders/resolve.py``).
+
+A chunk is written as one statement per label for its entities and one per type for its links, each
+entity and link once per chunk however many rows name it.
+
+Entities a load only refers to (a port named on 10,000 shipment rows) are written the first time and
+skipped afterwards while nothing about them changes, remembered in a bounded table per load.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 
 from graph import schema
@@ -16,7 +23,7 @@ from graph.store import Store
 from loaders.resolve import redirects
 from loaders.rows import NodeRecord, RelRecord
 
-__all__ = ["write_records"]
+__all__ = ["RecordWriter"]
 
 # A new entity gets every property in one map (the common case of a first load); an existing one is
 # updated property by property, with its lists kept as sets.
@@ -45,61 +52,94 @@ ON MATCH SET r += row.props,
                    ELSE coalesce(r.loads, []) + $load END
 """
 
+#: How many referenced entities a load remembers as written (a bound on memory, not on correctness).
+REMEMBERED = 200_000
 
-def write_records(
-    store: Store,
-    mapped_rows: Iterable[tuple[list[NodeRecord], list[RelRecord]]],
-    dataset: str,
-    load_id: str | None = None,
-) -> Counter:
-    """Merge the nodes, then the relationships, of ``mapped_rows``; return Neo4j's update counters."""
-    moved = redirects(store)  # entities an analyst merged: their records land on the kept entity
-    # One row per entity and per relationship: a chunk names the same port or courier thousands of times.
-    nodes: dict[str, dict[str, dict]] = defaultdict(dict)
-    rels: dict[str, dict[str, dict]] = defaultdict(dict)
-    for node_records, rel_records in mapped_rows:
-        for n in node_records:
-            node_id = moved.get(n.id, n.id)
-            row = nodes[n.label].get(node_id)
-            if row is None:
-                keys = schema.SCHEMA.nodes[n.label].keys
-                nodes[n.label][node_id] = {
-                    "id": node_id, "aliases": list(n.aliases), "sources": [n.source] if n.source else [],
-                    "keys": {k: v for k, v in n.props.items() if k in keys},
-                    "props": {k: v for k, v in n.props.items() if k not in keys},
-                }
-                continue
-            row["props"].update({k: v for k, v in n.props.items() if k not in row["keys"]})
-            row["aliases"] += [a for a in n.aliases if a not in row["aliases"]]
-            if n.source and n.source not in row["sources"]:
-                row["sources"].append(n.source)
-        for r in rel_records:
-            row = rels[r.type].get(r.id)
-            if row is None:
-                rels[r.type][r.id] = {"id": r.id, "source": moved.get(r.source, r.source),
-                                      "target": moved.get(r.target, r.target), "props": r.props,
-                                      "sources": [r.ref]}
-            elif r.ref not in row["sources"]:
-                row["sources"].append(r.ref)
-    loads = [load_id] if load_id else []
-    for label, rows in nodes.items():
+
+class RecordWriter:
+    """Writes chunks of mapped rows for one load (one file, or one network import) of ``dataset``.
+
+    Merge decisions are read once, when the writer is made: records of a merged entity land on the
+    entity it was merged into.
+    """
+
+    def __init__(self, store: Store, dataset: str, load_id: str | None = None):
+        self.store, self.dataset, self.load_id = store, dataset, load_id
+        self.moved = redirects(store)
+        self.remembered: OrderedDict[str, int] = OrderedDict()  # referenced entity id -> fingerprint
+
+    def write(self, mapped_rows: Iterable[tuple[list[NodeRecord], list[RelRecord]]]) -> Counter:
+        """Merge the entities, then the links, of ``mapped_rows``; return Neo4j's update counters."""
+        nodes: dict[str, dict[str, dict]] = defaultdict(dict)
+        rels: dict[str, dict[str, dict]] = defaultdict(dict)
+        moved = self.moved
+        for node_records, rel_records in mapped_rows:
+            for n in node_records:
+                self._add_node(nodes[n.label], moved.get(n.id, n.id), n)
+            for r in rel_records:
+                row = rels[r.type].get(r.id)
+                if row is None:
+                    rels[r.type][r.id] = {"id": r.id, "source": moved.get(r.source, r.source),
+                                          "target": moved.get(r.target, r.target), "props": r.props,
+                                          "sources": [r.ref]}
+                elif r.ref not in row["sources"]:
+                    row["sources"].append(r.ref)
+        counters: Counter = Counter()
+        written = []
+        for label, rows in nodes.items():
+            for row in rows.values():
+                row["fingerprint"] = hash((label, repr(sorted(row["keys"].items())),
+                                           repr(sorted(row["props"].items())), tuple(row["aliases"])))
+            todo = [row for row in rows.values()
+                    if row["sources"] or self.remembered.get(row["id"]) != row["fingerprint"]]
+            query = _MERGE_NODES % {"label": schema.label(label)}
+            counters += self.store.write_batches(query, (self._created(label, row) for row in todo),
+                                                 dataset=self.dataset, load=self.load_id,
+                                                 caption=schema.SCHEMA.nodes[label].caption)
+            written += todo
+        loads = [self.load_id] if self.load_id else []
+        for rtype, rows in rels.items():
+            for row in rows.values():
+                row["created"] = {**row["props"], "id": row["id"], "dataset": self.dataset,
+                                  "sources": row["sources"], "loads": loads}
+            counters += self.store.write_batches(_MERGE_RELATIONSHIPS % {"type": schema.rel_type(rtype)},
+                                                 rows.values(), dataset=self.dataset, load=self.load_id)
+        self._remember(written)
+        return counters
+
+    @staticmethod
+    def _add_node(rows: dict[str, dict], node_id: str, n: NodeRecord) -> None:
+        row = rows.get(node_id)
+        if row is None:
+            keys = schema.SCHEMA.nodes[n.label].keys
+            rows[node_id] = {
+                "id": node_id, "aliases": list(n.aliases), "sources": [n.source] if n.source else [],
+                "keys": {k: v for k, v in n.props.items() if k in keys},
+                "props": {k: v for k, v in n.props.items() if k not in keys},
+            }
+            return
+        row["props"].update({k: v for k, v in n.props.items() if k not in row["keys"]})
+        row["aliases"] += [a for a in n.aliases if a not in row["aliases"]]
+        if n.source and n.source not in row["sources"]:
+            row["sources"].append(n.source)
+
+    def _created(self, label: str, row: dict) -> dict:
+        """``row`` with the full property map a new entity gets."""
+        created = {**row["keys"], **row["props"]}
         caption = schema.SCHEMA.nodes[label].caption
-        for row in rows.values():
-            created = {**row["keys"], **row["props"]}
-            row["created"] = {**created, "id": row["id"], "dataset": dataset, "aliases": row["aliases"],
-                              "sources": row["sources"], "loads": loads,
-                              "caption": str(created.get(caption, row["id"])),
-                              "search_text": " ".join([row["id"], *row["aliases"]])}
-    for rows in rels.values():
-        for row in rows.values():
-            row["created"] = {**row["props"], "id": row["id"], "dataset": dataset, "sources": row["sources"],
-                              "loads": loads}
-    counters: Counter = Counter()
-    for label, rows in nodes.items():
-        query = _MERGE_NODES % {"label": schema.label(label)}
-        counters += store.write_batches(query, rows.values(), dataset=dataset, load=load_id,
-                                        caption=schema.SCHEMA.nodes[label].caption)
-    for rtype, rows in rels.items():
-        query = _MERGE_RELATIONSHIPS % {"type": schema.rel_type(rtype)}
-        counters += store.write_batches(query, rows.values(), dataset=dataset, load=load_id)
-    return counters
+        row["created"] = {**created, "id": row["id"], "dataset": self.dataset, "aliases": row["aliases"],
+                          "sources": row["sources"], "loads": [self.load_id] if self.load_id else [],
+                          "caption": str(created.get(caption, row["id"])),
+                          "search_text": " ".join([row["id"], *row["aliases"]])}
+        return row
+
+    def _remember(self, written: list[dict]) -> None:
+        """Remember entities written only as references; forget any written as a row's own entity."""
+        for row in written:
+            if row["sources"]:
+                self.remembered.pop(row["id"], None)
+                continue
+            self.remembered[row["id"]] = row["fingerprint"]
+            self.remembered.move_to_end(row["id"])
+        while len(self.remembered) > REMEMBERED:
+            self.remembered.popitem(last=False)

@@ -56,3 +56,15 @@ def test_invalid_schema_file_names_file_and_mistakes(tmp_path):
     assert "'y' is not one of its properties" in message
     assert "unknown type 'strng'" in message
     assert "endpoint 'B' is not a node label" in message
+
+
+def test_names_that_would_not_be_plain_cypher_identifiers_are_refused(tmp_path):
+    bad = tmp_path / "schema.yaml"
+    bad.write_text("nodes:\n  'A`) DETACH DELETE n //': {keys: [x], caption: x, properties: {x: string, 'y z': string}}\n"
+                   "relationships:\n  R-1: {from: [B], to: [B]}\n"
+                   "  R: {from: [B], to: [B], properties: {'w}': float}}\n")
+    with pytest.raises(SchemaError) as err:
+        schema.load(bad)
+    message = str(err.value)
+    for name in ("'A`) DETACH DELETE n //'", "'y z'", "'R-1'", "'w}'"):
+        assert f"{name} is not a plain identifier" in message

@@ -22,6 +22,6 @@ def canonical_hash(store) -> str:
 
 
 def wipe_all(store) -> None:
-    """Empty a database that belongs to one test module (entities and load records)."""
-    while store.write("MATCH (n) WITH n LIMIT 10000 DETACH DELETE n")["nodes_deleted"]:
+    """Empty a test database (entities, load records, decisions), keeping the mark that says it is one."""
+    while store.write("MATCH (n) WHERE NOT n:ChokepointTestDatabase WITH n LIMIT 10000 DETACH DELETE n")["nodes_deleted"]:
         pass
