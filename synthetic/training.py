@@ -1,0 +1,230 @@
+"""Trainer lessons: a synthetic case revealed step by step, with questions graded against ground truth.
+
+A lesson is a YAML file (``synthetic/lessons/*.yaml``, or a folder named by ``CHOKEPOINT_LESSONS``)
+naming a scenario, seed and scale, and a list of steps: narrative, what is revealed (phases), an
+optional suggested view, and an optional question of the scenario. Expected answers are never written
+in the lesson: they come from the case's ``truth.json``, which the generator computes from what it
+wrote (see docs/training.md).
+
+    >>> lesson = load_lesson("poe-couriers-101")
+    >>> lesson.scenario, len(lesson.steps) > 2
+    ('poe-couriers', True)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graph.errors import ChokepointError
+from graph.normalise import text
+from synthetic.generator import QUESTION_TEXT, SCENARIOS, generate
+
+__all__ = ["Lesson", "Step", "Feedback", "LessonError", "lessons", "load_lesson", "case_dir", "truth",
+           "check_answer"]
+
+LESSONS = Path(__file__).with_name("lessons")
+_SEPARATORS = (";", "|", "\n")
+
+
+class LessonError(ChokepointError):
+    """A lesson file that cannot be used, or a step or answer that does not fit it."""
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    narrative: str
+    reveal_phases: tuple[int, ...]
+    view: dict[str, Any] = field(default_factory=dict)
+    question: str | None = None
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    name: str
+    title: str
+    description: str
+    scenario: str
+    seed: int
+    scale: float
+    noise: float
+    steps: tuple[Step, ...]
+    path: Path
+
+
+@dataclass
+class Feedback:
+    verdict: str            # "right", "partly right" or "wrong"
+    message: str
+    expected: list[str]     # the accepted answer(s); shown only when asked for
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "message": self.message, "expected": self.expected}
+
+
+def _folders() -> list[Path]:
+    extra = os.environ.get("CHOKEPOINT_LESSONS")
+    return [LESSONS, *([Path(extra)] if extra else [])]
+
+
+def lessons() -> list[Lesson]:
+    """Every lesson: the built-in ones, then those in ``$CHOKEPOINT_LESSONS``."""
+    found: dict[str, Lesson] = {}
+    for folder in _folders():
+        for path in sorted(folder.glob("*.yaml")):
+            lesson = _read(path)
+            found[lesson.name] = lesson
+    return list(found.values())
+
+
+def load_lesson(name: str) -> Lesson:
+    for lesson in lessons():
+        if lesson.name == name:
+            return lesson
+    known = ", ".join(sorted(lesson.name for lesson in lessons()))
+    raise LessonError(f"no lesson named {name!r}; known: {known}")
+
+
+def _read(path: Path) -> Lesson:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise LessonError(f"{path}: not valid YAML: {e}") from None
+    problems = []
+    scenario = raw.get("scenario")
+    if scenario not in SCENARIOS:
+        problems.append(f"scenario {scenario!r} is not one of {', '.join(sorted(SCENARIOS))}")
+    for key in ("name", "title", "seed"):
+        if key not in raw:
+            problems.append(f"missing {key!r}")
+    steps = []
+    phases = SCENARIOS[scenario].phases if scenario in SCENARIOS else 0
+    for i, s in enumerate(raw.get("steps") or [], start=1):
+        question = s.get("question")
+        if question is not None and scenario in SCENARIOS and question not in SCENARIOS[scenario].questions:
+            problems.append(f"step {i}: question {question!r} is not one of scenario {scenario!r}'s: "
+                            f"{', '.join(SCENARIOS[scenario].questions)}")
+        reveal = tuple(s.get("reveal", {}).get("phases", range(1, phases + 1)))
+        if any(not 1 <= p <= phases for p in reveal):
+            problems.append(f"step {i}: reveal phases {list(reveal)} outside 1..{phases}")
+        if not s.get("title") or not s.get("narrative"):
+            problems.append(f"step {i}: needs a title and a narrative")
+        steps.append(Step(title=s.get("title", ""), narrative=str(s.get("narrative", "")).strip(),
+                          reveal_phases=reveal, view=dict(s.get("view") or {}), question=question,
+                          hint=str(s.get("hint", "")).strip()))
+    if not steps:
+        problems.append("no steps")
+    if problems:
+        raise LessonError(f"{path}: " + "; ".join(problems))
+    return Lesson(name=str(raw["name"]), title=str(raw["title"]), description=str(raw.get("description", "")),
+                  scenario=scenario, seed=int(raw["seed"]), scale=float(raw.get("scale", 1)),
+                  noise=float(raw.get("noise", 0.05)), steps=tuple(steps), path=path)
+
+
+def case_dir(lesson: Lesson) -> Path:
+    """Where the lesson's generated case lives (``$CHOKEPOINT_CACHE`` or ``~/.cache/chokepoint``); made
+    on first use. Generation is deterministic, so the folder is a cache, never a source of truth."""
+    root = Path(os.environ.get("CHOKEPOINT_CACHE") or Path.home() / ".cache" / "chokepoint") / "cases"
+    folder = root / f"{lesson.scenario}-seed{lesson.seed}-scale{lesson.scale:g}-noise{lesson.noise:g}"
+    if not (folder / "truth.json").exists():
+        generate(lesson.scenario, lesson.seed, folder, scale=lesson.scale, noise=lesson.noise)
+    return folder
+
+
+def truth(lesson: Lesson) -> dict[str, Any]:
+    with open(case_dir(lesson) / "truth.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def question_of(lesson: Lesson, step: int) -> tuple[Step, dict[str, Any]]:
+    if not 1 <= step <= len(lesson.steps):
+        raise LessonError(f"lesson {lesson.name!r} has steps 1..{len(lesson.steps)}, not {step}")
+    s = lesson.steps[step - 1]
+    if s.question is None:
+        raise LessonError(f"step {step} of lesson {lesson.name!r} asks no question")
+    q = next(q for q in truth(lesson)["questions"] if q["id"] == s.question)
+    return s, q
+
+
+def check_answer(lesson: Lesson, step: int, answer: str) -> Feedback:
+    """Grade ``answer`` (names or codes; several separated by ``;``) for the question of ``step``."""
+    s, q = question_of(lesson, step)
+    case = truth(lesson)
+    spellings = _spellings(case)
+    given = [a.strip() for a in _split(answer) if a.strip()]
+    if not given:
+        raise LessonError("an empty answer: name one or more entities, separated by ';'")
+    expected = list(q["answer"])
+    canon = {_key(e): e for e in expected}
+    named = [spellings.get(_key(a), a) for a in given]
+    hits = {n for n in named if _key(n) in canon}
+    misses = [n for n in named if _key(n) not in canon]
+    roles = _roles(case)
+    if q["kind"] == "one of":
+        if hits and not misses:
+            note = " (it ties with another answer)" if len(expected) > 1 else ""
+            return Feedback("right", f"Right: {', '.join(sorted(hits))}{note}.", expected)
+        if hits:
+            return Feedback("partly right", f"{', '.join(sorted(hits))} is right, but the question asks for one "
+                            f"answer and {', '.join(misses)} is not it.", expected)
+        return Feedback("wrong", _wrong(misses, roles, s.hint), expected)
+    missing = len(set(canon) - {_key(h) for h in hits})
+    if hits == {canon[k] for k in canon} and not misses:
+        return Feedback("right", f"Right: {', '.join(sorted(hits))}.", expected)
+    if hits:
+        parts = [f"{len(hits)} of {len(expected)} right"]
+        if missing:
+            parts.append(f"{missing} missing")
+        if misses:
+            parts.append(f"not needed: {', '.join(misses)}")
+        return Feedback("partly right", "Partly right: " + "; ".join(parts) + ".", expected)
+    return Feedback("wrong", _wrong(misses, roles, s.hint), expected)
+
+
+def _split(answer: str) -> list[str]:
+    parts = [answer]
+    for sep in _SEPARATORS:
+        parts = [p for part in parts for p in part.split(sep)]
+    return parts
+
+
+def _key(name: str) -> str:
+    return text(name)
+
+
+def _spellings(case: dict[str, Any]) -> dict[str, str]:
+    """Other names a trainee may use for an answer: port names for port codes, planted variants."""
+    out = {}
+    for e in case["entities"]:
+        if e["label"] == "PortOfEntry" and e.get("name"):
+            out[_key(e["name"])] = e["key"]
+    for d in case["duplicates"]:
+        out[_key(d["variant"])] = d["key"]
+    return out
+
+
+def _roles(case: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {_key(e["key"]): e for e in case["entities"]}
+
+
+def _wrong(misses: list[str], roles: dict[str, dict[str, Any]], hint: str) -> str:
+    why = []
+    for m in misses:
+        e = roles.get(_key(m))
+        if e is None:
+            why.append(f"{m} is not an entity of this case")
+        else:
+            where = f" in cell {e['cell']}" if e.get("cell") is not None else ""
+            why.append(f"{m} is a {e['role'].replace('_', ' ')}{where}, not the answer")
+    return "Not right: " + "; ".join(why) + "." + (f" Hint: {hint}" if hint else "")
+
+
+def question_text(question: str) -> str:
+    return QUESTION_TEXT[question]
