@@ -296,6 +296,7 @@ class _Generator:
         self.courier_phones: dict[str, str] = {}
         self.broker_phones: dict[str, str] = {}
         self.arrested: set[str] = set()
+        self.customers: dict[str, list[str]] = {}   # this cell's distributor -> buyer phones
 
     # -- helpers ------------------------------------------------------------------------------
     def entity(self, label: str, key: str, role: str, cell: int | None = None, phase: int | None = None,
@@ -309,7 +310,7 @@ class _Generator:
                     f'"cell": {"null" if cell is None else cell}, "phase": {"null" if phase is None else phase}}}')
         self.truth_file.write((",\n" if self.entities else "") + line)
         self.entities += 1
-        if role in ("supplier", "lab", "market"):
+        if role in ("supplier", "lab", "market") and len(self.roles) <= CUT_LIMIT:
             self.roles[key] = role
         return key
 
@@ -372,17 +373,9 @@ class _Generator:
         self.duplicates.append({"label": "Person", "key": name, "variant": variant, "kind": kind,
                                 "expected": expected})
 
-    def phone(self, user: str, mexican: bool) -> str:
-        n = self.next_id("phone")
-        if mexican:
-            area = pools.AREA_CODES_MX[n % len(pools.AREA_CODES_MX)]
-            local = f"{(n * 7_654_321 + self.seed) % (10 ** (10 - len(area))):0{10 - len(area)}d}"
-            number = f"+52 {area} {local[:3]} {local[3:]}"
-        else:
-            area = pools.AREA_CODES_US[n % len(pools.AREA_CODES_US)]
-            local = f"{(n * 7_654_321 + self.seed) % 10_000_000:07d}"
-            number = f"+1 {area} 5{local[1:3]} {local[3:]}"  # 5xx exchanges: never a real subscriber
-        self.entity("Phone", number, "phone")
+    def phone(self, user: str, mexican: bool, cell: int | None = None, phase: int | None = None) -> str:
+        number = self.number(mexican)
+        self.entity("Phone", number, "phone", cell, phase)
         self.rec.write("phones", [number, self.mention(user)])
         return number
 
@@ -452,7 +445,7 @@ class _Generator:
             return sid, row_no, valid
         self.entity("Shipment", sid, "shipment", cell, phase)
         pair = (src[1], dst[1])
-        if pair not in self.pairs:
+        if pair not in self.pairs and len(self.pairs) <= CUT_LIMIT:  # past the limit the cuts are not computed
             self.pairs.add(pair)
             self.goods.add_edge(*pair)
         if draw < self.noise / 10 + self.noise / 2:
@@ -492,6 +485,7 @@ class _Generator:
         brokers = []
         for i in range(self.n["brokers"]):
             brokers.append(self.person(self.names.spanish(), "broker", None, 1, "Guadalajara", "MX"))
+            self.broker_phones[brokers[-1]] = self.phone(brokers[-1], mexican=True)
         fronts = []
         for i in range(self.n["fronts"]):
             name = (f"{pools.FRONT_KINDS[i % len(pools.FRONT_KINDS)]} "
@@ -543,7 +537,10 @@ class _Generator:
     def precursors(self, suppliers, fronts, labs) -> None:
         """Precursors bought abroad by the front companies (supplies + sea legs) and sent on to the labs."""
         rng = self.rng
+        brokers = list(self.broker_phones.values())
         for phase, _, _ in self.phases:
+            # the brokers know each other: the few ties that hold the whole network together
+            self.calls([(a, b) for a, b in zip(brokers, brokers[1:]) for _ in range(self.sc.calls)], phase)
             chems = ("NPP", "4-ANPP", "Propionyl chloride") if phase == 1 else ("4-AP", "1-boc-4-AP", "Aniline")
             for s, (supplier, city, _, _) in enumerate(suppliers):
                 for f, (front, sea) in enumerate(fronts):
@@ -588,13 +585,11 @@ class _Generator:
         couriers = [self.new_courier(cell, 1, mx_city) for _ in range(sc.couriers)]
         straws = [self.person(self.names.english(), "straw_purchaser", cell, 1, stash_city, "US")
                   for _ in range(sc.straw_purchasers)]
-        phones = {p: self.phone(p, mexican=p not in distributors and p not in straws)
+        phones = {p: self.phone(p, mexican=p not in distributors and p not in straws, cell=cell, phase=1)
                   for p in [leader, lieutenant, *distributors, *straws]}
         phones.update(self.courier_phones)
         self.courier_phones = {}
-        broker = brokers[cell % len(brokers)]
-        broker_phone = self.broker_phones.get(broker) or self.phone(broker, mexican=True)
-        self.broker_phones[broker] = broker_phone
+        broker_phone = self.broker_phones[brokers[cell % len(brokers)]]
         for phase, _, _ in self.phases:
             if phase > 1:  # arrested couriers are replaced
                 for i, (c, _) in enumerate(couriers):
@@ -613,6 +608,12 @@ class _Generator:
                         pairs.append((phones[m], phones[other]))
             pairs += [(broker_phone, phones[leader])] * sc.calls  # the broker ties cells together
             pairs += [(phones[lieutenant], phones[s]) for s in straws]
+            for d in distributors:  # buyers: a Pareto number of contacts per distributor, the long tail
+                customers = self.customers.setdefault(d, [])
+                wanted = min(300, int(3 * rng.paretovariate(1.2)))
+                while len(customers) < wanted:
+                    customers.append(self.customer_phone(cell, phase))
+                pairs += [(c, phones[d]) for c in customers for _ in range(1 + int(random_() * 2))]
             self.calls(pairs, phase)
             self.goods_flow(cell, phase, lab, stage, port, stash, markets, couriers, distributors)
             self.firearms(cell, phase, straws, dealers, port, mx_city, lieutenant)
@@ -625,13 +626,30 @@ class _Generator:
                                     "phase": k[5], "kg": round(v, 1)})
         self.routes.clear()
         self.arrested.clear()
+        self.customers.clear()
         self.variants = {k: v for k, v in self.variants.items() if k in self.shared_people}
+
+    def customer_phone(self, cell: int, phase: int) -> str:
+        """A buyer's phone: known only from the call records (no subscriber in phones.csv)."""
+        return self.entity("Phone", self.number(mexican=False), "customer", cell, phase)
+
+    def number(self, mexican: bool) -> str:
+        """A new phone number, unique in the case (an area code, then a permuted sequence number)."""
+        n = self.next_id("phone")
+        codes = pools.AREA_CODES_MX if mexican else pools.AREA_CODES_US
+        area = codes[n % len(codes)]
+        if mexican:
+            digits = 10 - len(area)
+            local = f"{(n // len(codes) * 7_654_321 + self.seed) % 10 ** digits:0{digits}d}"
+            return f"+52 {area} {local[:3]} {local[3:]}"
+        local = f"{(n // len(codes) * 7_654_321 + self.seed) % 10 ** 6:06d}"
+        return f"+1 {area} 5{local[:2]} {local[2:]}"  # 5xx exchanges: never a real subscriber
 
     def new_courier(self, cell: int, phase: int, city: str) -> tuple[str, str]:
         name = self.person(self.names.spanish() if self.rng.random() < 0.6 else self.names.english(),
                            "courier", cell, phase, city, "MX")
         car = self.vehicle(name, cell, mexican=self.rng.random() < 0.5)
-        self.courier_phones = {**self.courier_phones, name: self.phone(name, mexican=True)}
+        self.courier_phones = {**self.courier_phones, name: self.phone(name, mexican=True, cell=cell, phase=phase)}
         return name, car
 
     def goods_flow(self, cell, phase, lab, stage, port, stash, markets, couriers, distributors) -> None:
@@ -717,7 +735,8 @@ class _Generator:
             best = max(counter.values())
             return sorted(k for k, v in counter.items() if v == best)
 
-        if q in ("precursor_chokepoint", "front_director", "lab_market_cut") and len(self.goods) > CUT_LIMIT:
+        too_big = len(self.goods) > CUT_LIMIT or len(self.pairs) > CUT_LIMIT or len(self.roles) > CUT_LIMIT
+        if q in ("precursor_chokepoint", "front_director", "lab_market_cut") and too_big:
             return None, "not computed"
         if q == "precursor_chokepoint":
             return self.cut(self.supplier_keys(), self.lab_keys()), "entities"

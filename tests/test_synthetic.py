@@ -76,7 +76,8 @@ def test_loaded_case_answers_every_question_as_truth_says(clean, tmp_path, scena
         with open(summary.rejects_report, newline="", encoding="utf-8") as f:
             rejected = {(r["source_file"], int(r["row"]), r["column"]) for r in csv.DictReader(f)}
     assert rejected == {(r["file"], r["row"], r["column"]) for r in truth["invalid_rows"]}
-    assert truth["invalid_rows"] and {d["kind"] for d in truth["duplicates"]} >= {"case", "comma", "order", "typo"}
+    assert truth["invalid_rows"]
+    assert {d["expected"] for d in truth["duplicates"]} == {"same entity", "resolve candidate"}
 
     merged = 0
     proposed = {frozenset((c.a, c.b)) for c in candidates(clean, label="Person", dataset=dataset, limit=10_000)}
@@ -109,3 +110,30 @@ def test_generate_cli_writes_the_case_and_reports_json(tmp_path):
     assert (tmp_path / "truth.json").exists()
     result = CliRunner().invoke(app, ["generate", "--scenario", "nope", "--out", str(tmp_path)])
     assert result.exit_code != 0
+
+
+def test_cells_are_communities_tied_together_only_by_brokers_with_heavy_tailed_calls(tmp_path):
+    import networkx as nx
+
+    from graph.normalise import phone
+
+    generate("poe-couriers", 11, tmp_path, scale=5)
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    spelled = {d["variant"]: d["key"] for d in truth["duplicates"]}
+    with open(tmp_path / "phones.csv", newline="", encoding="utf-8") as f:
+        owner = {phone(r["number"]): spelled.get(r["user"], r["user"]) for r in csv.DictReader(f)}
+    role = {e["key"]: e for e in truth["entities"] if e["label"] == "Person"}
+    cell_of = {phone(e["key"]): e["cell"] for e in truth["entities"] if e["label"] == "Phone"}
+    calls = nx.Graph()
+    with open(tmp_path / "communications.csv", newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            calls.add_edge(phone(r["from_phone"]), phone(r["to_phone"]))
+    brokers = {p for p in calls if role.get(owner.get(p), {}).get("role") == "broker"}
+    assert brokers and nx.is_connected(calls)
+    calls.remove_nodes_from(brokers)
+    cells = [{cell_of[p] for p in component} for component in nx.connected_components(calls)]
+    assert all(role[owner[p]]["cell"] == cell_of[p] for p in calls if p in owner)
+    assert all(len(c) == 1 for c in cells)                 # no call crosses cells except through a broker
+    assert len(cells) == len({e["cell"] for e in role.values() if e["cell"] is not None}) == 20
+    degrees = sorted(d for _, d in calls.degree())
+    assert degrees[-1] >= 4 * degrees[len(degrees) // 2]  # leaders are hubs: a heavy tail
