@@ -34,6 +34,7 @@ demo: install
 	$(BIN)/chokepoint neo4j start --port $(NEO4J_PORT)
 	$(BIN)/chokepoint schema apply
 	$(BIN)/chokepoint load --sample
+	$(BIN)/chokepoint train load poe-couriers-101
 	$(BIN)/chokepoint serve --host $(HOST) --port $(PORT)
 
 test: install chromium launcher

@@ -1,8 +1,8 @@
 """Trainer lessons: a synthetic case revealed step by step, with questions graded against ground truth.
 
 A lesson is a YAML file (``synthetic/lessons/*.yaml``, or a folder named by ``CHOKEPOINT_LESSONS``)
-naming a scenario, seed and scale, and a list of steps: narrative, what is revealed (phases), an
-optional suggested view, and an optional question of the scenario. Expected answers are never written
+naming a scenario, seed and scale, and a list of steps: narrative, what is revealed (phases, a time
+window, or named entities), an optional suggested view, and an optional question of the scenario. Expected answers are never written
 in the lesson: they come from the case's ``truth.json``, which the generator computes from what it
 wrote (see docs/training.md).
 
@@ -13,6 +13,7 @@ wrote (see docs/training.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from graph.normalise import text
 from synthetic.generator import QUESTION_TEXT, SCENARIOS, generate
 
 __all__ = ["Lesson", "Step", "Feedback", "LessonError", "lessons", "load_lesson", "case_dir", "truth",
-           "check_answer"]
+           "check_answer", "revealed_dates"]
 
 LESSONS = Path(__file__).with_name("lessons")
 _SEPARATORS = (";", "|", "\n")
@@ -40,7 +41,9 @@ class LessonError(ChokepointError):
 class Step:
     title: str
     narrative: str
-    reveal_phases: tuple[int, ...]
+    reveal_phases: tuple[int, ...]                  # phases shown (all unless the step narrows it)
+    reveal_window: tuple[dt.date | None, dt.date | None] = (None, None)  # dates shown, within those phases
+    reveal_entities: tuple[str, ...] = ()          # keys of the entities to start from (empty: all)
     view: dict[str, Any] = field(default_factory=dict)
     question: str | None = None
     hint: str = ""
@@ -95,7 +98,7 @@ def load_lesson(name: str) -> Lesson:
 def _read(path: Path) -> Lesson:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
+    except (yaml.YAMLError, ValueError) as e:  # ValueError: a YAML date that is no date (2024-13-01)
         raise LessonError(f"{path}: not valid YAML: {e}") from None
     problems = []
     scenario = raw.get("scenario")
@@ -111,13 +114,28 @@ def _read(path: Path) -> Lesson:
         if question is not None and scenario in SCENARIOS and question not in SCENARIOS[scenario].questions:
             problems.append(f"step {i}: question {question!r} is not one of scenario {scenario!r}'s: "
                             f"{', '.join(SCENARIOS[scenario].questions)}")
-        reveal = tuple(s.get("reveal", {}).get("phases", range(1, phases + 1)))
+        spec = s.get("reveal") or {}
+        unknown = set(spec) - {"phases", "from", "to", "entities"}
+        if unknown:
+            problems.append(f"step {i}: reveal has unknown key(s) {', '.join(sorted(unknown))}; "
+                            "known: phases, from, to, entities")
+        reveal = tuple(spec.get("phases", range(1, phases + 1)))
         if any(not 1 <= p <= phases for p in reveal):
             problems.append(f"step {i}: reveal phases {list(reveal)} outside 1..{phases}")
+        window = []
+        for key in ("from", "to"):
+            value = spec.get(key)
+            try:
+                window.append(None if value is None else dt.date.fromisoformat(str(value)))
+            except ValueError:
+                problems.append(f"step {i}: reveal {key} {value!r} is not a date (yyyy-mm-dd)")
+                window.append(None)
         if not s.get("title") or not s.get("narrative"):
             problems.append(f"step {i}: needs a title and a narrative")
         steps.append(Step(title=s.get("title", ""), narrative=str(s.get("narrative", "")).strip(),
-                          reveal_phases=reveal, view=dict(s.get("view") or {}), question=question,
+                          reveal_phases=reveal, reveal_window=tuple(window),
+                          reveal_entities=tuple(str(e) for e in spec.get("entities") or ()),
+                          view=dict(s.get("view") or {}), question=question,
                           hint=str(s.get("hint", "")).strip()))
     if not steps:
         problems.append("no steps")
@@ -141,6 +159,16 @@ def case_dir(lesson: Lesson) -> Path:
 def truth(lesson: Lesson) -> dict[str, Any]:
     with open(case_dir(lesson) / "truth.json", encoding="utf-8") as f:
         return json.load(f)
+
+
+def revealed_dates(lesson: Lesson, step: int) -> tuple[dt.date, dt.date]:
+    """The date window a step shows: its phases' span, narrowed by its ``from``/``to``."""
+    s = lesson.steps[step - 1]
+    spans = [(dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"]))
+             for p in truth(lesson)["phases"] if p["phase"] in s.reveal_phases]
+    start, end = min(a for a, _ in spans), max(b for _, b in spans)
+    lo, hi = s.reveal_window
+    return max(start, lo or start), min(end, hi or end)
 
 
 def question_of(lesson: Lesson, step: int) -> tuple[Step, dict[str, Any]]:

@@ -78,7 +78,8 @@ def test_bad_lesson_file_names_every_mistake(tmp_path, monkeypatch):
     (folder / "bad.yaml").write_text(
         "name: bad\ntitle: Bad\nscenario: poe-couriers\nseed: 1\nsteps:\n"
         "  - {title: A, narrative: x, question: top_dealer_traced}\n"
-        "  - {title: B, narrative: y, reveal: {phases: [4]}}\n  - {narrative: z}\n", encoding="utf-8")
+        "  - {title: B, narrative: y, reveal: {phases: [4]}}\n  - {narrative: z}\n"
+        "  - {title: D, narrative: w, reveal: {to: '2024-13-01', until: x}}\n", encoding="utf-8")
     monkeypatch.setenv("CHOKEPOINT_LESSONS", str(folder))
     with pytest.raises(LessonError) as err:
         lessons()
@@ -87,6 +88,29 @@ def test_bad_lesson_file_names_every_mistake(tmp_path, monkeypatch):
     assert "step 1: question 'top_dealer_traced' is not one of scenario 'poe-couriers''s" in message
     assert "step 2: reveal phases [4] outside 1..3" in message
     assert "step 3: needs a title and a narrative" in message
+    assert "step 4: reveal has unknown key(s) until; known: phases, from, to, entities" in message
+    assert "step 4: reveal to '2024-13-01' is not a date" in message
+
+
+def test_a_step_reveals_its_phases_narrowed_by_a_time_window(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from synthetic.training import revealed_dates
+
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / "w.yaml").write_text(
+        "name: window\ntitle: W\nscenario: poe-couriers\nseed: 1\nsteps:\n"
+        "  - {title: A, narrative: x, reveal: {phases: [1]}}\n"
+        "  - {title: B, narrative: y, reveal: {phases: [2, 3], from: 2024-06-01, to: 2024-12-01}}\n"
+        "  - {title: C, narrative: z, reveal: {entities: [Lab Culiacán 1]}}\n", encoding="utf-8")
+    monkeypatch.setenv("CHOKEPOINT_LESSONS", str(folder))
+    lesson = load_lesson("window")
+    phases = {p["phase"]: p for p in truth(lesson)["phases"]}
+    assert revealed_dates(lesson, 1) == (dt.date(2024, 1, 1), dt.date.fromisoformat(phases[1]["end"]))
+    assert revealed_dates(lesson, 2) == (dt.date(2024, 6, 1), dt.date(2024, 12, 1))
+    assert revealed_dates(lesson, 3) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert lesson.steps[2].reveal_entities == ("Lab Culiacán 1",)
 
 
 def test_train_cli_lists_shows_and_checks_without_revealing_unless_asked():
