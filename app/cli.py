@@ -300,6 +300,62 @@ def train_check(
         raise typer.Exit(2)
 
 
+@app.command("path")
+def path_command(
+    source: Annotated[str, typer.Argument(help="Start: an entity id, or a name, alias, phone or plate.")],
+    target: Annotated[str, typer.Argument(help="End: an entity id, or a name, alias, phone or plate.")],
+    k: Annotated[int, typer.Option(help="How many shortest paths (distinct entity sequences).")] = 1,
+    all_: Annotated[bool, typer.Option("--all", help="Every simple path up to --max-hops (at most --limit).")] = False,
+    time_respecting: Annotated[bool, typer.Option("--time-respecting", help="Dated links in time order only.")] = False,
+    max_gap: Annotated[int | None, typer.Option(help="With --time-respecting: most days between two links.")] = None,
+    types: Annotated[list[str] | None, typer.Option("--type", help="Relationship type allowed (repeat).")] = None,
+    labels: Annotated[list[str] | None, typer.Option("--through", help="Label allowed between the ends "
+                                                                        "(repeat).")] = None,
+    direction: Annotated[str, typer.Option(help="both, out (source towards target) or in.")] = "both",
+    date_from: Annotated[str | None, typer.Option("--from", help="Links dated on or after (yyyy-mm-dd).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Links dated on or before (yyyy-mm-dd).")] = None,
+    avoid: Annotated[list[str] | None, typer.Option(help="Entity (id or name) the path must not pass (repeat).")] = None,
+    weight: Annotated[str | None, typer.Option(help="Numeric link property to minimise (networkx).")] = None,
+    max_hops: Annotated[int, typer.Option(help="Longest path looked for.")] = 6,
+    limit: Annotated[int, typer.Option(help="Most paths listed with --all / --time-respecting.")] = 20,
+    dataset: Annotated[str | None, typer.Option(help="Only entities of this dataset.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the paths as JSON.")] = False,
+) -> None:
+    """Paths between two entities: shortest, k shortest, all, or time-respecting."""
+    import datetime as dt
+
+    from queries import paths
+
+    def day(value: str | None) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            raise typer.BadParameter(f"not a date (yyyy-mm-dd): {value!r}") from None
+
+    with _store() as store:
+        a, b = paths.find_entity(store, source), paths.find_entity(store, target)
+        f = paths.PathFilter(rel_types=tuple(types) if types else None, labels=tuple(labels) if labels else None,
+                             direction=direction, start=day(date_from), end=day(date_to),
+                             avoid=tuple(paths.find_entity(store, x) for x in avoid or ()), dataset=dataset)
+        if time_respecting:
+            found = paths.time_respecting_paths(store, a, b, max_hops, f, max_gap, limit)
+        elif all_:
+            found = paths.all_paths(store, a, b, max_hops, f, limit)
+        else:
+            found = paths.k_shortest_paths(store, a, b, k, f, weight, max_hops)
+    if as_json:
+        print(json.dumps([p.as_dict() for p in found], indent=2))
+        return
+    for i, p in enumerate(found, start=1):
+        steps = [f"{p.nodes[0]['caption']} ({p.nodes[0]['label']})"]
+        for link, node in zip(p.links, p.nodes[1:]):
+            date = f" {link['date']}" if link.get("date") else ""
+            left, right = ("-", "->") if link["target"] == node["id"] else ("<-", "-")
+            steps.append(f"{left}[{link['type']}{date}]{right} {node['caption']} ({node['label']})")
+        cost = f", cost {p.cost:g}" if weight else ""
+        out.print(f"{i}. {p.hops} hop(s){cost}: " + " ".join(steps), highlight=False)
+
+
 @app.command("import-network")
 def import_network(
     file: Annotated[Path, typer.Argument(help="Network file: edge list, adjacency matrix, GraphML or GEXF.")],

@@ -36,6 +36,7 @@ __all__ = [
     "load",
     "label",
     "rel_type",
+    "bound",
     "constraint_statements",
 ]
 
@@ -159,6 +160,24 @@ def label(name: str) -> str:
 def rel_type(name: str) -> str:
     """Return ``name`` if it is a relationship type of the schema, else raise :class:`UnknownName`."""
     return SCHEMA.relationship(name).type
+
+
+def bound(value: object, low: int, high: int, what: str = "value") -> str:
+    """``value`` as Cypher text if it is an integer in ``low..high``, else raise :class:`UnknownName`.
+
+    Path lengths (``*..15``, ``{1,6}``) and ``SHORTEST k`` must be literals in Cypher, so they are the
+    one kind of number put into a query string, and only through here.
+
+    >>> bound(3, 1, 10, "k")
+    '3'
+    >>> bound("3; MATCH (n) DETACH DELETE n", 1, 10, "k")
+    Traceback (most recent call last):
+    ...
+    graph.errors.UnknownName: k must be a whole number from 1 to 10, not '3; MATCH (n) DETACH DELETE n'
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise UnknownName(f"{what} must be a whole number from {low} to {high}, not {value!r}")
+    return str(int(value))
 
 
 def constraint_statements(schema: Schema = SCHEMA) -> list[str]:
