@@ -356,6 +356,51 @@ def path_command(
         out.print(f"{i}. {p.hops} hop(s){cost}: " + " ".join(steps), highlight=False)
 
 
+@app.command("routes")
+def routes_command(
+    sources: Annotated[list[str], typer.Option("--from", help="Source entity (id or name; repeat).")],
+    sinks: Annotated[list[str], typer.Option("--to", help="Sink entity (id or name; repeat).")],
+    remove: Annotated[list[str] | None, typer.Option(help="What-if: entity removed (id or name; repeat).")] = None,
+    max_hops: Annotated[int, typer.Option(help="Most legs in a route.")] = 6,
+    max_gap: Annotated[int | None, typer.Option(help="Most days between two legs.")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Only links of this dataset.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Supply routes from sources to sinks by corridor, the max flow and its cut, and what-if removals."""
+    from graph.values import jsonable
+    from queries import paths, routes
+
+    with _store() as store:
+        src = [paths.find_entity(store, x) for x in sources]
+        dst = [paths.find_entity(store, x) for x in sinks]
+        gone = [paths.find_entity(store, x) for x in remove or ()]
+        found = routes.supply_routes(store, src, dst, dataset, max_hops, max_gap)
+        graph = routes.flow_graph(store, dataset)
+        flow = routes.max_flow(graph, src, dst)
+        change = routes.what_if(graph, src, dst, gone) if gone else None
+        names = {r["id"]: r["caption"] for r in store.read(routes.CAPTIONS, ids=sorted(
+            {n for link in flow.cut_links for n in link[:2]} | {n for n, _ in flow.throughput[:10]}))}
+    corridors = routes.routes_by_corridor(found)
+    if as_json:
+        print(json.dumps(jsonable({"routes": len(found), "corridors": corridors, "max_flow": flow.value,
+                                   "cut": [{"from": a, "to": b, "capacity": c} for a, b, c in flow.cut_links],
+                                   "throughput": flow.throughput[:10],
+                                   "what_if": vars(change) if change else None}), indent=2))
+        return
+    out.print(f"{len(found)} time-respecting route(s)", highlight=False)
+    for g in corridors:
+        out.print(f"  via {', '.join(g['ports']) or '(no port of entry)'}: {g['routes']} route(s), "
+                  f"{g['kg']:,.1f} kg, arriving {g['first']} to {g['last']}", highlight=False)
+    out.print(f"max flow {flow.value:,.1f} kg; the minimum cut:", highlight=False)
+    for a, b, c in flow.cut_links:
+        out.print(f"  {names.get(a, a)} -> {names.get(b, b)} ({c:,.1f} kg)", highlight=False)
+    out.print("most flow through: " + ", ".join(f"{names.get(n, n)} ({f:,.1f})" for n, f in flow.throughput[:10]),
+              highlight=False)
+    if change:
+        for key in change.before:
+            out.print(f"  {key}: {change.before[key]:,} -> {change.after[key]:,}", highlight=False)
+
+
 @app.command("import-network")
 def import_network(
     file: Annotated[Path, typer.Argument(help="Network file: edge list, adjacency matrix, GraphML or GEXF.")],

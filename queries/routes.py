@@ -3,20 +3,24 @@
 The goods graph is the ``SHIPPED_TO`` links (one per shipment leg, in the direction goods move).
 A chokepoint set is the fewest entities whose removal leaves no route from any source to any sink
 (a minimum vertex cut, by max flow on the node-split graph; sources and sinks themselves are never
-cut). Issue 5 grows this module (time-respecting routes, corridors, what-if removal).
+cut). Supply routes are time-respecting chains of legs from sources to sinks, grouped by the ports of
+entry they cross; the flow view puts each leg's courier and port on its way (place -> courier -> port
+-> place, capacity = kilograms), so max flow, the minimum cut and what-if removals can name people and
+ports as well as places.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
 from graph.store import Store
 
-__all__ = ["PortVolume", "goods_graph", "minimum_cut", "chokepoints", "port_volumes"]
+__all__ = ["PortVolume", "Route", "FlowResult", "WhatIf", "goods_graph", "minimum_cut", "chokepoints",
+           "port_volumes", "supply_routes", "routes_by_corridor", "flow_graph", "max_flow", "what_if"]
 
 _GOODS = """
 MATCH (a:Entity)-[r:SHIPPED_TO]->(b:Entity)
@@ -84,3 +88,166 @@ def port_volumes(store: Store, dataset: str | None = None, start: dt.date | None
     """Kilograms and shipments entering at each port of entry, between ``start`` and ``end`` inclusive."""
     return [PortVolume(r["code"], r["name"], r["kg"], r["shipments"])
             for r in store.read(_PORT_VOLUMES, dataset=dataset, start=start, end=end)]
+
+
+# -- supply routes, flow and what-if ----------------------------------------------------------
+_ROUTES = """
+MATCH p = (a:Entity)-[:SHIPPED_TO*1..%(hops)s]->(b:Entity)
+WHERE a.id IN $sources AND b.id IN $sinks
+  AND all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
+  AND all(r IN relationships(p) WHERE $dataset IS NULL OR r.dataset = $dataset)
+  AND reduce(acc = {ok: true, last: null}, r IN relationships(p) |
+        CASE WHEN NOT acc.ok OR r.date IS NULL THEN acc
+             WHEN acc.last IS NULL OR (r.date >= acc.last
+                  AND ($gap IS NULL OR duration.inDays(acc.last, r.date).days <= $gap))
+             THEN {ok: true, last: r.date}
+             ELSE {ok: false, last: acc.last} END).ok
+WITH p LIMIT $limit
+RETURN [n IN nodes(p) | {id: n.id, label: [l IN labels(n) WHERE l <> 'Entity'][0], caption: n.caption}] AS places,
+       [r IN relationships(p) | {shipment_id: r.shipment_id, date: r.date, quantity: r.quantity, unit: r.unit,
+            port: head([(s:Shipment {shipment_id: r.shipment_id})-[:ENTERED_AT]->(e:PortOfEntry)
+                        WHERE s.dataset = r.dataset | e.code])}] AS legs
+"""
+
+_LEGS = """
+MATCH (a:Entity)-[r:SHIPPED_TO]->(b:Entity)
+WHERE $dataset IS NULL OR r.dataset = $dataset
+OPTIONAL MATCH (s:Shipment {shipment_id: r.shipment_id}) WHERE s.dataset = r.dataset
+OPTIONAL MATCH (s)-[:ENTERED_AT]->(e:PortOfEntry)
+OPTIONAL MATCH (s)-[:TRANSPORTED_BY]->(c:Person)
+WITH a, b, r, head(collect(DISTINCT e.id)) AS port, head(collect(DISTINCT c.id)) AS courier
+RETURN collect([a.id, b.id, coalesce(r.quantity, 0.0), port, courier]) AS legs
+"""
+
+CAPTIONS = "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, n.caption AS caption, " \
+            "[l IN labels(n) WHERE l <> 'Entity'][0] AS label"
+
+
+@dataclass
+class Route:
+    """One time-respecting chain of shipment legs from a source to a sink."""
+
+    places: list[dict]
+    legs: list[dict]
+
+    @property
+    def ports(self) -> tuple[str, ...]:
+        return tuple(leg["port"] for leg in self.legs if leg.get("port"))
+
+    @property
+    def arrival(self) -> dt.date | None:
+        dates = [leg["date"] for leg in self.legs if leg.get("date")]
+        return max(dates) if dates else None
+
+    @property
+    def kg(self) -> float:
+        """What can have gone the whole way: the smallest leg (in the unit of the legs)."""
+        return min((leg.get("quantity") or 0.0) for leg in self.legs)
+
+
+@dataclass
+class FlowResult:
+    """Max flow from the sources to the sinks and the cheapest cut that stops it."""
+
+    value: float
+    cut_links: list[tuple[str, str, float]]       # (from, to, capacity), largest first
+    throughput: list[tuple[str, float]]           # entity id, flow through it; largest first
+
+
+@dataclass
+class WhatIf:
+    removed: list[str]
+    before: dict[str, float]
+    after: dict[str, float]
+
+
+def supply_routes(store: Store, sources: Iterable[str], sinks: Iterable[str], dataset: str | None = None,
+                  max_hops: int = 6, max_gap_days: int | None = None, limit: int = 500) -> list[Route]:
+    """Time-respecting chains of ``SHIPPED_TO`` legs (in the direction goods move) from ``sources`` to
+    ``sinks``, at most ``limit`` (fewest legs first), with each leg's port of entry when it crossed one."""
+    from graph import schema
+    from graph.values import plain
+
+    query = _ROUTES % {"hops": schema.bound(max_hops, 1, 10, "max_hops")}
+    rows = store.read(query, sources=list(sources), sinks=list(sinks), dataset=dataset, gap=max_gap_days,
+                      limit=limit)
+    routes = [Route(r["places"], [{k: plain(v) for k, v in leg.items()} for leg in r["legs"]]) for r in rows]
+    return sorted(routes, key=lambda r: (len(r.legs), r.arrival or dt.date.max, [p["id"] for p in r.places]))
+
+
+def routes_by_corridor(routes: Iterable[Route]) -> list[dict]:
+    """Routes grouped by the ports of entry they cross: count, kilograms (smallest leg) and dates."""
+    groups: dict[tuple[str, ...], dict] = {}
+    for r in routes:
+        g = groups.setdefault(r.ports, {"ports": r.ports, "routes": 0, "kg": 0.0, "first": None, "last": None})
+        g["routes"] += 1
+        g["kg"] += r.kg
+        if r.arrival:
+            g["first"] = min(filter(None, (g["first"], r.arrival)))
+            g["last"] = max(filter(None, (g["last"], r.arrival)))
+    return sorted(groups.values(), key=lambda g: (-g["routes"], g["ports"]))
+
+
+def flow_graph(store: Store, dataset: str | None = None, through: Sequence[str] = ("port", "courier")) -> nx.DiGraph:
+    """The goods graph with capacities: one edge per pair of places, capacity = kilograms shipped.
+
+    With ``through``, a leg that crossed a port of entry and/or had a courier passes through them
+    (place -> courier -> port -> place), so couriers and ports can be chokepoints too.
+    """
+    g = nx.DiGraph()
+    for a, b, kg, port, courier in store.read(_LEGS, dataset=dataset)[0]["legs"]:
+        chain = [a, *([courier] if courier and "courier" in through else []),
+                 *([port] if port and "port" in through else []), b]
+        for u, v in zip(chain, chain[1:]):
+            if g.has_edge(u, v):
+                g[u][v]["capacity"] += kg
+            else:
+                g.add_edge(u, v, capacity=kg)
+    return g
+
+
+def max_flow(graph: nx.DiGraph, sources: Sequence[str], sinks: Sequence[str]) -> FlowResult:
+    """Max flow (capacity = kilograms) from all ``sources`` to all ``sinks``, the minimum cut's links,
+    and every entity between them ranked by the flow through it."""
+    g = graph.copy()
+    s, t = ("__source__",), ("__sink__",)
+    for n in sources:
+        if n in g:
+            g.add_edge(s, n)       # no capacity attribute: unbounded
+    for n in sinks:
+        if n in g:
+            g.add_edge(n, t)
+    if s not in g or t not in g or not nx.has_path(g, s, t):
+        return FlowResult(0.0, [], [])
+    value, flows = nx.maximum_flow(g, s, t)
+    _, (reach, _) = nx.minimum_cut(g, s, t)
+    cut = sorted(((u, v, g[u][v]["capacity"]) for u in reach for v in g[u]
+                  if v not in reach and (u, v) != (s, t) and "capacity" in g[u][v]), key=lambda e: (-e[2], e[:2]))
+    through: dict[str, float] = {}
+    for u, targets in flows.items():
+        for v, f in targets.items():
+            if f > 0 and v not in (s, t):
+                through[v] = through.get(v, 0.0) + f
+    ends = {*sources, *sinks}
+    ranked = sorted(((n, f) for n, f in through.items() if n not in ends), key=lambda x: (-x[1], x[0]))
+    return FlowResult(float(value), cut, ranked)
+
+
+def what_if(graph: nx.DiGraph, sources: Iterable[str], sinks: Iterable[str], remove: Iterable[str]) -> WhatIf:
+    """Figures before and after removing entities: max flow, source-sink pairs still connected, largest
+    component, and fragmentation (share of entity pairs that cannot reach each other)."""
+    sources, sinks, removed = list(sources), list(sinks), list(remove)
+    after = graph.copy()
+    after.remove_nodes_from(removed)
+    return WhatIf(removed, _figures(graph, sources, sinks), _figures(after, sources, sinks))
+
+
+def _figures(g: nx.DiGraph, sources: list[str], sinks: list[str]) -> dict[str, float]:
+    flow = max_flow(g, sources, sinks).value
+    reach = {s: nx.descendants(g, s) for s in sources if s in g}
+    pairs = sum(1 for s in reach for t in sinks if t in reach[s])
+    components = [len(c) for c in nx.weakly_connected_components(g)] if len(g) else []
+    n = len(g)
+    fragmentation = 1 - sum(c * (c - 1) for c in components) / (n * (n - 1)) if n > 1 else 0.0
+    return {"max_flow": flow, "connected_pairs": pairs, "largest_component": max(components, default=0),
+            "fragmentation": round(fragmentation, 6)}
