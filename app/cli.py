@@ -515,6 +515,110 @@ def resolve_decisions(as_json: Annotated[bool, typer.Option("--json", help="Mach
     out.print(t)
 
 
+# -- saved queries (queries/saved.py) ------------------------------------------------- begin --
+query_app = typer.Typer(help="Saved, reviewed Cypher queries with typed parameters, run read-only "
+                             "(built in, and in $CHOKEPOINT_QUERIES).", no_args_is_help=True)
+app.add_typer(query_app, name="query")
+
+
+@query_app.command("list")
+def query_list(
+    tag: Annotated[str | None, typer.Option(help="Only queries with this tag.")] = None,
+    search: Annotated[str | None, typer.Option(help="Only queries whose name, title, description or tags "
+                                                    "contain this text.")] = None,
+) -> None:
+    """The saved queries: built in, and in $CHOKEPOINT_QUERIES (which replace built-in ones by name)."""
+    from queries.saved import saved_queries
+
+    found = saved_queries(search=search, tag=tag)
+    t = Table("name", "title", "tags", "parameters", "source")
+    for q in found:
+        source = q.source + (" (replaces built-in)" if q.replaces else "")
+        t.add_row(Text(q.name), Text(q.title), Text(", ".join(q.tags)), Text(", ".join(p.name for p in q.params)),
+                  Text(source))
+    out.print(t)
+    out.print(f"{len(found)} saved quer{'y' if len(found) == 1 else 'ies'}; see one with "
+              "`chokepoint query show NAME`", highlight=False)
+
+
+@query_app.command("show")
+def query_show(name: Annotated[str, typer.Argument(help="Saved query name.")]) -> None:
+    """A saved query's header, parameters and Cypher."""
+    from queries.saved import get
+
+    q = get(name)
+    out.print(Text(q.title, style="bold"))
+    out.print(f"name: {q.name}    tags: {', '.join(q.tags) or '-'}    source: {q.source} ({q.path})",
+              highlight=False, markup=False)
+    if q.replaces:
+        out.print(f"replaces the built-in {q.replaces}", highlight=False, markup=False)
+    if q.description:
+        out.print(q.description, highlight=False, markup=False)
+    t = Table("parameter", "type", "default", "help")
+    for p in q.params:
+        t.add_row(Text(p.name), Text(p.type), Text(p.default_text), Text(p.help))
+    out.print(t)
+    print(q.cypher)
+
+
+@query_app.command("run")
+def query_run(
+    name: Annotated[str, typer.Argument(help="Saved query name.")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as key=value (repeat "
+                                                    "for several; lists as a;b).")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many rows (the rest are counted as 'more').")] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print columns, rows and the cap as JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print the rows as CSV (lists joined by ';').")] = False,
+) -> None:
+    """Run a saved query read-only with parameters; at most --limit rows."""
+    import csv
+
+    from queries.saved import get, run
+
+    if as_json and as_csv:
+        raise typer.BadParameter("give --json or --csv, not both")
+    raw: dict[str, str] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"{item!r} is not key=value", param_hint="--param")
+        if key.strip() in raw:
+            raise typer.BadParameter(f"{key.strip()!r} given twice", param_hint="--param")
+        raw[key.strip()] = value
+    query = get(name)
+    with _store() as store:
+        result = run(store, query, raw, limit=limit)
+    if as_json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows([_query_cell(v) for v in row] for row in result.rows)
+        if result.capped:
+            err.print(result.note, highlight=False)
+        return
+    t = Table(*result.columns, title=query.title)
+    for row in result.rows:
+        t.add_row(*(Text(_query_cell(v)) for v in row))
+    out.print(t)
+    out.print(result.note, highlight=False)
+
+
+def _query_cell(value: object) -> str:
+    """A JSON-friendly result value as text: lists joined by ';', maps as JSON, null as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(_query_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+# -- saved queries --------------------------------------------------------------------- end --
+
+
 # -- the app -----------------------------------------------------------------------------------
 @app.command("serve")
 def serve(

@@ -8,6 +8,7 @@ __all__ = [
     "StoreUnavailable",
     "LocalNeo4jError",
     "EntityNotFound",
+    "NotReadOnly",
 ]
 
 
@@ -37,3 +38,7 @@ class LocalNeo4jError(ChokepointError):
 
 class EntityNotFound(ChokepointError, LookupError):
     """No entity has the given id."""
+
+
+class NotReadOnly(ChokepointError):
+    """Cypher that would write (or change the schema) where only reading is allowed."""

@@ -19,11 +19,14 @@ from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, Se
 
 from graph import schema
 from graph.config import Settings
-from graph.errors import ChokepointError, StoreUnavailable
+from graph.errors import ChokepointError, NotReadOnly, StoreUnavailable
+from graph.values import cell
 
 __all__ = ["Store", "BATCH_SIZE"]
 
 BATCH_SIZE = 10_000
+_ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"
+_KINDS = {"rw": "a read-write query", "w": "a write query", "s": "a schema change"}
 _COUNTERS = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
              "properties_set", "labels_added", "constraints_added", "indexes_added")
 
@@ -72,6 +75,40 @@ class Store:
                 query, params, routing_=RoutingControl.READ, database_=self.database,
                 result_transformer_=lambda result: [record.data() for record in result],
             )
+
+    def read_only(self, query: str, params: dict[str, Any] | None = None,
+                  limit: int = 1000) -> tuple[list[str], list[list[Any]], bool]:
+        """Run analyst-supplied Cypher that must not write: ``(columns, rows, capped)``.
+
+        Twice guarded: the statement is planned with ``EXPLAIN`` and refused with :class:`NotReadOnly`
+        unless Neo4j plans it as a read query (``query_type`` ``'r'``); then it runs in a READ
+        access-mode transaction, where the server refuses any write. At most ``limit`` rows are kept
+        (``capped`` says more were there); values are JSON-friendly (:func:`graph.values.cell`).
+        """
+        params = dict(params or {})
+
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]], bool]:
+            kind = _planned_kind(tx, query, params)
+            if kind != "r":
+                raise NotReadOnly(f"it is not read-only (Neo4j plans it as {_KINDS.get(kind, repr(kind))})")
+            result = tx.run(query, params)
+            columns, rows, capped = list(result.keys()), [], False
+            for record in result:
+                if len(rows) == limit:
+                    capped = True
+                    break
+                rows.append([cell(v) for v in record.values()])
+            return columns, rows, capped
+
+        try:
+            with _translated(self.where), self.driver.session(
+                    database=self.database, default_access_mode=neo4j.READ_ACCESS,
+                    fetch_size=min(limit + 1, 1000)) as session:
+                return session.execute_read(work)
+        except ChokepointError as err:
+            if isinstance(err.__cause__, ClientError) and err.__cause__.code == _ACCESS_MODE:
+                raise NotReadOnly(f"it tried to write (Neo4j: {err.__cause__.message})") from err.__cause__
+            raise
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, query: str, **params: Any) -> Counter:
@@ -130,6 +167,11 @@ class Store:
         node_names, rel_names = list(schema.SCHEMA.nodes), list(schema.SCHEMA.relationships)
         return {"labels": {node_names[r["i"]]: r["n"] for r in labels if r["n"]},
                 "relationships": {rel_names[r["i"]]: r["n"] for r in rels if r["n"]}}
+
+
+def _planned_kind(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> str:
+    """What Neo4j plans ``query`` as: 'r' (read), 'rw', 'w' (write) or 's' (schema)."""
+    return tx.run("EXPLAIN " + query, params).consume().query_type
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:

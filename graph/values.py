@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from neo4j.graph import Node, Path, Relationship
 from neo4j.time import Date, DateTime, Duration, Time
 
-__all__ = ["plain", "jsonable"]
+__all__ = ["plain", "jsonable", "cell"]
 
 
 def plain(value: Any) -> Any:
@@ -31,3 +32,23 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     return value
+
+
+def cell(value: Any) -> Any:
+    """A query result value made JSON-friendly: nodes and relationships as their properties (with
+    ``_labels`` / ``_type``), paths as lists of them, anything else through :func:`jsonable`."""
+    if isinstance(value, Node):
+        labels = sorted(label for label in value.labels if label != "Entity")
+        return {"_labels": labels, **jsonable(dict(value))}
+    if isinstance(value, Relationship):
+        return {"_type": value.type, **jsonable(dict(value))}
+    if isinstance(value, Path):
+        return {"nodes": [cell(n) for n in value.nodes], "relationships": [cell(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [cell(v) for v in value]
+    if isinstance(value, dict):
+        return {k: cell(v) for k, v in value.items()}
+    value = jsonable(value)
+    if value is None or isinstance(value, (str, int, float, bool, list, dict)):
+        return value
+    return str(value)  # e.g. spatial points
