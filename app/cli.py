@@ -401,6 +401,41 @@ def routes_command(
             out.print(f"  {key}: {change.before[key]:,} -> {change.after[key]:,}", highlight=False)
 
 
+@app.command("disrupt")
+def disrupt_command(
+    sources: Annotated[list[str], typer.Option("--from", help="Source entity (id or name; repeat).")],
+    sinks: Annotated[list[str], typer.Option("--to", help="Sink entity (id or name; repeat).")],
+    remove: Annotated[list[str] | None, typer.Option(help="Entity removed (id or name; repeat).")] = None,
+    best: Annotated[int | None, typer.Option(help="Choose the K removals that cut the most flow (greedy).")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Only links of this dataset.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """What-if: remove entities (or the greedy best K) and compare flow, reach and fragmentation."""
+    from queries import paths, routes
+
+    if (remove is None) == (best is None):
+        raise typer.BadParameter("give --remove X... or --best K (one of them)")
+    with _store() as store:
+        src = [paths.find_entity(store, x) for x in sources]
+        dst = [paths.find_entity(store, x) for x in sinks]
+        graph = routes.flow_graph(store, dataset)
+        if best is not None:
+            picked = routes.best_removals(graph, src, dst, best)
+            gone = [n for n, _ in picked]
+        else:
+            picked, gone = [], [paths.find_entity(store, x) for x in remove or ()]
+        change = routes.what_if(graph, src, dst, gone)
+        names = {r["id"]: r["caption"] for r in store.read(routes.CAPTIONS, ids=gone)}
+    if as_json:
+        print(json.dumps({"removed": [{"id": n, "caption": names.get(n)} for n in gone],
+                          "flow_left_after_each": [f for _, f in picked] or None,
+                          "before": change.before, "after": change.after}, indent=2))
+        return
+    out.print("removed: " + ", ".join(f"{names.get(n, n)}" for n in gone), highlight=False)
+    for key in change.before:
+        out.print(f"  {key}: {change.before[key]:,} -> {change.after[key]:,}", highlight=False)
+
+
 @app.command("import-network")
 def import_network(
     file: Annotated[Path, typer.Argument(help="Network file: edge list, adjacency matrix, GraphML or GEXF.")],

@@ -20,7 +20,8 @@ import networkx as nx
 from graph.store import Store
 
 __all__ = ["PortVolume", "Route", "FlowResult", "WhatIf", "goods_graph", "minimum_cut", "chokepoints",
-           "port_volumes", "supply_routes", "routes_by_corridor", "flow_graph", "max_flow", "what_if"]
+           "port_volumes", "supply_routes", "routes_by_corridor", "flow_graph", "max_flow", "what_if",
+           "best_removals"]
 
 _GOODS = """
 MATCH (a:Entity)-[r:SHIPPED_TO]->(b:Entity)
@@ -251,3 +252,30 @@ def _figures(g: nx.DiGraph, sources: list[str], sinks: list[str]) -> dict[str, f
     fragmentation = 1 - sum(c * (c - 1) for c in components) / (n * (n - 1)) if n > 1 else 0.0
     return {"max_flow": flow, "connected_pairs": pairs, "largest_component": max(components, default=0),
             "fragmentation": round(fragmentation, 6)}
+
+
+def best_removals(graph: nx.DiGraph, sources: Sequence[str], sinks: Sequence[str], k: int,
+                  candidates: int = 50) -> list[tuple[str, float]]:
+    """Greedily, ``k`` entities whose removal cuts the most flow: at each step the one (among the
+    ``candidates`` with most flow through them) whose removal leaves the least max flow.
+
+    Returns ``(entity id, max flow left after removing it and those before it)`` in the order chosen.
+    """
+    g = graph.copy()
+    chosen: list[tuple[str, float]] = []
+    for _ in range(k):
+        result = max_flow(g, sources, sinks)
+        if result.value == 0:
+            break
+        best = None
+        for node, _ in result.throughput[:candidates]:
+            trial = g.copy()
+            trial.remove_node(node)
+            left = max_flow(trial, sources, sinks).value
+            if best is None or left < best[1]:
+                best = (node, left)
+        if best is None:
+            break
+        chosen.append(best)
+        g.remove_node(best[0])
+    return chosen

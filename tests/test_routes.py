@@ -113,3 +113,33 @@ def test_routes_cli_reports_corridors_flow_cut_and_what_if(goods, neo4j_env):
     assert report["what_if"]["after"]["max_flow"] == 5
     text = CliRunner().invoke(app, ["routes", "--from", LAB1, "--to", MARKET, "--dataset", "routes"]).output
     assert "via 2604: 2 route(s)" in text and "max flow 15.0 kg" in text  # Lab Uno ships 10 + 5
+
+
+def test_best_removals_pick_the_staging_house_then_the_port_and_disrupt_cli(goods, neo4j_env):
+    import json
+
+    from typer.testing import CliRunner
+
+    from app.cli import app
+    from queries.routes import best_removals
+
+    g = flow_graph(goods, "routes")
+    picked = best_removals(g, [LAB1, LAB2], [MARKET], 2)
+    # the first pick is the single removal that leaves the least flow
+    first, left = picked[0]
+    assert left == min(max_flow(_without(g, n), [LAB1, LAB2], [MARKET]).value for n in g if n not in (LAB1, LAB2, MARKET))
+    assert picked[1][1] == 0  # two removals stop everything (Stash X and Stash Y, or Bodega and Nogales)
+    result = CliRunner().invoke(app, ["disrupt", "--from", "Lab Uno", "--from", "Lab Dos", "--to", "Market",
+                                      "--best", "2", "--dataset", "routes", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["before"]["max_flow"] == 32 and report["after"]["max_flow"] == 0
+    assert [r["id"] for r in report["removed"]] == [n for n, _ in picked]
+    result = CliRunner().invoke(app, ["disrupt", "--from", "Lab Uno", "--to", "Market", "--dataset", "routes"])
+    assert result.exit_code != 0  # neither --remove nor --best
+
+
+def _without(g, node):
+    h = g.copy()
+    h.remove_node(node)
+    return h
