@@ -596,48 +596,95 @@ def query_show(name: Annotated[str, typer.Argument(help="Saved query name.")]) -
     print(q.cypher)
 
 
+_FORMATS = ("table", "csv", "json")
+_FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv (lists joined by ';') or json "
+                                                                "(columns, rows, cap, graph elements).")]
+_LimitOpt = Annotated[int, typer.Option(min=1, help="At most this many rows (the rest are counted as 'more').")]
+_TimeoutOpt = Annotated[float, typer.Option(help="Seconds before Neo4j stops the query.")]
+
+
 @query_app.command("run")
 def query_run(
     name: Annotated[str, typer.Argument(help="Saved query name.")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as key=value (repeat "
                                                     "for several; lists as a;b).")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many rows (the rest are counted as 'more').")] = 1000,
-    as_json: Annotated[bool, typer.Option("--json", help="Print columns, rows and the cap as JSON.")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print the rows as CSV (lists joined by ';').")] = False,
+    fmt: _FormatOpt = "table",
+    limit: _LimitOpt = 1000,
+    timeout: _TimeoutOpt = 30.0,
 ) -> None:
-    """Run a saved query read-only with parameters; at most --limit rows."""
-    import csv
-
+    """Run a saved query read-only with parameters; at most --limit rows, stopped after --timeout seconds."""
     from queries.saved import get, run
 
-    if as_json and as_csv:
-        raise typer.BadParameter("give --json or --csv, not both")
+    fmt = _query_format(fmt, timeout)
+    raw = _key_values(param)
+    query = get(name)
+    with _store() as store:
+        result = run(store, query, raw, limit=limit, timeout=timeout)
+    _print_query_result(result, fmt, query.title)
+
+
+@app.command("cypher")
+def cypher(
+    statement: Annotated[str, typer.Argument(metavar="CYPHER", help="One read-only Cypher statement, e.g. "
+                                             "\"MATCH (p:Person) RETURN p LIMIT 5\".")],
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="A parameter as key=value (repeat for several). Values are text unless they "
+        "are JSON numbers or booleans (3, 2.5, true); quote a number to keep it text: code='\"2504\"'. "
+        "Dates stay text: use date($day) in the query.")] = None,
+    fmt: _FormatOpt = "table",
+    limit: _LimitOpt = 1000,
+    timeout: _TimeoutOpt = 30.0,
+) -> None:
+    """Run ad-hoc Cypher read-only, like a saved query: refused unless Neo4j plans it as a read (no LOAD
+    CSV), in a READ transaction, at most --limit rows, stopped after --timeout seconds."""
+    from queries.saved import cypher_params, run_cypher
+
+    fmt = _query_format(fmt, timeout)
+    values = cypher_params(_key_values(param))
+    with _store() as store:
+        result = run_cypher(store, statement, values, limit=limit, timeout=timeout)
+    _print_query_result(result, fmt, "cypher")
+
+
+def _query_format(fmt: str, timeout: float) -> str:
+    if fmt.lower() not in _FORMATS:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(_FORMATS)}", param_hint="--format")
+    if not timeout > 0:
+        raise typer.BadParameter(f"must be more than 0 seconds, got {timeout:g}", param_hint="--timeout")
+    return fmt.lower()
+
+
+def _key_values(items: list[str] | None) -> dict[str, str]:
     raw: dict[str, str] = {}
-    for item in param or []:
+    for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise typer.BadParameter(f"{item!r} is not key=value", param_hint="--param")
         if key.strip() in raw:
             raise typer.BadParameter(f"{key.strip()!r} given twice", param_hint="--param")
         raw[key.strip()] = value
-    query = get(name)
-    with _store() as store:
-        result = run(store, query, raw, limit=limit)
-    if as_json:
+    return raw
+
+
+def _print_query_result(result, fmt: str, title: str) -> None:
+    """The result as JSON, CSV (the cap noted on stderr) or a table with its row and graph counts."""
+    import csv
+
+    if fmt == "json":
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
-    if as_csv:
+    if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(result.columns)
         writer.writerows([_query_cell(v) for v in row] for row in result.rows)
         if result.capped:
             err.print(result.note, highlight=False)
         return
-    t = Table(*result.columns, title=query.title)
+    t = Table(*result.columns, title=title)
     for row in result.rows:
         t.add_row(*(Text(_query_cell(v)) for v in row))
     out.print(t)
-    out.print(result.note, highlight=False)
+    out.print(f"{result.note}; {result.graph_note}", highlight=False)
 
 
 def _query_cell(value: object) -> str:

@@ -42,3 +42,7 @@ class EntityNotFound(ChokepointError, LookupError):
 
 class NotReadOnly(ChokepointError):
     """Cypher that would write (or change the schema) where only reading is allowed."""
+
+
+class QueryTimeout(ChokepointError, TimeoutError):
+    """A read-only query ran longer than its timeout and was stopped by Neo4j (nothing was returned)."""

@@ -19,7 +19,7 @@ from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, Se
 
 from graph import schema
 from graph.config import Settings
-from graph.errors import ChokepointError, NotReadOnly, StoreUnavailable
+from graph.errors import ChokepointError, NotReadOnly, QueryTimeout, StoreUnavailable
 from graph.values import cell
 
 __all__ = ["Store", "BATCH_SIZE"]
@@ -76,29 +76,49 @@ class Store:
                 result_transformer_=lambda result: [record.data() for record in result],
             )
 
-    def read_only(self, query: str, params: dict[str, Any] | None = None,
-                  limit: int = 1000) -> tuple[list[str], list[list[Any]], bool]:
-        """Run analyst-supplied Cypher that must not write: ``(columns, rows, capped)``.
+    def read_only(self, query: str, params: dict[str, Any] | None = None, limit: int = 1000,
+                  timeout: float = 30.0) -> tuple[list[str], list[list[Any]], bool, dict[str, list[dict[str, Any]]]]:
+        """Run analyst-supplied Cypher that must not write: ``(columns, rows, capped, graph)``.
 
-        Twice guarded: the statement is planned with ``EXPLAIN`` and refused with :class:`NotReadOnly`
-        unless Neo4j plans it as a read query (``query_type`` ``'r'``); then it runs in a READ
-        access-mode transaction, where the server refuses any write. At most ``limit`` rows are kept
-        (``capped`` says more were there); values are JSON-friendly (:func:`graph.values.cell`).
+        Guarded twice. The statement is planned with ``EXPLAIN`` and refused with :class:`NotReadOnly`
+        unless Neo4j plans it as a read query (``query_type`` ``'r'``; calling a write procedure makes
+        it ``rw``, a schema or DBMS procedure ``s``) whose plan reads no files (``LOAD CSV``), commits no
+        transactions of its own (``CALL { ... } IN TRANSACTIONS``) and calls no APOC that runs Cypher
+        the plan cannot see or reads files and URLs (``apoc.cypher.*``, ``apoc.load.*``,
+        ``apoc.import.*``). Then it runs in a READ access-mode transaction, where the server refuses any
+        write. Neo4j stops the transaction after ``timeout`` seconds (:class:`QueryTimeout`).
+
+        At most ``limit`` rows are kept (``capped`` says more were there; the rest is discarded by the
+        server). Values are JSON-friendly (:func:`graph.values.cell`: relationships carry the entity
+        ids of their ends as ``_start`` / ``_end``). ``graph`` is ``{"nodes": [...], "edges": [...]}``:
+        every node, relationship and path element anywhere in the rows, once each (by ``id``), plus the
+        end nodes of relationships returned without them, so the result can be drawn.
         """
         params = dict(params or {})
+        if not timeout or timeout <= 0:
+            raise ChokepointError(f"the timeout must be more than 0 seconds, got {timeout!r}")
 
-        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]], bool]:
-            kind = _planned_kind(tx, query, params)
-            if kind != "r":
-                raise NotReadOnly(f"it is not read-only (Neo4j plans it as {_KINDS.get(kind, repr(kind))})")
+        @neo4j.unit_of_work(timeout=timeout)
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]], bool, dict[str, list]]:
+            refusal = _refusal(tx, query, params)
+            if refusal:
+                raise NotReadOnly(refusal)
             result = tx.run(query, params)
-            columns, rows, capped = list(result.keys()), [], False
+            columns, records, capped = list(result.keys()), [], False
             for record in result:
-                if len(rows) == limit:
+                if len(records) == limit:
                     capped = True
                     break
-                rows.append([cell(v) for v in record.values()])
-            return columns, rows, capped
+                records.append(record.values())
+            result.consume()                       # the server discards the rest
+            nodes, edges = _graph_elements(records)
+            ends = _missing_ends(tx, edges.values())
+            node_ids = {eid: node.get("id") for eid, node in ends.items()}
+            for node in ends.values():
+                nodes.setdefault(_element_key(node), node)
+            rows = [[cell(v, node_ids) for v in values] for values in records]
+            graph = {"nodes": [cell(n) for n in nodes.values()], "edges": [cell(r, node_ids) for r in edges.values()]}
+            return columns, rows, capped, graph
 
         try:
             with _translated(self.where), self.driver.session(
@@ -106,8 +126,12 @@ class Store:
                     fetch_size=min(limit + 1, 1000)) as session:
                 return session.execute_read(work)
         except ChokepointError as err:
-            if isinstance(err.__cause__, ClientError) and err.__cause__.code == _ACCESS_MODE:
-                raise NotReadOnly(f"it tried to write (Neo4j: {err.__cause__.message})") from err.__cause__
+            cause = err.__cause__
+            if isinstance(cause, Neo4jError) and (cause.code or "").startswith(_TIMED_OUT):
+                raise QueryTimeout(f"it ran longer than the {timeout:g} s timeout and Neo4j stopped it") from cause
+            if isinstance(cause, ClientError) and (cause.code == _ACCESS_MODE or (
+                    cause.code == _FORBIDDEN and "overridden by READ" in (cause.message or ""))):
+                raise NotReadOnly(f"it tried to write (Neo4j: {cause.message})") from cause
             raise
 
     # -- writing -----------------------------------------------------------------------------
@@ -169,9 +193,87 @@ class Store:
                 "relationships": {rel_names[r["i"]]: r["n"] for r in rels if r["n"]}}
 
 
-def _planned_kind(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> str:
-    """What Neo4j plans ``query`` as: 'r' (read), 'rw', 'w' (write) or 's' (schema)."""
-    return tx.run("EXPLAIN " + query, params).consume().query_type
+_TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"   # ...ClientConfiguration in Neo4j 5
+_FORBIDDEN = "Neo.ClientError.Security.Forbidden"
+_OWN_TRANSACTIONS = {"TransactionApply", "TransactionForeach"}
+# APOC that runs Cypher the plan cannot see, or reads files and URLs: refused like LOAD CSV
+_UNCHECKED_APOC = ("apoc.cypher.", "apoc.load.", "apoc.import.")
+
+
+def _refusal(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> str | None:
+    """Why ``query`` may not run read-only (from its ``EXPLAIN`` plan), or None when it may.
+
+    The query type already covers procedures: Neo4j plans a call of a WRITE procedure as ``rw`` and of
+    a SCHEMA or DBMS one as ``s``; READ and DEFAULT procedures run with the READ transaction's access.
+    """
+    summary = tx.run("EXPLAIN " + query, params).consume()
+    kind = summary.query_type
+    if kind != "r":
+        return f"it is not read-only (Neo4j plans it as {_KINDS.get(kind, repr(kind))})"
+    operators = list(_plan_operators(summary.plan or {}))
+    names = {name for name, _ in operators}
+    if "LoadCSV" in names:
+        return "it reads files on the server (LOAD CSV); load records with `chokepoint load` instead"
+    if names & _OWN_TRANSACTIONS:
+        return "it commits transactions of its own (CALL { ... } IN TRANSACTIONS)"
+    for _, details in operators:
+        lowered = details.lower()
+        for prefix in _UNCHECKED_APOC:
+            at = lowered.find(prefix)
+            if at >= 0:
+                called = details[at:].split("(", 1)[0].strip()
+                return (f"it calls {called}, which runs Cypher or reads files and URLs beyond what the plan "
+                        "can check")
+    return None
+
+
+def _plan_operators(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(operator, details)`` for every operator of an ``EXPLAIN`` plan, without the ``@neo4j`` suffix."""
+    args = plan.get("args") or plan.get("arguments") or {}
+    yield str(plan.get("operatorType", "")).split("@", 1)[0], str(args.get("Details", ""))
+    for child in plan.get("children") or ():
+        yield from _plan_operators(child)
+
+
+def _element_key(element: Any) -> str:
+    """Entity id when it has one, else Neo4j's element id: what results are deduplicated by."""
+    return str(element.get("id") or element.element_id)
+
+
+def _graph_elements(values: Iterable[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every node and relationship (also inside paths, lists and maps) in ``values``, once each, in order."""
+    nodes: dict[str, Any] = {}
+    edges: dict[str, Any] = {}
+
+    def visit(value: Any) -> None:
+        if isinstance(value, neo4j.graph.Node):
+            nodes.setdefault(_element_key(value), value)
+        elif isinstance(value, neo4j.graph.Relationship):
+            edges.setdefault(_element_key(value), value)
+        elif isinstance(value, neo4j.graph.Path):
+            for node in value.nodes:
+                visit(node)
+            for rel in value.relationships:
+                visit(rel)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                visit(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                visit(v)
+
+    visit(list(values))
+    return nodes, edges
+
+
+def _missing_ends(tx: neo4j.ManagedTransaction, relationships: Iterable[Any]) -> dict[str, Any]:
+    """The end nodes (by element id) of relationships whose ends are not in the rows themselves."""
+    missing = sorted({node.element_id for rel in relationships for node in (rel.start_node, rel.end_node)
+                      if node is not None and not node.labels})
+    if not missing:
+        return {}
+    found = tx.run("MATCH (n) WHERE elementId(n) IN $ids RETURN n", ids=missing)
+    return {record["n"].element_id: record["n"] for record in found}
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:

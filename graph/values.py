@@ -34,20 +34,33 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def cell(value: Any) -> Any:
-    """A query result value made JSON-friendly: nodes and relationships as their properties (with
-    ``_labels`` / ``_type``), paths as lists of them, anything else through :func:`jsonable`."""
+def cell(value: Any, node_ids: dict[str, Any] | None = None) -> Any:
+    """A query result value made JSON-friendly: nodes as their properties (``id`` among them) with
+    ``_labels``; relationships as their properties with ``_type`` and the entity ids of their ends
+    (``_start``, ``_end``); paths as ``{"nodes": [...], "relationships": [...]}``; lists and maps
+    element-wise; anything else through :func:`jsonable`.
+
+    A relationship returned without its end nodes knows only their element ids; ``node_ids`` (element
+    id to entity id, e.g. looked up by the caller) supplies their ``id`` then.
+    """
     if isinstance(value, Node):
         labels = sorted(label for label in value.labels if label != "Entity")
         return {"_labels": labels, **jsonable(dict(value))}
     if isinstance(value, Relationship):
-        return {"_type": value.type, **jsonable(dict(value))}
+        ends = []
+        for node in (value.start_node, value.end_node):
+            end = None if node is None else node.get("id")
+            if end is None and node is not None and node_ids:
+                end = node_ids.get(node.element_id)
+            ends.append(end)
+        return {"_type": value.type, "_start": ends[0], "_end": ends[1], **jsonable(dict(value))}
     if isinstance(value, Path):
-        return {"nodes": [cell(n) for n in value.nodes], "relationships": [cell(r) for r in value.relationships]}
+        return {"nodes": [cell(n, node_ids) for n in value.nodes],
+                "relationships": [cell(r, node_ids) for r in value.relationships]}
     if isinstance(value, list):
-        return [cell(v) for v in value]
+        return [cell(v, node_ids) for v in value]
     if isinstance(value, dict):
-        return {k: cell(v) for k, v in value.items()}
+        return {k: cell(v, node_ids) for k, v in value.items()}
     value = jsonable(value)
     if value is None or isinstance(value, (str, int, float, bool, list, dict)):
         return value

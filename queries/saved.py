@@ -4,7 +4,8 @@ A saved query is configuration, not code: a file in ``queries/saved/`` (or in th
 ``CHOKEPOINT_QUERIES``, whose queries replace built-in ones of the same name) that opens with a header
 of ``// field: value`` lines and continues with one Cypher statement (format: docs/saved-queries.md).
 Values reach the query only as ``$parameters``; :func:`run` checks with ``EXPLAIN`` that the statement
-only reads, runs it in a READ transaction, and caps the rows.
+only reads, runs it in a READ transaction with a timeout, caps the rows, and returns both the table and
+the graph elements in it. :func:`run_cypher` is the same runner for ad-hoc Cypher.
 
 Example
 -------
@@ -29,7 +30,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from graph.values import jsonable
 __all__ = [
     "BUILTIN",
     "DEFAULT_LIMIT",
+    "DEFAULT_TIMEOUT",
     "ENV",
     "FIELDS",
     "TYPES",
@@ -52,12 +54,15 @@ __all__ = [
     "ParameterError",
     "NotReadOnly",
     "UnknownQuery",
+    "QueryTimeout",
     "saved_queries",
     "get",
     "parse",
     "read_file",
     "coerce_params",
     "run",
+    "run_cypher",
+    "cypher_params",
 ]
 
 #: The built-in queries, shipped with the package.
@@ -66,6 +71,8 @@ BUILTIN = Path(__file__).with_name("saved")
 ENV = "CHOKEPOINT_QUERIES"
 #: Rows returned by :func:`run` unless told otherwise.
 DEFAULT_LIMIT = 1_000
+#: Seconds a query may run before Neo4j stops it, unless told otherwise.
+DEFAULT_TIMEOUT = 30.0
 #: Parameter types a header may declare.
 TYPES = ("string", "integer", "float", "boolean", "date", "string[]")
 #: Header fields; ``param`` may repeat, the others appear at most once.
@@ -102,6 +109,10 @@ class NotReadOnly(SavedQueryError, errors.NotReadOnly):
 
 class UnknownQuery(SavedQueryError, LookupError):
     """No saved query has that name."""
+
+
+class QueryTimeout(SavedQueryError, errors.QueryTimeout):
+    """The query ran longer than its timeout; Neo4j stopped it and nothing was returned."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +170,9 @@ class QueryResult:
     rows: list[list[Any]]           # JSON-friendly values, one list per row in column order
     capped: bool                    # True when more rows existed than ``limit``
     limit: int
+    #: every node and relationship in the rows (also inside paths, lists and maps), once each:
+    #: ``{"nodes": [{"_labels": [...], "id": ...}], "edges": [{"_type": ..., "_start": id, "_end": id}]}``
+    graph: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {"nodes": [], "edges": []})
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]
@@ -177,9 +191,20 @@ class QueryResult:
             return f"showing {n:,} of more rows (capped at {self.limit:,}; raise the limit to see more)"
         return f"{n:,} row{'' if n == 1 else 's'}"
 
+    @property
+    def graph_note(self) -> str:
+        """How many graph elements the rows hold.
+
+        >>> QueryResult("q", {}, ["p"], [[{}]], False, 5, {"nodes": [{}, {}], "edges": [{}]}).graph_note
+        'graph: 2 nodes, 1 relationship'
+        """
+        n, e = len(self.graph["nodes"]), len(self.graph["edges"])
+        return f"graph: {n:,} node{'' if n == 1 else 's'}, {e:,} relationship{'' if e == 1 else 's'}"
+
     def as_dict(self) -> dict[str, Any]:
         return {"query": self.name, "params": self.params, "columns": self.columns, "rows": self.records(),
-                "row_count": len(self.rows), "capped": self.capped, "limit": self.limit, "note": self.note}
+                "row_count": len(self.rows), "capped": self.capped, "limit": self.limit, "note": self.note,
+                "graph": self.graph}
 
 
 # -- finding queries ---------------------------------------------------------------------------
@@ -332,29 +357,87 @@ def coerce_params(query: SavedQuery, raw: Mapping[str, Any] | None = None) -> di
 
 # -- running -----------------------------------------------------------------------------------
 def run(store: Store, query: SavedQuery | str, params: Mapping[str, Any] | None = None,
-        limit: int = DEFAULT_LIMIT) -> QueryResult:
-    """Run a saved query read-only and return at most ``limit`` rows.
+        limit: int = DEFAULT_LIMIT, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
+    """Run a saved query read-only and return at most ``limit`` rows and the graph elements in them.
 
     ``params`` may be text or typed values (see :func:`coerce_params`). The statement is first
-    checked with ``EXPLAIN``: anything but a read query (``query_type`` ``'r'``) raises
+    checked with ``EXPLAIN``: anything but a read query (``query_type`` ``'r'``), or a read that loads
+    files (``LOAD CSV``), commits its own transactions or runs unchecked Cypher through APOC, raises
     :class:`NotReadOnly` before it runs. It then runs in a READ access-mode transaction, so the
-    server refuses any write too. Values are JSON-friendly (dates as ISO text, nodes as their
-    properties); ``capped`` says whether rows were left out.
+    server refuses any write too, and Neo4j stops it after ``timeout`` seconds (:class:`QueryTimeout`).
+    Values are JSON-friendly (dates as ISO text, nodes as their properties with ``_labels``,
+    relationships with ``_type``, ``_start`` and ``_end``); ``capped`` says whether rows were left out;
+    ``graph`` holds every node and relationship in the rows once.
     """
     if isinstance(query, str):
         query = get(query)
+    values = coerce_params(query, params)
+    return _execute(store, f"query {query.name}", "saved queries", query.name, query.cypher, values, limit, timeout)
+
+
+def run_cypher(store: Store, cypher: str, params: Mapping[str, Any] | None = None,
+               limit: int = DEFAULT_LIMIT, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
+    """Run ad-hoc Cypher through the same read-only runner as :func:`run` (result name ``cypher``).
+
+    ``params`` are values as they are (see :func:`cypher_params` for text from the command line);
+    every ``$parameter`` the query uses must be given, and every one given must be used.
+
+    >>> run_cypher(None, "MATCH (p:Person {id: $id}) RETURN p", {"ID": "x"})
+    Traceback (most recent call last):
+    ...
+    queries.saved.ParameterError: cypher: $id is used but not given (add --param id=...); not used by the query: ID
+    """
+    cypher = (cypher or "").strip()
+    if cypher.endswith(";"):
+        cypher = cypher[:-1].rstrip()
+    if not _code_only(cypher).strip():
+        raise SavedQueryError("cypher: no query given")
+    values = dict(params or {})
+    used = {m.group(1) for m in _PARAM_USE.finditer(_code_only(cypher))}
+    problems = [f"${name} is used but not given (add --param {name}=...)" for name in sorted(used - set(values))]
+    if set(values) - used:
+        problems.append("not used by the query: " + ", ".join(sorted(set(values) - used)))
+    if problems:
+        raise ParameterError("cypher: " + "; ".join(problems))
+    return _execute(store, "cypher", "ad-hoc queries", "cypher", cypher, values, limit, timeout)
+
+
+def cypher_params(raw: Mapping[str, str]) -> dict[str, Any]:
+    """Text values for ad-hoc Cypher: JSON numbers and booleans become numbers and booleans, a JSON
+    string (in double quotes) the text inside, anything else (dates, ``null``, lists) the text as it is.
+
+    >>> cypher_params({"n": "3", "x": "2.5", "b": "true", "d": "2024-03-01", "s": '"2504"', "z": "null"})
+    {'n': 3, 'x': 2.5, 'b': True, 'd': '2024-03-01', 's': '2504', 'z': 'null'}
+    """
+    values: dict[str, Any] = {}
+    for key, text in raw.items():
+        try:
+            value = json.loads(text)
+        except (json.JSONDecodeError, TypeError):
+            value = text
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        values[key] = value if number or isinstance(value, (bool, str)) else text
+    return values
+
+
+def _execute(store: Store, label: str, kind: str, name: str, cypher: str, values: dict[str, Any], limit: int,
+             timeout: float) -> QueryResult:
+    """The one runner behind :func:`run` and :func:`run_cypher`; errors start with ``label``."""
     if limit < 1:
         raise SavedQueryError(f"limit must be at least 1, got {limit}")
-    values = coerce_params(query, params)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
+        raise SavedQueryError(f"timeout must be more than 0 seconds, got {timeout!r}")
     try:
-        columns, rows, capped = store.read_only(query.cypher, values, limit)
+        columns, rows, capped, graph = store.read_only(cypher, values, limit, timeout=timeout)
     except errors.NotReadOnly as e:
-        raise NotReadOnly(f"query {query.name}: {e}; saved queries may only read") from e
+        raise NotReadOnly(f"{label}: {e}; {kind} may only read") from e
+    except errors.QueryTimeout as e:
+        raise QueryTimeout(f"{label}: {e}; raise the timeout or narrow the query") from e
     except StoreUnavailable:
         raise
     except ChokepointError as e:
-        raise SavedQueryError(f"query {query.name}: {e}") from e
-    return QueryResult(query.name, {k: jsonable(v) for k, v in values.items()}, columns, rows, capped, limit)
+        raise SavedQueryError(f"{label}: {e}") from e
+    return QueryResult(name, {k: jsonable(v) for k, v in values.items()}, columns, rows, capped, limit, graph)
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -18,13 +18,15 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
-from loaders.load import load_records
-from loaders.resolve import merge
+from graph import errors, ids
 from graph import store as graph_store
+from loaders.load import load_records
+from loaders.resolve import candidates, merge
 from queries import saved
-from queries.saved import (BUILTIN, NotReadOnly, ParameterError, QueryFileError, SavedQueryError, UnknownQuery,
-                           coerce_params, get, parse, read_file, run, saved_queries)
-from tests_support import canonical_hash
+from queries.saved import (BUILTIN, NotReadOnly, ParameterError, QueryFileError, QueryTimeout, SavedQueryError,
+                           UnknownQuery, coerce_params, get, parse, read_file, run, run_cypher, saved_queries)
+from synthetic.generator import generate
+from tests_support import canonical_hash, wipe_all
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "saved-queries.md").read_text(encoding="utf-8")
@@ -434,6 +436,25 @@ WRITES = {
     "subquery": "MATCH (p:Person) CALL { WITH p CREATE (:Evil) } RETURN count(*) AS n",
     "schema": "CREATE INDEX evil IF NOT EXISTS FOR (n:Evil) ON (n.x)",
     "procedure": "CALL db.createLabel('Evil')",
+    "apoc-write-procedure": "CALL apoc.create.node(['Evil'], {}) YIELD node RETURN node",
+    "in-transactions-write": "UNWIND range(1, 3) AS x CALL { WITH x CREATE (:Evil {x: x}) } IN TRANSACTIONS",
+}
+
+#: reads that reach beyond the graph or the one read transaction: refused by what the plan shows
+REACHING_OUT = {
+    "load-csv": ("LOAD CSV FROM 'file:///etc/hostname' AS line RETURN line",
+                 r"it reads files on the server \(LOAD CSV\)"),
+    "load-csv-with-headers": ("LOAD CSV WITH HEADERS FROM 'https://example.org/x.csv' AS row "
+                              "MATCH (p:Person {caption: row.name}) RETURN p.id AS id",
+                              r"it reads files on the server \(LOAD CSV\)"),
+    "in-transactions-read": ("UNWIND range(1, 3) AS x CALL { WITH x RETURN x * 2 AS y } IN TRANSACTIONS RETURN y",
+                             r"it commits transactions of its own \(CALL \{ \.\.\. \} IN TRANSACTIONS\)"),
+    "apoc-cypher-procedure": ("CALL apoc.cypher.run('LOAD CSV FROM \"file:///etc/hostname\" AS l RETURN l', {}) "
+                              "YIELD value RETURN value", r"it calls apoc\.cypher\.run, which runs Cypher"),
+    "apoc-cypher-function": ("RETURN apoc.cypher.runFirstColumnSingle('MATCH (n) RETURN count(n)', {}) AS n",
+                             r"it calls apoc\.cypher\.runFirstColumnSingle, which runs Cypher"),
+    "apoc-load": ("CALL apoc.load.json('file:///etc/hostname') YIELD value RETURN value",
+                  r"it calls apoc\.load\.json, which runs Cypher or reads files and URLs"),
 }
 
 
@@ -460,10 +481,50 @@ def test_writing_queries_are_refused_and_change_nothing(case, tmp_path, monkeypa
     assert _state(case) == before
 
 
+@pytest.mark.parametrize("kind", list(REACHING_OUT))
+def test_reads_beyond_the_graph_are_refused_before_they_run(case, tmp_path, monkeypatch, kind):
+    cypher, message = REACHING_OUT[kind]
+    _user_query(tmp_path, f"reach-{kind}", cypher)
+    monkeypatch.setenv("CHOKEPOINT_QUERIES", str(tmp_path))
+    before = _state(case)
+    with pytest.raises(NotReadOnly, match=rf"query reach-{kind}: {message}.*; saved queries may only read"):
+        run(case, f"reach-{kind}")
+    with pytest.raises(NotReadOnly, match=rf"cypher: {message}.*; ad-hoc queries may only read"):
+        run_cypher(case, cypher)
+    with pytest.raises(errors.NotReadOnly, match=message):
+        case.read_only(cypher)
+    assert _state(case) == before
+
+
+@pytest.mark.parametrize("kind", list(WRITES))
+def test_ad_hoc_writes_are_refused_too(case, kind):
+    before = _state(case)
+    with pytest.raises(NotReadOnly, match=r"cypher: it is not read-only \(Neo4j plans it as "
+                                          r"(a write query|a read-write query|a schema change)\); ad-hoc queries"):
+        run_cypher(case, WRITES[kind])
+    assert _state(case) == before
+
+
+def test_a_slow_read_is_stopped_by_the_timeout(case, tmp_path, monkeypatch):
+    _user_query(tmp_path, "slow", "UNWIND range(1, $n) AS x RETURN count(x) AS n",
+                "// param: n integer = 100000000 -- How many")
+    monkeypatch.setenv("CHOKEPOINT_QUERIES", str(tmp_path))
+    with pytest.raises(QueryTimeout, match=r"^query slow: it ran longer than the 0\.05 s timeout and Neo4j stopped "
+                                           r"it; raise the timeout or narrow the query$") as caught:
+        run(case, "slow", timeout=0.05)
+    assert isinstance(caught.value, errors.QueryTimeout) and isinstance(caught.value, errors.ChokepointError)
+    with pytest.raises(QueryTimeout, match=r"^cypher: it ran longer than the 0\.05 s timeout"):
+        run_cypher(case, "UNWIND range(1, 100000000) AS x RETURN count(x) AS n", timeout=0.05)
+    assert run(case, "slow", {"n": "1000"}).rows == [[1000]]            # the default timeout: 30 s
+    for bad in (0, -1):
+        with pytest.raises(SavedQueryError, match="timeout must be more than 0 seconds"):
+            run(case, "slow", timeout=bad)
+
+
 def test_the_read_transaction_refuses_writes_even_past_the_plan_check(case, tmp_path, monkeypatch):
     _user_query(tmp_path, "sneaky", WRITES["create"])
     monkeypatch.setenv("CHOKEPOINT_QUERIES", str(tmp_path))
-    monkeypatch.setattr(graph_store, "_planned_kind", lambda tx, query, params: "r")   # pretend EXPLAIN said "read"
+    monkeypatch.setattr(graph_store, "_refusal", lambda tx, query, params: None)   # pretend EXPLAIN said "read"
     before = _state(case)
     with pytest.raises(NotReadOnly, match=r"query sneaky: it tried to write \(Neo4j: .*\); saved queries may only read"):
         run(case, "sneaky")
@@ -497,8 +558,60 @@ def test_values_are_json_friendly_and_errors_are_typed(case, tmp_path, monkeypat
     s, r, p, day = result.rows[0]
     assert (s["_labels"], s["seizure_id"], s["date"], day) == (["Seizure"], "CBP-2024-0312", "2024-03-12", "2024-03-12")
     assert r["_type"] == "ARRESTED" and [n["caption"] for n in p["nodes"]] == ["CBP-2024-0312", "Daniel Reyes"]
+    assert (r["_start"], r["_end"]) == (s["id"], p["nodes"][1]["id"]) == (p["relationships"][0]["_start"],
+                                                                          p["relationships"][0]["_end"])
     with pytest.raises(SavedQueryError, match="query bad-at-runtime: Neo4j rejected the query"):
         run(case, "bad-at-runtime")
+
+
+def _ids(elements):
+    return [e["id"] for e in elements]
+
+
+def test_results_carry_the_graph_elements_of_paths(case):
+    result = run_cypher(case, "MATCH p = (s:Seizure {seizure_id: $id})-[r]->(x) RETURN p, x.caption AS item "
+                              "ORDER BY type(r), item", {"id": "CBP-2024-0312"})
+    json.dumps(result.as_dict())
+    assert [row[1] for row in result.rows] == ["Daniel Reyes", "Nogales", "AZ8XY21", "S-010"]
+    nodes, edges = result.graph["nodes"], result.graph["edges"]
+    seizure = result.rows[0][0]["nodes"][0]
+    assert _ids(nodes) == [seizure["id"]] + [row[0]["nodes"][1]["id"] for row in result.rows]   # the seizure once
+    assert len(set(_ids(edges))) == len(edges) == 4
+    assert [e["_type"] for e in edges] == ["ARRESTED", "OCCURRED_AT", "SEIZED", "SEIZED"]
+    assert {e["_start"] for e in edges} == {seizure["id"]} and {e["_end"] for e in edges} == set(_ids(nodes[1:]))
+    assert [n["_labels"] for n in nodes] == [["Seizure"], ["Person"], ["PortOfEntry"], ["Vehicle"], ["Shipment"]]
+    assert result.as_dict()["graph"] == result.graph
+    assert result.graph_note == "graph: 5 nodes, 4 relationships"
+
+
+def test_results_carry_the_graph_elements_of_nodes_only_and_relationships_only(case):
+    only_nodes = run_cypher(case, "MATCH (p:Person {dataset: 'sample'}) WHERE 'courier' IN p.roles "
+                                  "RETURN p, [p] AS again, {who: p} AS map ORDER BY p.caption")
+    assert [row[0]["caption"] for row in only_nodes.rows] == ["Daniel Reyes", "Luis Ortega"]
+    assert only_nodes.rows[0][1] == [only_nodes.rows[0][0]] and only_nodes.rows[0][2] == {"who": only_nodes.rows[0][0]}
+    assert [n["caption"] for n in only_nodes.graph["nodes"]] == ["Daniel Reyes", "Luis Ortega"]
+    assert only_nodes.graph["edges"] == [] and only_nodes.graph_note == "graph: 2 nodes, 0 relationships"
+    # relationships alone: their ends are fetched, so each edge can be drawn between two nodes
+    only_rels = run_cypher(case, "MATCH (:Seizure {seizure_id: 'CBP-2024-0312'})-[r:SEIZED]->(x) "
+                                 "RETURN r ORDER BY x.caption")
+    ends = {n["id"]: n["caption"] for n in only_rels.graph["nodes"]}
+    assert sorted(ends.values()) == ["AZ8XY21", "CBP-2024-0312", "S-010"]
+    assert [(ends[r["_start"]], ends[r["_end"]]) for (r,) in only_rels.rows] == [
+        ("CBP-2024-0312", "AZ8XY21"), ("CBP-2024-0312", "S-010")]
+    assert [(e["_start"], e["_end"]) for e in only_rels.graph["edges"]] == [
+        (r["_start"], r["_end"]) for (r,) in only_rels.rows]
+    scalars = run(case, "seizures-by-port-and-month")
+    assert scalars.rows and scalars.graph == {"nodes": [], "edges": []}
+
+
+def test_ad_hoc_parameters_must_match_the_query(case):
+    with pytest.raises(ParameterError, match=r"cypher: \$d is used but not given \(add --param d=\.\.\.\)"):
+        run_cypher(case, "MATCH (p:Person {dataset: $d}) RETURN p")
+    with pytest.raises(ParameterError, match=r"cypher: not used by the query: extra"):
+        run_cypher(case, "RETURN 1 AS one", {"extra": 1})
+    with pytest.raises(SavedQueryError, match=r"cypher: no query given"):
+        run_cypher(case, "  // only a comment\n")
+    assert run_cypher(case, "RETURN $n + 1 AS n;", {"n": 41}).rows == [[42]]
 
 
 # -- the command line --------------------------------------------------------------------------
@@ -517,15 +630,15 @@ def test_cli_list_and_show():
 def test_cli_run_table_json_and_csv(case, neo4j_env):
     result = runner.invoke(app, ["query", "run", "couriers-at-port", "--param", "port=2604", "-p", "end=2024-03-31"])
     assert result.exit_code == 0, result.output
-    assert "Daniel" in result.output and "2604" in result.output and "1 row" in result.output
-    result = runner.invoke(app, ["query", "run", "seizures-by-port-and-month", "--json"])
+    assert "Daniel" in result.output and "2604" in result.output and "1 row; graph: 0 nodes, 0 relationships" in result.output
+    result = runner.invoke(app, ["query", "run", "seizures-by-port-and-month", "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["rows"] == [{"port": "2604", "port_name": "Nogales", "month": "2024-03", "seizures": 1, "kg": 20.0,
                              "commodities": ["Fentanyl pills"], "arrests": 1}]
     assert (data["capped"], data["limit"], data["params"]) == (False, 1000, {"start": None, "end": None,
                                                                               "dataset": None})
-    result = runner.invoke(app, ["query", "run", "frequent-crossers", "--csv", "-p", "roles=courier;broker",
+    result = runner.invoke(app, ["query", "run", "frequent-crossers", "--format", "csv", "-p", "roles=courier;broker",
                                  "-p", "dataset=sample"])
     assert result.exit_code == 0, result.output
     table = list(csv.reader(io.StringIO(result.stdout)))
@@ -538,9 +651,9 @@ def test_cli_run_reports_the_cap(case, neo4j_env):
     result = runner.invoke(app, ["query", "run", "load-history", "--limit", "2", "-p", "dataset=sample"])
     assert result.exit_code == 0, result.output
     assert "showing 2 of more rows" in result.output
-    result = runner.invoke(app, ["query", "run", "load-history", "--limit", "2", "--json"])
+    result = runner.invoke(app, ["query", "run", "load-history", "--limit", "2", "--format", "json"])
     assert json.loads(result.stdout)["capped"] is True and len(json.loads(result.stdout)["rows"]) == 2
-    result = runner.invoke(app, ["query", "run", "load-history", "--limit", "2", "--csv"])
+    result = runner.invoke(app, ["query", "run", "load-history", "--limit", "2", "-f", "csv"])
     assert len(list(csv.reader(io.StringIO(result.stdout)))) == 3
     assert "showing 2 of more rows" in result.stderr
 
@@ -551,14 +664,26 @@ def test_cli_run_errors(case, neo4j_env, tmp_path, monkeypatch):
     assert "parameter 'top' must be an integer" in str(result.exception)
     result = runner.invoke(app, ["query", "run", "top-callers", "-p", "top"])
     assert result.exit_code == 2 and "'top' is not key=value" in result.output
-    result = runner.invoke(app, ["query", "run", "top-callers", "--json", "--csv"])
-    assert result.exit_code == 2 and "give --json or --csv, not both" in result.output
+    result = runner.invoke(app, ["query", "run", "top-callers", "--format", "xml"])
+    assert result.exit_code == 2 and "'xml' is not one of table, csv, json" in result.output
+    result = runner.invoke(app, ["query", "run", "top-callers", "--json"])
+    assert result.exit_code == 2 and "No such option: --json" in result.output
+    result = runner.invoke(app, ["query", "run", "top-callers", "--timeout", "0"])
+    assert result.exit_code == 2 and "must be more than 0 seconds" in result.output
     result = runner.invoke(app, ["query", "run", "top-callers", "--limit", "0"])
     assert result.exit_code == 2
     _user_query(tmp_path, "write-set", WRITES["set"])
+    _user_query(tmp_path, "read-csv", REACHING_OUT["load-csv"][0])
+    _user_query(tmp_path, "slow", "UNWIND range(1, 100000000) AS x RETURN count(x) AS n")
     monkeypatch.setenv("CHOKEPOINT_QUERIES", str(tmp_path))
     result = runner.invoke(app, ["query", "run", "write-set"])
     assert result.exit_code == 1 and isinstance(result.exception, NotReadOnly)
+    result = runner.invoke(app, ["query", "run", "read-csv"])
+    assert result.exit_code == 1 and isinstance(result.exception, NotReadOnly)
+    assert "query read-csv: it reads files on the server (LOAD CSV)" in str(result.exception)
+    result = runner.invoke(app, ["query", "run", "slow", "--timeout", "0.05"])
+    assert result.exit_code == 1 and isinstance(result.exception, QueryTimeout)
+    assert "query slow: it ran longer than the 0.05 s timeout" in str(result.exception)
     assert case.read("MATCH (p:Person) WHERE p.flag IS NOT NULL RETURN count(p) AS n") == [{"n": 0}]
 
 
@@ -569,3 +694,168 @@ def test_cli_errors_are_one_line(tmp_path):
                           timeout=120, cwd=ROOT)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert re.fullmatch(r"error: \S*bad\.cypher:3: parameter 'x': unknown type 'str'; known: .*\n", done.stderr)
+
+
+def test_cli_cypher_runs_ad_hoc_reads(case, neo4j_env):
+    result = runner.invoke(app, ["cypher", "MATCH (p:Person {dataset: $d}) WHERE 'courier' IN p.roles "
+                                 "RETURN p.caption AS name, p ORDER BY name", "-p", "d=sample"])
+    assert result.exit_code == 0, result.output
+    assert "Daniel Reyes" in result.output and "2 rows; graph: 2 nodes, 0 relationships" in result.output
+    # JSON numbers and booleans are typed; anything else, a quoted number too, is text
+    result = runner.invoke(app, ["cypher", "RETURN $n + 1 AS n, $b AS b, $s AS s, $q AS q, $day AS day",
+                                 "-p", "n=41", "-p", "b=true", "-p", "s=San Ysidro", "-p", 'q="2504"',
+                                 "-p", "day=2024-03-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["rows"] == [{"n": 42, "b": True, "s": "San Ysidro", "q": "2504", "day": "2024-03-01"}]
+    assert (data["query"], data["graph"], data["capped"]) == ("cypher", {"nodes": [], "edges": []}, False)
+    result = runner.invoke(app, ["cypher", "MATCH p = (:Seizure {seizure_id: 'CBP-2024-0312'})-[:ARRESTED]->(x) "
+                                 "RETURN x.caption AS arrested, p", "--format", "json"])
+    graph = json.loads(result.stdout)["graph"]
+    assert [n["caption"] for n in graph["nodes"]] == ["CBP-2024-0312", "Daniel Reyes"]
+    assert [(e["_type"], e["_start"], e["_end"]) for e in graph["edges"]] == [
+        ("ARRESTED", graph["nodes"][0]["id"], graph["nodes"][1]["id"])]
+    result = runner.invoke(app, ["cypher", "UNWIND range(1, 10) AS i RETURN i", "-f", "csv", "--limit", "3"])
+    assert result.stdout == "i\n1\n2\n3\n" and "showing 3 of more rows" in result.stderr
+    result = runner.invoke(app, ["cypher", WRITES["merge"]])
+    assert result.exit_code == 1 and isinstance(result.exception, NotReadOnly)
+    result = runner.invoke(app, ["cypher", "UNWIND range(1, 100000000) AS x RETURN count(x)", "--timeout", "0.05"])
+    assert result.exit_code == 1 and isinstance(result.exception, QueryTimeout)
+    result = runner.invoke(app, ["cypher", "RETURN $x AS x"])
+    assert result.exit_code == 1 and "$x is used but not given" in str(result.exception)
+
+
+def test_cli_cypher_errors_are_one_line(case, neo4j_env):
+    env = {**os.environ, "COLUMNS": "500"}
+    for args, message in [
+        (["cypher", REACHING_OUT["load-csv"][0]],
+         r"error: cypher: it reads files on the server \(LOAD CSV\); .*; ad-hoc queries may only read\n"),
+        (["cypher", "UNWIND range(1, 100000000) AS x RETURN count(x)", "--timeout", "0.05"],
+         r"error: cypher: it ran longer than the 0\.05 s timeout and Neo4j stopped it; raise the timeout or "
+         r"narrow the query\n"),
+    ]:
+        done = subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True,
+                              timeout=120, cwd=ROOT)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert re.fullmatch(message, done.stderr), done.stderr
+
+
+# -- every built-in query on generated cases (keep last: it empties the database) ---------------
+SEED = 7
+SCENARIOS = ("precursor-brokerage", "poe-couriers", "southbound-firearms")
+
+#: query: (scenario whose generated case it runs on, parameters). "{name}" is a value picked from the
+#: case (see `_picks`); a query with a `dataset` parameter also gets dataset=<scenario>.
+ON_GENERATED = {
+    "chemical-switches": ("precursor-brokerage", {}),
+    "common-contacts": ("poe-couriers", {"person_a": "{courier}", "person_b": "{lieutenant}"}),
+    "connection-between": ("precursor-brokerage", {"from_entity": "{supplier}", "to_entity": "{courier}"}),
+    "contacts-of-arrested": ("poe-couriers", {}),
+    "couriers-at-port": ("poe-couriers", {"port": "{port}", "start": "{phase1_start}", "end": "{phase1_end}"}),
+    "entities-by-role": ("poe-couriers", {"role": "broker"}),
+    "entity-provenance": ("precursor-brokerage", {"entity": "{courier}"}),
+    "firearms-by-seizure-place": ("southbound-firearms", {}),
+    "firearms-traced-to-dealer": ("southbound-firearms", {"dealer": "{top_dealer}"}),
+    "frequent-crossers": ("poe-couriers", {"start": "{phase1_start}", "end": "{phase1_end}"}),
+    "goods-routes-to-port": ("poe-couriers", {"port": "{port}"}),           # the fixture loads a leg into the port
+    "labs-overview": ("precursor-brokerage", {}),
+    "load-history": ("southbound-firearms", {"status": "complete"}),
+    "merge-decisions": ("poe-couriers", {"status": "active"}),            # the fixture merges planted spellings
+    "organization-members": ("precursor-brokerage", {"organization": "{front_company}"}),
+    "persons-near-phone": ("poe-couriers", {"phone": "{phone}", "hops": "1"}),
+    "port-volume-by-month": ("poe-couriers", {"start": "{phase1_start}", "end": "{phase1_end}"}),
+    "precursor-suppliers-and-labs": ("precursor-brokerage", {"chemical": "{precursor}"}),
+    "precursor-volume-by-month": ("precursor-brokerage", {}),
+    "seizure-details": ("poe-couriers", {"seizure": "{seizure}"}),
+    "seizures-by-port-and-month": ("poe-couriers", {}),
+    "shared-directors": ("precursor-brokerage", {"role": "director"}),    # the fixture loads a second directorship
+    "shared-vehicles": ("poe-couriers", {}),
+    "shipments-at-port": ("poe-couriers", {"port": "{port}", "start": "{phase1_start}", "end": "{phase1_end}"}),
+    "stash-house-flows": ("poe-couriers", {"kind": "stash_house"}),
+    "straw-purchasers": ("southbound-firearms", {"min_traced": "1"}),
+    "time-to-crime": ("southbound-firearms", {}),
+    "top-callers": ("poe-couriers", {"start": "{phase1_start}", "end": "{phase1_end}", "top": "5"}),
+}
+
+
+def _picks(truth: dict) -> dict:
+    """Values a parameter can name as "{name}", taken from a case's truth.json."""
+    entities = truth["entities"]
+
+    def key(role, **where):
+        return next((e["key"] for e in entities if e["role"] == role
+                     and all(e[k] == v for k, v in where.items())), None)
+
+    courier = next(e for e in entities if e["role"] == "courier" and e["phase"] == 1)
+    answers = {q["id"]: q["answer"] for q in truth["questions"]}
+    return {
+        "courier": courier["key"], "lieutenant": key("lieutenant", cell=courier["cell"]),
+        "broker": key("broker"), "supplier": key("supplier"), "front_company": key("front_company"),
+        "precursor": key("precursor"), "phone": key("phone"), "product": key("product"),
+        "port": truth["routes"][0]["port"], "staging": truth["routes"][0]["staging"],
+        "phase1_start": truth["phases"][0]["start"], "phase1_end": truth["phases"][0]["end"],
+        "seizure": truth["arrests"][0]["seizure"] if truth["arrests"] else None,
+        "top_dealer": (answers.get("top_dealer_traced") or [None])[0],
+    }
+
+
+@pytest.fixture(scope="module")
+def generated(store, tmp_path_factory):
+    """The three scenarios generated (seed SEED, default noise) and loaded, each as dataset <scenario>;
+    plus what the generator never writes, done as an analyst would: merges of the planted spellings that
+    `resolve candidates` proposes; a registry extract naming the broker director of a second company; and
+    a shipment leg recorded as ending at the port of entry (the generator records a crossing as a
+    staging house -> stash house leg that ENTERED_AT the port, never as a leg into the port)."""
+    wipe_all(store)
+    picks = {}
+    for scenario in SCENARIOS:
+        folder = tmp_path_factory.mktemp(scenario)
+        generate(scenario, SEED, folder)
+        truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+        summary = load_records(store, folder, dataset=scenario, rejects_path=folder / "rejects.csv")
+        assert summary.rows_loaded and summary.rows_read == summary.rows_loaded + summary.rows_rejected
+        picks[scenario] = _picks(truth)
+        proposed = {frozenset((c.a, c.b)) for c in candidates(store, label="Person", dataset=scenario, limit=10_000)}
+        for dup in truth["duplicates"]:
+            pair = (ids.entity_id(scenario, "Person", [dup["key"]]), ids.entity_id(scenario, "Person", [dup["variant"]]))
+            if dup["expected"] == "resolve candidate" and frozenset(pair) in proposed:
+                merge(store, *pair, why=f"planted {dup['kind']} spelling", who="analyst-1")
+    assert store.read("MATCH (d:Decision {kind: 'merge'}) RETURN count(d) AS n")[0]["n"] >= 1
+    extract = tmp_path_factory.mktemp("registry")
+    (extract / "organizations.csv").write_text("name,roles,country\nImportadora Pacífico S.A. de C.V.,"
+                                               "front_company,MX\n", encoding="utf-8")
+    (extract / "memberships.csv").write_text("person,organization,role\n"
+                                             f"{picks['precursor-brokerage']['broker']},Importadora Pacífico S.A. de "
+                                             "C.V.,director\n", encoding="utf-8")
+    summary = load_records(store, extract, dataset="precursor-brokerage", rejects_path=extract / "rejects.csv")
+    assert summary.rows_rejected == 0
+    poe = picks["poe-couriers"]
+    leg = tmp_path_factory.mktemp("port-leg")
+    (leg / "shipments.csv").write_text(
+        "shipment_id,from,from_type,to,to_type,commodity,quantity,unit,date,mode,courier,vehicle,port\n"
+        f"POE-0001,{poe['staging']},Location,{poe['port']},PortOfEntry,{poe['product']},12.5,kg,"
+        f"{poe['phase1_end']},land,{poe['courier']},,{poe['port']}\n", encoding="utf-8")
+    summary = load_records(store, leg, dataset="poe-couriers", rejects_path=leg / "rejects.csv")
+    assert summary.rows_rejected == 0
+    return store, picks
+
+
+def test_the_generated_case_table_names_every_builtin_query():
+    assert sorted(ON_GENERATED) == sorted(BUILTIN_NAMES)
+
+
+@pytest.mark.parametrize("name", BUILTIN_NAMES)
+def test_every_builtin_query_returns_rows_on_a_generated_case(generated, name):
+    store, picks = generated
+    assert name in ON_GENERATED, f"add {name} to ON_GENERATED with parameters that find something"
+    scenario, template = ON_GENERATED[name]
+    params = {}
+    for key, value in template.items():
+        if value.startswith("{"):
+            value = picks[scenario][value.strip("{}")]
+            assert value is not None, (name, key, template[key])
+        params[key] = value
+    if any(p.name == "dataset" for p in get(name).params):
+        params["dataset"] = scenario
+    result = run(store, name, params)
+    assert result.rows, f"{name} on the generated {scenario} case with {params} returned no rows"
