@@ -436,6 +436,122 @@ def disrupt_command(
         out.print(f"  {key}: {change.before[key]:,} -> {change.after[key]:,}", highlight=False)
 
 
+def _scope(labels, types, dataset, date_from, date_to):
+    """A queries.centrality.Scope from CLI options (dates checked here, names by the allow-list)."""
+    import datetime as dt
+
+    from queries.centrality import Scope
+
+    def day(value):
+        try:
+            return dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            raise typer.BadParameter(f"not a date (yyyy-mm-dd): {value!r}") from None
+
+    return Scope(labels=labels or None, rel_types=types or None, dataset=dataset, start=day(date_from),
+                 end=day(date_to))
+
+
+@app.command("centrality")
+def centrality_command(
+    metric: Annotated[str, typer.Option(help="degree, in_degree, out_degree, betweenness, closeness, harmonic, "
+                                             "pagerank or eigenvector.")] = "degree",
+    top: Annotated[int, typer.Option(help="How many entities to list.")] = 10,
+    labels: Annotated[list[str] | None, typer.Option("--label", help="Only entities of this label (repeat).")] = None,
+    types: Annotated[list[str] | None, typer.Option("--type", help="Only this relationship type (repeat).")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Only this dataset.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Links dated on or after (yyyy-mm-dd).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Links dated on or before (yyyy-mm-dd).")] = None,
+    weight: Annotated[str | None, typer.Option(help="Numeric link property as weight (degree, pagerank, "
+                                                    "eigenvector).")] = None,
+    k: Annotated[int | None, typer.Option(help="Betweenness from k sampled sources (with --seed).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for the sample.")] = None,
+    directed: Annotated[bool, typer.Option("--directed", help="Betweenness/closeness/harmonic along link "
+                                                              "direction.")] = False,
+    backend: Annotated[str, typer.Option(help="auto, networkx or igraph.")] = "auto",
+    write: Annotated[str | None, typer.Option(help="Also store every score on the entities under this property "
+                                                   "name (must start with score_).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the ranking as JSON.")] = False,
+) -> None:
+    """Rank entities by a centrality measure over the whole graph or a filtered part of it."""
+    from queries import centrality, structure
+
+    options = {name: value for name, value in (("weight", weight), ("k", k), ("seed", seed)) if value is not None}
+    if directed:
+        options["directed"] = True
+    with _store() as store:
+        ranking = centrality.rank_in_store(store, metric, _scope(labels, types, dataset, date_from, date_to),
+                                           top=top, backend=backend, **options)
+        written = structure.write_property(store, write, ranking.scores, dataset=dataset) if write else None
+    if as_json:
+        print(json.dumps({"measure": ranking.measure, "backend": ranking.backend, "nodes": ranking.nodes,
+                          "relationships": ranking.relationships, "options": ranking.options,
+                          "top": [vars(s) for s in ranking.top], "written": written}, indent=2, default=str))
+        return
+    t = Table("#", "entity", "label", ranking.measure)
+    for i, s in enumerate(ranking.top, start=1):
+        t.add_row(str(i), str(s.caption or s.id), str(s.label or ""), f"{s.score:.6g}")
+    out.print(t)
+    out.print(f"{ranking.nodes:,} entities, {ranking.relationships:,} relationships; backend {ranking.backend}"
+              + (f"; stored as {write} on {written:,} entities" if write else ""), highlight=False)
+
+
+@app.command("structure")
+def structure_command(
+    analysis: Annotated[str, typer.Argument(help="communities, key-players, brokers, articulation-points, "
+                                                 "bridges or components.")],
+    k: Annotated[int, typer.Option(help="key-players: how many.")] = 3,
+    group: Annotated[str, typer.Option(help="brokers: the node property (or 'label') that defines groups.")] = "label",
+    method: Annotated[str, typer.Option(help="communities: louvain or leiden.")] = "louvain",
+    seed: Annotated[int, typer.Option(help="communities: seed.")] = 0,
+    write: Annotated[str | None, typer.Option(help="communities: also store each entity's community id under "
+                                                   "this property (e.g. community).")] = None,
+    top: Annotated[int, typer.Option(help="How many to list.")] = 10,
+    labels: Annotated[list[str] | None, typer.Option("--label", help="Only entities of this label (repeat).")] = None,
+    types: Annotated[list[str] | None, typer.Option("--type", help="Only this relationship type (repeat).")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Only this dataset.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Links dated on or after (yyyy-mm-dd).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Links dated on or before (yyyy-mm-dd).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Network structure: communities, key players, brokers, articulation points, bridges, components."""
+    from queries import structure
+
+    scope = _scope(labels, types, dataset, date_from, date_to)
+    with _store() as store:
+        g = scope.project(store)
+        captions = {n: d.get("caption") or n for n, d in g.nodes(data=True)}
+        if analysis == "communities":
+            found = structure.communities_in_store(store, scope, method=method, seed=seed, write_as=write)
+            result = {"method": found.method, "modularity": found.modularity,
+                      "groups": [sorted(captions.get(n, n) for n in grp) for grp in found.groups[:top]],
+                      "count": len(found.groups)}
+        elif analysis == "key-players":
+            found = structure.key_players(g, k)
+            result = {"players": [captions.get(p.id, p.id) for p in found.players],
+                      "fragmentation_before": found.before, "fragmentation_after": found.after}
+        elif analysis == "brokers":
+            roles = structure.brokerage(g, group)
+            ranked = sorted(roles.items(), key=lambda kv: (-kv[1].total, str(kv[0])))[:top]
+            result = {"brokers": [{"entity": captions.get(n, n), "total": b.total, **vars(b)} for n, b in ranked
+                                  if b.total]}
+        elif analysis == "articulation-points":
+            result = {"articulation_points": sorted(captions.get(n, n) for n in structure.articulation_points(g))}
+        elif analysis == "bridges":
+            result = {"bridges": sorted([captions.get(a, a), captions.get(b, b)] for a, b in structure.bridges(g))}
+        elif analysis == "components":
+            parts = structure.components(g)
+            result = {"count": len(parts), "sizes": [len(c) for c in parts[:top]]}
+        else:
+            raise typer.BadParameter(f"unknown analysis {analysis!r}; known: communities, key-players, brokers, "
+                                     "articulation-points, bridges, components")
+    if as_json:
+        print(json.dumps(result, indent=2, default=str))
+        return
+    for key, value in result.items():
+        out.print(f"{key}: {value}", highlight=False)
+
+
 @app.command("import-network")
 def import_network(
     file: Annotated[Path, typer.Argument(help="Network file: edge list, adjacency matrix, GraphML or GEXF.")],
