@@ -12,11 +12,13 @@ ports as well as places.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
+from graph.errors import ChokepointError
 from graph.store import Store
 
 __all__ = ["PortVolume", "Route", "FlowResult", "WhatIf", "goods_graph", "minimum_cut", "chokepoints",
@@ -189,14 +191,19 @@ def routes_by_corridor(routes: Iterable[Route]) -> list[dict]:
     return sorted(groups.values(), key=lambda g: (-g["routes"], g["ports"]))
 
 
-def flow_graph(store: Store, dataset: str | None = None, through: Sequence[str] = ("port", "courier")) -> nx.DiGraph:
-    """The goods graph with capacities: one edge per pair of places, capacity = kilograms shipped.
+def flow_graph(store: Store, dataset: str | None = None, through: Sequence[str] = ("port", "courier"),
+               capacity: str = "kg") -> nx.DiGraph:
+    """The goods graph with capacities: one edge per pair of places, capacity = kilograms shipped
+    (``capacity="kg"``) or the number of shipment legs (``capacity="shipments"``).
 
     With ``through``, a leg that crossed a port of entry and/or had a courier passes through them
     (place -> courier -> port -> place), so couriers and ports can be chokepoints too.
     """
+    if capacity not in ("kg", "shipments"):
+        raise ChokepointError(f"capacity must be 'kg' or 'shipments', not {capacity!r}")
     g = nx.DiGraph()
     for a, b, kg, port, courier in store.read(_LEGS, dataset=dataset)[0]["legs"]:
+        kg = kg if capacity == "kg" else 1.0
         chain = [a, *([courier] if courier and "courier" in through else []),
                  *([port] if port and "port" in through else []), b]
         for u, v in zip(chain, chain[1:]):
@@ -235,22 +242,33 @@ def max_flow(graph: nx.DiGraph, sources: Sequence[str], sinks: Sequence[str]) ->
 
 
 def what_if(graph: nx.DiGraph, sources: Iterable[str], sinks: Iterable[str], remove: Iterable[str]) -> WhatIf:
-    """Figures before and after removing entities: max flow, source-sink pairs still connected, largest
-    component, and fragmentation (share of entity pairs that cannot reach each other)."""
+    """Figures before and after removing entities: max flow, routes (simple source-to-sink paths of the
+    flow graph, counted up to ``ROUTE_COUNT_CAP``), source-sink pairs still connected, largest component,
+    and fragmentation (share of entity pairs that cannot reach each other)."""
     sources, sinks, removed = list(sources), list(sinks), list(remove)
     after = graph.copy()
     after.remove_nodes_from(removed)
     return WhatIf(removed, _figures(graph, sources, sinks), _figures(after, sources, sinks))
 
 
+#: What-if counts routes (simple source-to-sink paths in the flow graph) up to this many, at most 8 steps.
+ROUTE_COUNT_CAP = 10_000
+
+
 def _figures(g: nx.DiGraph, sources: list[str], sinks: list[str]) -> dict[str, float]:
     flow = max_flow(g, sources, sinks).value
+    routes = 0
+    for s in sources:
+        for t in sinks:
+            if s in g and t in g and routes < ROUTE_COUNT_CAP:
+                routes += sum(1 for _ in itertools.islice(nx.all_simple_paths(g, s, t, cutoff=8),
+                                                          ROUTE_COUNT_CAP - routes))
     reach = {s: nx.descendants(g, s) for s in sources if s in g}
     pairs = sum(1 for s in reach for t in sinks if t in reach[s])
     components = [len(c) for c in nx.weakly_connected_components(g)] if len(g) else []
     n = len(g)
     fragmentation = 1 - sum(c * (c - 1) for c in components) / (n * (n - 1)) if n > 1 else 0.0
-    return {"max_flow": flow, "connected_pairs": pairs, "largest_component": max(components, default=0),
+    return {"max_flow": flow, "routes": routes, "connected_pairs": pairs, "largest_component": max(components, default=0),
             "fragmentation": round(fragmentation, 6)}
 
 

@@ -75,8 +75,9 @@ def test_max_flow_names_couriers_and_ports_and_its_cut_stops_everything(goods):
     assert not any(nx.has_path(cut, s, MARKET) for s in (LAB1, LAB2))
     assert result.throughput[0] == (BODEGA, 27)
     assert dict(result.throughput)[port2604] == 17
-    # without the couriers and ports in the way, the same flow
+    # without the couriers and ports in the way, the same flow; counting legs instead of kilograms
     assert max_flow(flow_graph(goods, "routes", through=()), [LAB1, LAB2], [MARKET]).value == 32
+    assert max_flow(flow_graph(goods, "routes", capacity="shipments"), [LAB1, LAB2], [MARKET]).value == 3
 
 
 def test_what_if_removing_the_staging_house(goods):
@@ -84,6 +85,8 @@ def test_what_if_removing_the_staging_house(goods):
     result = what_if(g, [LAB1, LAB2], [MARKET], [BODEGA])
     assert result.before["max_flow"] == 32 and result.after["max_flow"] == 5
     assert (result.before["connected_pairs"], result.after["connected_pairs"]) == (2, 1)
+    # routes in the flow graph: Lab Uno 3 (via Stash X, via Stash Y, direct to Y), Lab Dos 2; then Lab Uno's direct one
+    assert (result.before["routes"], result.after["routes"]) == (5, 1)
     assert result.after["largest_component"] < result.before["largest_component"]
     assert result.after["fragmentation"] > result.before["fragmentation"]
 
