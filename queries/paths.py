@@ -6,7 +6,8 @@ without a date (``USES``, ``MEMBER_OF``...) pass any time window and do not cons
 time-respecting path.
 
 Unweighted searches run in Cypher, so they work on graphs of any size: ``shortestPath`` for one path,
-``SHORTEST k`` (Neo4j 5.21 and later) for k paths, a bounded variable-length match for all paths.
+``SHORTEST k`` (Neo4j 5.21 and later; on older servers networkx on a projection) for k paths, a
+bounded variable-length match for all paths.
 Weighted searches (``weight=`` a numeric link property, lower is shorter) run with networkx on a
 projection of the filtered graph. Paths that differ only by parallel links (two calls between the same
 phones) are one path here: a path is its sequence of entities, with the links taken between them.
@@ -194,7 +195,7 @@ def k_shortest_paths(store: Store, source: str, target: str, k: int = 3, filters
     f = filters.checked()
     schema.bound(k, 1, 100, "k")
     _check_ends(store, source, target)
-    if weight is not None:
+    if weight is not None or (k > 1 and not _has_shortest_k(store)):
         paths = _weighted(store, source, target, k, f, weight, max_hops)
     elif k == 1:
         query = _SHORTEST % {"pattern": f.pattern(1, max_hops), "filters": _FILTERS}
@@ -271,7 +272,19 @@ def time_respecting_paths_nx(graph: nx.MultiDiGraph, source: str, target: str, m
     return found
 
 
-def _weighted(store, source, target, k, f: PathFilter, weight: str, max_hops: int) -> list[Path]:
+def _has_shortest_k(store: Store) -> bool:
+    """Whether the server has Cypher's ``SHORTEST k`` (Neo4j 5.21 and later, and every 2025.x)."""
+    version = str(store.server_info().get("version", ""))
+    try:
+        major, minor = (int(x) for x in version.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (5, 21)
+
+
+def _weighted(store, source, target, k, f: PathFilter, weight: str | None, max_hops: int) -> list[Path]:
+    """k shortest simple paths with networkx on the filtered projection (every link weighs 1 without
+    ``weight``): weighted searches, and k-shortest on servers without ``SHORTEST k``."""
     g = project(store, rel_types=f.rel_types, dataset=f.dataset)
     keep = {n for n, d in g.nodes(data=True) if n in (source, target) or (
         n not in f.avoid and (f.labels is None or d.get("label") in f.labels))}
@@ -280,7 +293,7 @@ def _weighted(store, source, target, k, f: PathFilter, weight: str, max_hops: in
     for a, b, key, d in g.edges(keys=True, data=True):
         if a not in keep or b not in keep or not _in_window(d.get("date"), f):
             continue
-        w = d.get(weight)
+        w = d.get(weight) if weight is not None else 1.0
         if not isinstance(w, (int, float)) or isinstance(w, bool) or w < 0:
             continue  # a link without a usable weight cannot be part of a weighted path
         u, v = (b, a) if f.direction == "in" else (a, b)

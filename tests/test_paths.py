@@ -84,6 +84,17 @@ def test_k_shortest_paths_have_distinct_entity_sequences_and_networkx_lengths(ca
     assert paths[0].alternatives == 2  # A-E was called twice: two links, one path
 
 
+def test_k_shortest_without_shortest_k_falls_back_to_networkx_with_the_same_answer(calls, monkeypatch):
+    import queries.paths
+
+    cypher = [p.ids for p in k_shortest_paths(calls, pid("A"), pid("D"), k=3)]
+    monkeypatch.setattr(calls, "server_info", lambda: {"version": "5.20.0"})
+    assert queries.paths._has_shortest_k(calls) is False
+    fallback = k_shortest_paths(calls, pid("A"), pid("D"), k=3)
+    assert [p.hops for p in fallback] == [2, 3, 3]
+    assert fallback[0].ids == cypher[0] and {p.ids for p in fallback} == set(cypher)
+
+
 def test_all_paths_are_the_simple_paths_networkx_finds(calls, reference):
     _, undirected = reference
     got = {p.ids for p in all_paths(calls, pid("A"), pid("D"), max_hops=4)}
