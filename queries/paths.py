@@ -72,15 +72,17 @@ WHERE %(filters)s AND all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
 %(extra)s
 WITH p ORDER BY length(p) LIMIT $limit
 """ + _RETURN
-# a path's dated links in order, each on or after the one before (and within $gap days of it)
-_TIME_RESPECTING = """
-AND reduce(acc = {ok: true, last: null}, r IN relationships(p) |
+#: Path ``p``'s dated links in order, each on or after the one before (and within ``$gap`` days of it);
+#: undated links do not count. Shared with queries/routes.py.
+TIME_ORDER = """
+reduce(acc = {ok: true, last: null}, r IN relationships(p) |
       CASE WHEN NOT acc.ok OR r.date IS NULL THEN acc
            WHEN acc.last IS NULL OR (r.date >= acc.last
                 AND ($gap IS NULL OR duration.inDays(acc.last, r.date).days <= $gap))
            THEN {ok: true, last: r.date}
            ELSE {ok: false, last: acc.last} END).ok
 """
+_TIME_RESPECTING = "AND " + TIME_ORDER
 
 
 class NoPath(ChokepointError, LookupError):

@@ -99,12 +99,7 @@ MATCH p = (a:Entity)-[:SHIPPED_TO*1..%(hops)s]->(b:Entity)
 WHERE a.id IN $sources AND b.id IN $sinks
   AND all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
   AND all(r IN relationships(p) WHERE $dataset IS NULL OR r.dataset = $dataset)
-  AND reduce(acc = {ok: true, last: null}, r IN relationships(p) |
-        CASE WHEN NOT acc.ok OR r.date IS NULL THEN acc
-             WHEN acc.last IS NULL OR (r.date >= acc.last
-                  AND ($gap IS NULL OR duration.inDays(acc.last, r.date).days <= $gap))
-             THEN {ok: true, last: r.date}
-             ELSE {ok: false, last: acc.last} END).ok
+  AND %(time_order)s
 WITH p LIMIT $limit
 RETURN [n IN nodes(p) | {id: n.id, label: [l IN labels(n) WHERE l <> 'Entity'][0], caption: n.caption}] AS places,
        [r IN relationships(p) | {shipment_id: r.shipment_id, date: r.date, quantity: r.quantity, unit: r.unit,
@@ -171,7 +166,9 @@ def supply_routes(store: Store, sources: Iterable[str], sinks: Iterable[str], da
     from graph import schema
     from graph.values import plain
 
-    query = _ROUTES % {"hops": schema.bound(max_hops, 1, 10, "max_hops")}
+    from queries.paths import TIME_ORDER
+
+    query = _ROUTES % {"hops": schema.bound(max_hops, 1, 10, "max_hops"), "time_order": TIME_ORDER}
     rows = store.read(query, sources=list(sources), sinks=list(sinks), dataset=dataset, gap=max_gap_days,
                       limit=limit)
     routes = [Route(r["places"], [{k: plain(v) for k, v in leg.items()} for leg in r["legs"]]) for r in rows]
