@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
+import os
 import random
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -46,6 +47,11 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import ChokepointError
+
+#: Processes for igraph betweenness on big graphs (the machine's cores, at most 4).
+WORKERS = min(4, os.cpu_count() or 1)
+#: Below this many links x sources, one process is faster than starting more.
+PARALLEL_WORK = 50_000_000
 from graph.projection import project
 from graph.store import Store
 
@@ -210,7 +216,7 @@ def degree(graph: nx.Graph, mode: str = "total", weight: str | None = None, back
 
 
 def betweenness(graph: nx.Graph, k: int | None = None, seed: int | None = None, directed: bool = False,
-                normalized: bool = True, backend: str = "auto") -> dict:
+                normalized: bool = True, backend: str = "auto", workers: int = WORKERS) -> dict:
     """Shortest-path betweenness of every node, exact or from ``k`` sampled sources.
 
     Parameters
@@ -226,6 +232,9 @@ def betweenness(graph: nx.Graph, k: int | None = None, seed: int | None = None, 
     normalized : bool
         Divide by the number of ordered node pairs, as networkx does.
     backend : {"auto", "networkx", "igraph"}
+    workers : int
+        With igraph on a big graph (links x sources >= ``PARALLEL_WORK``), split the sources over this
+        many processes and add their counts (igraph's per-source counts sum exactly to the whole).
 
     Returns
     -------
@@ -251,11 +260,13 @@ def betweenness(graph: nx.Graph, k: int | None = None, seed: int | None = None, 
             return s.reorder(nx.betweenness_centrality(h, normalized=normalized))
         raw = nx.betweenness_centrality_subset(h, sources, s.nodes, normalized=False)
         return _scale_betweenness(s.reorder(raw), n, directed, normalized, sources)
-    g = s.to_igraph()
-    if sources is None:
-        raw = s.scores(g.betweenness(directed=directed))
+    indices = list(range(n)) if sources is None else [s.index[v] for v in sources]
+    if workers > 1 and len(s.pairs) * len(indices) >= PARALLEL_WORK:
+        raw = s.scores(_parallel_betweenness(n, s.pairs, directed, indices, workers))
+    elif sources is None:
+        raw = s.scores(s.to_igraph().betweenness(directed=directed))
     else:
-        raw = s.scores(g.betweenness(directed=directed, sources=[s.index[v] for v in sources]))
+        raw = s.scores(s.to_igraph().betweenness(directed=directed, sources=indices))
     return _scale_betweenness(raw, n, directed, normalized, sources)
 
 
@@ -601,3 +612,21 @@ def _sort_key(node: Hashable) -> tuple[str, str]:
 
 def _nan(x: float) -> bool:
     return x != x
+
+
+def _parallel_betweenness(n: int, pairs: list, directed: bool, sources: list[int], workers: int) -> list[float]:
+    """igraph betweenness from ``sources``, split over ``workers`` fresh processes (igraph holds the GIL)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [sources[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        parts = list(pool.map(_betweenness_part, [(n, pairs, directed, chunk) for chunk in chunks if chunk]))
+    return [sum(values) for values in zip(*parts)]
+
+
+def _betweenness_part(job: tuple[int, list, bool, list[int]]) -> list[float]:
+    import igraph
+
+    n, pairs, directed, sources = job
+    return igraph.Graph(n=n, edges=pairs, directed=directed).betweenness(directed=directed, sources=sources)

@@ -314,3 +314,18 @@ def test_karate_club_imported_into_neo4j_keeps_its_known_centralities(clean, tmp
     assert [s.caption for s in ranking.top] == ["m0", "m33"]
     expected = nx.betweenness_centrality(karate)
     assert max(abs(ranking.scores[k] - expected[i]) for k, i in ids.items()) < EXACT
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_betweenness_split_over_processes_equals_one_process(monkeypatch, directed):
+    import queries.centrality as centrality_module
+
+    g = nx.gnm_random_graph(120, 400, seed=5, directed=directed)
+    whole = centrality_module.betweenness(g, directed=directed, workers=1)
+    sampled = centrality_module.betweenness(g, k=30, seed=2, directed=directed, workers=1)
+    monkeypatch.setattr(centrality_module, "PARALLEL_WORK", 1)  # make this small graph "big"
+    split = centrality_module.betweenness(g, directed=directed, workers=2)
+    split_sampled = centrality_module.betweenness(g, k=30, seed=2, directed=directed, workers=2)
+    assert max(abs(whole[v] - split[v]) for v in g) < 1e-12
+    assert max(abs(sampled[v] - split_sampled[v]) for v in g) < 1e-12
+    assert max(whole.values()) > 0
