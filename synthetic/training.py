@@ -171,20 +171,21 @@ def revealed_dates(lesson: Lesson, step: int) -> tuple[dt.date, dt.date]:
     return max(start, lo or start), min(end, hi or end)
 
 
-def question_of(lesson: Lesson, step: int) -> tuple[Step, dict[str, Any]]:
+def question_of(lesson: Lesson, step: int, case: dict[str, Any] | None = None) -> tuple[Step, dict[str, Any]]:
+    """The step and its question (with the expected answer) from the case's truth."""
     if not 1 <= step <= len(lesson.steps):
         raise LessonError(f"lesson {lesson.name!r} has steps 1..{len(lesson.steps)}, not {step}")
     s = lesson.steps[step - 1]
     if s.question is None:
         raise LessonError(f"step {step} of lesson {lesson.name!r} asks no question")
-    q = next(q for q in truth(lesson)["questions"] if q["id"] == s.question)
+    q = next(q for q in (case or truth(lesson))["questions"] if q["id"] == s.question)
     return s, q
 
 
 def check_answer(lesson: Lesson, step: int, answer: str) -> Feedback:
     """Grade ``answer`` (names or codes; several separated by ``;``) for the question of ``step``."""
-    s, q = question_of(lesson, step)
     case = truth(lesson)
+    s, q = question_of(lesson, step, case)
     spellings = _spellings(case)
     given = [a.strip() for a in _split(answer) if a.strip()]
     if not given:
