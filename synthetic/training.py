@@ -14,9 +14,11 @@ wrote (see docs/training.md).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -150,10 +152,20 @@ def case_dir(lesson: Lesson) -> Path:
     """Where the lesson's generated case lives (``$CHOKEPOINT_CACHE`` or ``~/.cache/chokepoint``); made
     on first use. Generation is deterministic, so the folder is a cache, never a source of truth."""
     root = Path(os.environ.get("CHOKEPOINT_CACHE") or Path.home() / ".cache" / "chokepoint") / "cases"
-    folder = root / f"{lesson.scenario}-seed{lesson.seed}-scale{lesson.scale:g}-noise{lesson.noise:g}"
+    folder = root / (f"{lesson.scenario}-seed{lesson.seed}-scale{lesson.scale:g}-noise{lesson.noise:g}"
+                     f"-{_generator_digest()}")
     if not (folder / "truth.json").exists():
         generate(lesson.scenario, lesson.seed, folder, scale=lesson.scale, noise=lesson.noise)
     return folder
+
+
+@cache
+def _generator_digest() -> str:
+    """Short hash of the generator's code: a changed generator makes new cases, never reuses old ones."""
+    digest = hashlib.sha256()
+    for name in ("generator.py", "pools.py"):
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def truth(lesson: Lesson) -> dict[str, Any]:

@@ -140,3 +140,14 @@ def test_train_load_puts_the_case_in_neo4j_with_its_planted_rejects(clean, neo4j
     assert f"{len(case['invalid_rows'])} rejected (planted)" in result.output
     n = clean.read("MATCH (f:Firearm {dataset: 'lesson'}) RETURN count(f) AS n")[0]["n"]
     assert n == sum(e["label"] == "Firearm" for e in case["entities"])
+
+
+def test_a_changed_generator_makes_a_new_case_instead_of_reusing_the_cached_one(monkeypatch):
+    import synthetic.training as training
+
+    lesson = load_lesson("precursor-brokerage-101")
+    first = training.case_dir(lesson)
+    assert (first / "truth.json").exists()
+    monkeypatch.setattr(training, "_generator_digest", lambda: "other-code")
+    second = training.case_dir(lesson)
+    assert second != first and (second / "truth.json").exists()
