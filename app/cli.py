@@ -322,20 +322,12 @@ def path_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the paths as JSON.")] = False,
 ) -> None:
     """Paths between two entities: shortest, k shortest, all, or time-respecting."""
-    import datetime as dt
-
     from queries import paths
-
-    def day(value: str | None) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(value) if value else None
-        except ValueError:
-            raise typer.BadParameter(f"not a date (yyyy-mm-dd): {value!r}") from None
 
     with _store() as store:
         a, b = paths.find_entity(store, source), paths.find_entity(store, target)
         f = paths.PathFilter(rel_types=tuple(types) if types else None, labels=tuple(labels) if labels else None,
-                             direction=direction, start=day(date_from), end=day(date_to),
+                             direction=direction, start=_day(date_from), end=_day(date_to),
                              avoid=tuple(paths.find_entity(store, x) for x in avoid or ()), dataset=dataset)
         if time_respecting:
             found = paths.time_respecting_paths(store, a, b, max_hops, f, max_gap, limit)
@@ -436,20 +428,30 @@ def disrupt_command(
         out.print(f"  {key}: {change.before[key]:,} -> {change.after[key]:,}", highlight=False)
 
 
-def _scope(labels, types, dataset, date_from, date_to):
-    """A queries.centrality.Scope from CLI options (dates checked here, names by the allow-list)."""
+# Options shared by the commands that analyse a scope of the graph (centrality, structure).
+ScopeLabels = Annotated[list[str] | None, typer.Option("--label", help="Only entities of this label (repeat).")]
+ScopeTypes = Annotated[list[str] | None, typer.Option("--type", help="Only this relationship type (repeat).")]
+ScopeDataset = Annotated[str | None, typer.Option(help="Only this dataset.")]
+ScopeFrom = Annotated[str | None, typer.Option("--from", help="Links dated on or after (yyyy-mm-dd).")]
+ScopeTo = Annotated[str | None, typer.Option("--to", help="Links dated on or before (yyyy-mm-dd).")]
+
+
+def _day(value: str | None):
+    """A yyyy-mm-dd option as a date (None when not given)."""
     import datetime as dt
 
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise typer.BadParameter(f"not a date (yyyy-mm-dd): {value!r}") from None
+
+
+def _scope(labels, types, dataset, date_from, date_to):
+    """A queries.centrality.Scope from CLI options (dates checked here, names by the allow-list)."""
     from queries.centrality import Scope
 
-    def day(value):
-        try:
-            return dt.date.fromisoformat(value) if value else None
-        except ValueError:
-            raise typer.BadParameter(f"not a date (yyyy-mm-dd): {value!r}") from None
-
-    return Scope(labels=labels or None, rel_types=types or None, dataset=dataset, start=day(date_from),
-                 end=day(date_to))
+    return Scope(labels=labels or None, rel_types=types or None, dataset=dataset, start=_day(date_from),
+                 end=_day(date_to))
 
 
 @app.command("centrality")
@@ -457,11 +459,11 @@ def centrality_command(
     metric: Annotated[str, typer.Option(help="degree, in_degree, out_degree, betweenness, closeness, harmonic, "
                                              "pagerank or eigenvector.")] = "degree",
     top: Annotated[int, typer.Option(help="How many entities to list.")] = 10,
-    labels: Annotated[list[str] | None, typer.Option("--label", help="Only entities of this label (repeat).")] = None,
-    types: Annotated[list[str] | None, typer.Option("--type", help="Only this relationship type (repeat).")] = None,
-    dataset: Annotated[str | None, typer.Option(help="Only this dataset.")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="Links dated on or after (yyyy-mm-dd).")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Links dated on or before (yyyy-mm-dd).")] = None,
+    labels: ScopeLabels = None,
+    types: ScopeTypes = None,
+    dataset: ScopeDataset = None,
+    date_from: ScopeFrom = None,
+    date_to: ScopeTo = None,
     weight: Annotated[str | None, typer.Option(help="Numeric link property as weight (degree, pagerank, "
                                                     "eigenvector).")] = None,
     k: Annotated[int | None, typer.Option(help="Betweenness from k sampled sources (with --seed).")] = None,
@@ -507,11 +509,11 @@ def structure_command(
     write: Annotated[str | None, typer.Option(help="communities: also store each entity's community id under "
                                                    "this property (e.g. community).")] = None,
     top: Annotated[int, typer.Option(help="How many to list.")] = 10,
-    labels: Annotated[list[str] | None, typer.Option("--label", help="Only entities of this label (repeat).")] = None,
-    types: Annotated[list[str] | None, typer.Option("--type", help="Only this relationship type (repeat).")] = None,
-    dataset: Annotated[str | None, typer.Option(help="Only this dataset.")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="Links dated on or after (yyyy-mm-dd).")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Links dated on or before (yyyy-mm-dd).")] = None,
+    labels: ScopeLabels = None,
+    types: ScopeTypes = None,
+    dataset: ScopeDataset = None,
+    date_from: ScopeFrom = None,
+    date_to: ScopeTo = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Network structure: communities, key players, brokers, articulation points, bridges, components."""
