@@ -1,4 +1,4 @@
-"""The explorer: search an entity, see its neighbourhood on the canvas, read its details.
+"""The explorer: one canvas, and panels (tabs) that fill it: explore, paths, analytics, routes, ...
 
 Callbacks are thin: they call ``queries`` and shape the result. The store is handed in by
 :func:`create_app`; the app never creates a driver of its own.
@@ -6,88 +6,91 @@ Callbacks are thin: they call ``queries`` and shape the result. The store is han
 
 from __future__ import annotations
 
-import dash_cytoscape as cyto
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from urllib.parse import parse_qs, urlencode
 
-from app import ids
-from app.elements import subgraph_elements, suggestion_options
-from app.style import legend, stylesheet
+import dash_cytoscape as cyto
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from app import canvas, ids
+from app.panels import explore
 from graph.errors import ChokepointError
 from graph.store import Store
-from queries.neighbourhood import DEFAULT_LIMIT, entity_details, neighbourhood
-from queries.search import search_entities
+from queries.neighbourhood import entity_details
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "PANELS", "HEALTH_SECONDS"]
+
+# (tab value, tab label, panel module): each module has layout() and register(app, store)
+PANELS = (
+    ("details", "Details", explore),
+)
+HEALTH_SECONDS = 5
 
 
-def create_app(store: Store, neighbour_limit: int = DEFAULT_LIMIT) -> Dash:
+def create_app(store: Store) -> Dash:
     """Build the Dash app over ``store``. All JS and CSS are served by the app itself (no CDN)."""
-    app = Dash(__name__, title="Chokepoint", serve_locally=True, update_title=None)
+    cyto.load_extra_layouts()  # dagre, klay, fcose... served from the package, like everything else
+    app = Dash(__name__, title="Chokepoint", serve_locally=True, update_title=None,
+               suppress_callback_exceptions=False)
+    tabs = dcc.Tabs(id=ids.TABS, value=PANELS[0][0],
+                    children=[dcc.Tab(label=label, value=value, children=module.layout())
+                              for value, label, module in PANELS],
+                    style={"fontSize": 13})
     app.layout = html.Div(
         [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.SELECTED), dcc.Store(id=ids.LAST_TAP),
+            dcc.Store(id=ids.PATH_START), dcc.Store(id=ids.PATH_END),
+            dcc.Interval(id=ids.HEALTH, interval=HEALTH_SECONDS * 1000),
+            html.Div(id="store-status", role="status",
+                     style={"background": "#fde2e2", "color": "#900", "fontWeight": "bold"}),
+            html.Div([html.H2("Chokepoint", style={"margin": "0 12px 0 0"}), explore.search_box()],
+                     style={"display": "flex", "alignItems": "center"}),
             html.Div(id=ids.BANNER, role="alert", style={"color": "#a00", "fontWeight": "bold"}),
-            html.H2("Chokepoint", style={"margin": "4px 0"}),
-            dcc.Dropdown(id=ids.SEARCH, placeholder="Search a name, alias, phone, plate or id...",
-                         options=[], searchable=True, clearable=True, style={"maxWidth": 640}),
             html.Div(id=ids.NOTICE, style={"fontSize": 13, "color": "#555", "minHeight": 18}),
-            legend(),
             html.Div(
-                [
-                    cyto.Cytoscape(id=ids.CANVAS, elements=[], stylesheet=stylesheet(),
-                                   layout={"name": "cose", "animate": False},
-                                   style={"width": "100%", "height": "70vh", "border": "1px solid #ddd"}),
-                    html.Div(id=ids.DETAILS, style={"width": 340, "fontSize": 13, "overflowY": "auto",
-                                                    "maxHeight": "70vh", "paddingLeft": 12}),
-                ],
+                [html.Div(canvas.layout(), style={"flex": "1 1 60%", "minWidth": 0}),
+                 html.Div(tabs, style={"flex": "0 0 420px", "maxHeight": "85vh", "overflowY": "auto",
+                                       "paddingLeft": 12})],
                 style={"display": "flex"},
             ),
         ],
         style={"fontFamily": "system-ui, sans-serif", "margin": 12},
     )
-
-    @app.callback(Output(ids.SEARCH, "options"), Output(ids.BANNER, "children", allow_duplicate=True),
-                  Input(ids.SEARCH, "search_value"), State(ids.SEARCH, "options"), prevent_initial_call=True)
-    def suggest(text, shown):
-        if not text:
-            return no_update, no_update
-        try:
-            matches = search_entities(store, text)
-        except ChokepointError as err:
-            return no_update, str(err)
-        return suggestion_options(text, matches, shown or []), ""
-
-    @app.callback(Output(ids.CANVAS, "elements"), Output(ids.NOTICE, "children"),
-                  Output(ids.BANNER, "children", allow_duplicate=True),
-                  Input(ids.SEARCH, "value"), prevent_initial_call=True)
-    def show(entity_id):
-        if not entity_id:
-            return [], "", no_update
-        try:
-            sub = neighbourhood(store, entity_id, limit=neighbour_limit)
-        except ChokepointError as err:
-            return no_update, "", str(err)
-        notice = (f"Showing {sub.shown_neighbours:,} of {sub.total_neighbours:,} neighbours; "
-                  "narrow by type or time to see the rest." if sub.capped
-                  else f"{sub.total_neighbours:,} neighbours.")
-        return subgraph_elements(sub), notice, ""
-
-    @app.callback(Output(ids.DETAILS, "children"), Output(ids.BANNER, "children", allow_duplicate=True),
-                  Input(ids.CANVAS, "tapNodeData"), Input(ids.SEARCH, "value"), prevent_initial_call=True)
-    def details(node, entity_id):
-        chosen = (node or {}).get("id") or entity_id
-        if not chosen:
-            return "", no_update
-        try:
-            d = entity_details(store, chosen)
-        except ChokepointError as err:
-            return "", str(err)
-        props = d["properties"]
-        hidden = {"id", "search_text", "caption"}
-        rows = [html.Tr([html.Th(k, style={"textAlign": "left", "paddingRight": 8}),
-                         html.Td(", ".join(map(str, v)) if isinstance(v, list) else str(v))])
-                for k, v in sorted(props.items()) if k not in hidden]
-        return [html.H4(d["caption"], style={"margin": "0 0 4px"}),
-                html.Div(f"{d['label']} · {d['degree']} links · {d['id']}", style={"color": "#666"}),
-                html.Table(rows)], ""
-
+    canvas.register(app)
+    for _, _, module in PANELS:
+        module.register(app, store)
+    _register_shell(app, store)
     return app
+
+
+def _register_shell(app: Dash, store: Store) -> None:
+    @app.callback(Output("store-status", "children"), Input(ids.HEALTH, "n_intervals"))
+    def health(_):
+        """A banner while Neo4j cannot be reached; it goes when Neo4j is back (the driver reconnects)."""
+        try:
+            store.read("RETURN 1 AS ok")
+        except Exception as err:  # any failure to reach the store is what this banner reports
+            return f"Neo4j is unreachable ({store.where}): {type(err).__name__}. Retrying every {HEALTH_SECONDS} s."
+        return ""
+
+    # Deep links: ?entity=ID&tab=NAME reproduces the view; the URL follows the search and the tab.
+    @app.callback(Output(ids.URL, "search"), Output(ids.SEARCH, "value"), Output(ids.SEARCH, "options",
+                                                                                  allow_duplicate=True),
+                  Output(ids.TABS, "value"),
+                  Input(ids.URL, "search"), Input(ids.SEARCH, "value"), Input(ids.TABS, "value"),
+                  State(ids.SEARCH, "options"), prevent_initial_call="initial_duplicate")
+    def deep_link(search, entity, tab, options):
+        if ctx.triggered_id == ids.URL or not ctx.triggered_id:
+            query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+            wanted, wanted_tab = query.get("entity"), query.get("tab")
+            new_tab = wanted_tab if wanted_tab in {p[0] for p in PANELS} else no_update
+            if not wanted or wanted == entity:
+                return no_update, no_update, no_update, new_tab
+            try:
+                d = entity_details(store, wanted)
+            except ChokepointError:
+                return no_update, no_update, no_update, new_tab
+            option = {"label": f"{d['caption']} ({d['label']})", "value": d["id"], "search": d["caption"]}
+            return no_update, d["id"], [option, *(options or [])], new_tab
+        query = {k: v for k, v in (("entity", entity), ("tab", tab)) if v}
+        return "?" + urlencode(query) if query else "", no_update, no_update, no_update

@@ -6,16 +6,20 @@ says how many there are, so the caller can offer a narrower query.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph import schema
 from graph.errors import EntityNotFound
 from graph.store import Store
 from graph.values import jsonable
 
-__all__ = ["Subgraph", "entity_details", "neighbourhood", "DEFAULT_LIMIT"]
+__all__ = ["Subgraph", "entity_details", "neighbourhood", "link_types", "DEFAULT_LIMIT", "MAX_LIMIT"]
 
 DEFAULT_LIMIT = 50
+MAX_LIMIT = 2000
 
 _ENTITY = """
 MATCH (n:Entity {id: $id})
@@ -23,12 +27,25 @@ RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.caption A
        properties(n) AS props, COUNT { (n)--() } AS degree
 """
 
+# {types} is ":A|B" from the schema's allow-list, or empty for any type
 _NEIGHBOURS = """
-MATCH (c:Entity {id: $id})-[r]-(m:Entity)
+MATCH (c:Entity {{id: $id}})-[r{types}]-(m:Entity)
+WHERE r.date IS NULL OR (($start IS NULL OR r.date >= $start) AND ($end IS NULL OR r.date <= $end))
 WITH DISTINCT m
 ORDER BY m.caption, m.id
 LIMIT $limit
 RETURN m.id AS id
+"""
+
+_COUNT = """
+MATCH (c:Entity {{id: $id}})-[r{types}]-(m:Entity)
+WHERE r.date IS NULL OR (($start IS NULL OR r.date >= $start) AND ($end IS NULL OR r.date <= $end))
+RETURN count(DISTINCT m) AS n
+"""
+
+_TYPES = """
+MATCH (:Entity {id: $id})-[r]-(:Entity)
+RETURN type(r) AS type, count(*) AS n ORDER BY n DESC, type
 """
 
 _NODES = """
@@ -68,14 +85,27 @@ def entity_details(store: Store, entity_id: str) -> dict[str, Any]:
             "properties": jsonable(row["props"])}
 
 
-def neighbourhood(store: Store, entity_id: str, limit: int = DEFAULT_LIMIT) -> Subgraph:
-    """The entity, up to ``limit`` neighbours, and every relationship among them."""
+def neighbourhood(store: Store, entity_id: str, limit: int = DEFAULT_LIMIT, rel_types: Sequence[str] = (),
+                  start: dt.date | None = None, end: dt.date | None = None) -> Subgraph:
+    """The entity, up to ``limit`` neighbours, and every relationship among them.
+
+    ``rel_types`` keeps neighbours reached through those relationship types (any when empty);
+    ``start``/``end`` keep links dated in that window, inclusive (undated links always count).
+    """
     if not store.read("MATCH (n:Entity {id: $id}) RETURN n.id AS id", id=entity_id):
         raise EntityNotFound(f"no entity with id {entity_id!r}")
-    total = store.read("MATCH (c:Entity {id: $id})--(m:Entity) RETURN count(DISTINCT m) AS n", id=entity_id)[0]["n"]
-    neighbour_ids = [r["id"] for r in store.read(_NEIGHBOURS, id=entity_id, limit=limit)]
+    types = ":" + "|".join(schema.rel_type(t) for t in rel_types) if rel_types else ""
+    window = {"start": start, "end": end}
+    total = store.read(_COUNT.format(types=types), id=entity_id, **window)[0]["n"]
+    neighbour_ids = [r["id"] for r in store.read(_NEIGHBOURS.format(types=types), id=entity_id,
+                                                 limit=int(schema.bound(limit, 1, MAX_LIMIT, "limit")), **window)]
     ids = [entity_id, *neighbour_ids]
     nodes = store.read(_NODES, ids=ids)
     edges = [{**jsonable(e), "props": jsonable(e["props"])} for e in store.read(_EDGES, ids=ids)]
     return Subgraph(center=entity_id, nodes=nodes, edges=edges, total_neighbours=total,
                     shown_neighbours=len(neighbour_ids))
+
+
+def link_types(store: Store, entity_id: str) -> list[tuple[str, int]]:
+    """The relationship types at an entity with how many links of each, commonest first."""
+    return [(r["type"], r["n"]) for r in store.read(_TYPES, id=entity_id)]

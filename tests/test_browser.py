@@ -29,8 +29,8 @@ def test_search_draws_the_entity_and_its_neighbourhood(sample_store, make_app, b
     assert "San Ysidro" in labels
     assert "Luis Ortega" in labels and "7ABC123" in labels  # the courier and the car that crossed there
     page.get_by_text("neighbours.").wait_for()
-    page.locator("#details h4", has_text="San Ysidro").wait_for()
-    assert "PortOfEntry" in page.inner_text("#details")
+    page.locator("#entity-details h4", has_text="San Ysidro").wait_for()
+    assert "PortOfEntry" in page.inner_text("#entity-details")
 
     assert console_errors == []
     assert outside_requests == []  # every script and stylesheet is served by the app itself

@@ -1,0 +1,228 @@
+"""Explore: search starts a view, double-click (or the menu) expands, the details panel explains.
+
+What an investigator does first: find an entity by what they know of it, see who and what is linked to
+it, grow the view one neighbourhood at a time, and read where each fact came from.
+"""
+
+from __future__ import annotations
+
+import json
+
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from app import ids, view
+from app.elements import subgraph_elements, suggestion_options
+from graph.errors import ChokepointError
+from graph.store import Store
+from queries.neighbourhood import DEFAULT_LIMIT, entity_details, link_types, neighbourhood
+from queries.search import search_entities
+
+__all__ = ["search_box", "layout", "register", "DOUBLE_TAP_MS", "cypher_for"]
+
+#: two taps on one node closer than this are a double-click (cytoscape has no dblclick event)
+DOUBLE_TAP_MS = 450
+_HIDDEN = {"id", "search_text", "caption", "aliases", "sources", "loads", "dataset"}
+
+
+def search_box() -> dcc.Dropdown:
+    return dcc.Dropdown(id=ids.SEARCH, placeholder="Search a name, alias, phone, plate or id...",
+                        options=[], searchable=True, clearable=True, style={"minWidth": 420})
+
+
+def layout() -> html.Div:
+    actions = html.Div(
+        [
+            dcc.Dropdown(id=ids.EXPAND_TYPE, placeholder="any link type", multi=True,
+                         style={"minWidth": 200, "fontSize": 12}),
+            html.Button("Expand", id=ids.EXPAND, n_clicks=0, title="add this entity's neighbours"),
+            html.Button("Hide", id=ids.HIDE, n_clicks=0, title="take the selected entities off the canvas"),
+            html.Button("Pin", id=ids.PIN, n_clicks=0, title="pin / unpin the selected entities in place"),
+            html.Button("Keep selected", id=ids.KEEP_SELECTED, n_clicks=0,
+                        title="keep only the selected entities"),
+        ],
+        style={"display": "flex", "flexWrap": "wrap", "gap": 4, "marginBottom": 6},
+    )
+    return html.Div([actions, html.Div(id=ids.DETAILS)], style={"fontSize": 13})
+
+
+def cypher_for(element: dict) -> tuple[str, dict]:
+    """A read-only Cypher query (and its parameters) that returns this node or link."""
+    if element.get("source"):
+        return ("MATCH (a:Entity {id: $source})-[r]->(b:Entity {id: $target}) WHERE r.id = $id RETURN a, r, b",
+                {"source": element["source"], "target": element["target"], "id": element["id"]})
+    return "MATCH (n:Entity {id: $id}) RETURN n", {"id": element["id"]}
+
+
+def _cypher_block(element: dict) -> html.Div:
+    query, params = cypher_for(element)
+    text = f":params {json.dumps(params)}\n{query}"
+    return html.Div([html.Div(["Cypher ", dcc.Clipboard(id="cypher-copy", content=text, title="copy",
+                                                        style={"display": "inline-block"})],
+                              style={"fontWeight": "bold", "marginTop": 8}),
+                     html.Pre(text, id="cypher-text", style={"whiteSpace": "pre-wrap", "fontSize": 11,
+                                                             "background": "#f6f6f6", "padding": 4})])
+
+
+def _details(store: Store, entity_id: str) -> list:
+    d = entity_details(store, entity_id)
+    props = d["properties"]
+    rows = [html.Tr([html.Th(k, style={"textAlign": "left", "paddingRight": 8, "verticalAlign": "top"}),
+                     html.Td(", ".join(map(str, v)) if isinstance(v, list) else str(v))])
+            for k, v in sorted(props.items()) if k not in _HIDDEN]
+    aliases = props.get("aliases") or []
+    sources = props.get("sources") or []
+    provenance = [html.Li(s) for s in sources[:50]]
+    if len(sources) > 50:
+        provenance.append(html.Li(f"... and {len(sources) - 50:,} more rows"))
+    return [
+        html.H4(d["caption"], style={"margin": "0 0 4px"}),
+        html.Div(f"{d['label']} · {d['degree']:,} links · {d['id']}", style={"color": "#666"}),
+        html.Table(rows),
+        html.Div([html.B("Aliases: "), ", ".join(aliases)], className="aliases") if aliases else None,
+        html.Div([html.B("Provenance"),
+                  html.Div(f"dataset {props.get('dataset', '?')}; loads {', '.join(props.get('loads') or [])}",
+                           style={"color": "#666"}),
+                  html.Ul(provenance, style={"margin": 0, "paddingLeft": 18})], className="provenance"),
+        _cypher_block({"id": d["id"]}),
+    ]
+
+
+def _neighbours_change(store: Store, entity_id: str, op: str, types=(), limit: int = DEFAULT_LIMIT) -> dict:
+    sub = neighbourhood(store, entity_id, limit=limit, rel_types=types or ())
+    kind = f" through {', '.join(types)}" if types else ""
+    if sub.capped:
+        notice = (f"Showing {sub.shown_neighbours:,} of {sub.total_neighbours:,} neighbours{kind}; "
+                  "narrow by link type (Details tab) or time (Timeline tab) to see the rest.")
+    else:
+        notice = f"{sub.total_neighbours:,} neighbours{kind}."
+    return view.change(op, notice, elements=subgraph_elements(sub))
+
+
+def register(app: Dash, store: Store) -> None:
+    @app.callback(Output(ids.SEARCH, "options"), Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(ids.SEARCH, "search_value"), State(ids.SEARCH, "options"), prevent_initial_call=True)
+    def suggest(text, shown):
+        if not text:
+            return no_update, no_update
+        try:
+            matches = search_entities(store, text)
+        except ChokepointError as err:
+            return no_update, str(err)
+        return suggestion_options(text, matches, shown or []), ""
+
+    @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.SELECTED, "data", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(ids.SEARCH, "value"), prevent_initial_call=True)
+    def start_view(entity_id):
+        if not entity_id:
+            return no_update, no_update, no_update
+        try:
+            return _neighbours_change(store, entity_id, "replace"), entity_id, ""
+        except ChokepointError as err:
+            return no_update, no_update, str(err)
+
+    @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.SELECTED, "data", allow_duplicate=True),
+                  Output(ids.LAST_TAP, "data"),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(ids.CANVAS, "tapNode"), State(ids.LAST_TAP, "data"), prevent_initial_call=True)
+    def tap(node, last):
+        if not node:
+            return no_update, no_update, no_update, no_update
+        entity_id, stamp = node["data"]["id"], node.get("timeStamp") or 0
+        tapped = {"id": entity_id, "t": stamp}
+        double = bool(last) and last.get("id") == entity_id and 0 <= stamp - last.get("t", 0) <= DOUBLE_TAP_MS
+        if not double:
+            return no_update, entity_id, tapped, no_update
+        try:
+            return _neighbours_change(store, entity_id, "add"), entity_id, None, ""
+        except ChokepointError as err:
+            return no_update, entity_id, None, str(err)
+
+    @app.callback(Output(ids.SELECTED, "data", allow_duplicate=True), Input(ids.CANVAS, "tapEdgeData"),
+                  prevent_initial_call=True)
+    def tap_link(edge):
+        return {"link": edge} if edge else no_update
+
+    @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.SELECTED, "data", allow_duplicate=True),
+                  Output(ids.PATH_START, "data"), Output(ids.PATH_END, "data"),
+                  Output(ids.TABS, "value", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(ids.CANVAS, "contextMenuData"), State(ids.CANVAS, "elements"), prevent_initial_call=True)
+    def menu(item, elements):
+        nothing = [no_update] * 6
+        if not item or not item.get("elementId"):
+            return nothing
+        action, target = item["menuItemId"], item["elementId"]
+        out = list(nothing)
+        try:
+            if action == "expand":
+                out[0], out[1] = _neighbours_change(store, target, "add"), target
+            elif action == "hide":
+                out[0] = view.change("remove", "Hidden.", ids=[target])
+            elif action == "pin":
+                out[0] = _pin_change(elements or [], [target])
+            elif action == "path-start":
+                out[2], out[4] = target, "paths"
+            elif action == "path-end":
+                out[3], out[4] = target, "paths"
+            elif action in ("details", "cypher"):
+                link = item.get("edgeSource")
+                out[1] = {"link": {"id": target, "source": item["edgeSource"], "target": item["edgeTarget"]}} \
+                    if link else target
+                out[4] = "details"
+        except ChokepointError as err:
+            out[5] = str(err)
+        return out
+
+    @app.callback(Output(ids.DETAILS, "children"), Output(ids.EXPAND_TYPE, "options"),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(ids.SELECTED, "data"), prevent_initial_call=True)
+    def details(selected):
+        if not selected:
+            return "", [], no_update
+        if isinstance(selected, dict):  # a link
+            link = selected["link"]
+            return [html.H4(link.get("type", "link"), style={"margin": "0 0 4px"}),
+                    html.Div(f"{link.get('source')} → {link.get('target')}", style={"color": "#666"}),
+                    _cypher_block(link)], no_update, ""
+        try:
+            types = link_types(store, selected)
+            return _details(store, selected), [{"label": f"{t} ({n:,})", "value": t} for t, n in types], ""
+        except ChokepointError as err:
+            return "", [], str(err)
+
+    @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(ids.EXPAND, "n_clicks"), State(ids.SELECTED, "data"), State(ids.EXPAND_TYPE, "value"),
+                  prevent_initial_call=True)
+    def expand(_, selected, types):
+        if not selected or isinstance(selected, dict):
+            return no_update, "Select an entity on the canvas (or search one) to expand it."
+        try:
+            return _neighbours_change(store, selected, "add", types=types or ()), ""
+        except ChokepointError as err:
+            return no_update, str(err)
+
+    @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Input(ids.HIDE, "n_clicks"), Input(ids.PIN, "n_clicks"), Input(ids.KEEP_SELECTED, "n_clicks"),
+                  State(ids.CANVAS, "selectedNodeData"), State(ids.SELECTED, "data"), State(ids.CANVAS, "elements"),
+                  prevent_initial_call=True)
+    def selection_actions(_h, _p, _k, selected_nodes, selected, elements):
+        chosen = [n["id"] for n in selected_nodes or []]
+        if not chosen and isinstance(selected, str):
+            chosen = [selected]
+        if not chosen:
+            return no_update
+        if ctx.triggered_id == ids.HIDE:
+            return view.change("remove", f"Hid {len(chosen)} entities.", ids=chosen)
+        if ctx.triggered_id == ids.PIN:
+            return _pin_change(elements or [], chosen)
+        return view.change("keep", f"Kept {len(chosen)} entities.", ids=chosen)
+
+
+def _pin_change(elements: list[dict], chosen: list[str]) -> dict:
+    """Pin what is not pinned among ``chosen``, unpin what is (the browser locks pinned nodes in place)."""
+    return view.change("toggle", f"Pinned / unpinned {len(chosen)} entities.", cls="pinned", ids=chosen)

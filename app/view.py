@@ -1,0 +1,137 @@
+"""The canvas as a value: the elements on it, and the changes panels ask for.
+
+Every panel (search, expand, paths, analytics, routes, saved queries, trainer) asks for a change of
+view by writing a *view change* (a plain dict) to one store; one callback applies it here, keeps the
+undo/redo history and tells the user what happened. So each panel only says what it wants drawn, and
+the rules (merge by id, the cap on what the browser is given, history) live in one place.
+
+A view change is ``{"op": ..., "notice": str, ...}`` with one of these ops:
+
+``replace``  ``elements``: the new view.
+``add``      ``elements``: merged into the view (same id: data updated, classes joined).
+``remove``   ``ids``: nodes (and their links) and links taken off the view.
+``keep``     ``ids``: every node not listed taken off (and links that lose an end).
+``mark``     ``cls``, ``ids``: the class moves to exactly these elements (a path, a cut, an answer).
+``toggle``   ``cls``, ``ids``: the class switched on or off on these elements (pinning).
+``score``    ``key``, ``values`` {id: number}: written to each node's data, plus ``size`` scaled
+             0..1 for the stylesheet; nodes not scored lose it.
+``clear``    an empty canvas.
+
+Changes may carry ``layout`` (a cytoscape layout dict, e.g. ``{"name": "preset"}`` when positions
+were computed server-side).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["apply", "ViewTooBig", "MAX_NODES", "HISTORY", "node_ids", "is_node", "change"]
+
+#: The most nodes the canvas is given (browsers stay responsive well past this with preset positions).
+MAX_NODES = 2000
+#: How many earlier views undo can go back to.
+HISTORY = 20
+
+
+class ViewTooBig(ValueError):
+    """The change would put more than ``MAX_NODES`` nodes on the canvas."""
+
+
+def change(op: str, notice: str = "", **fields: Any) -> dict[str, Any]:
+    """A view change, e.g. ``change("add", "3 neighbours", elements=[...])``."""
+    return {"op": op, "notice": notice, **fields}
+
+
+def is_node(element: dict) -> bool:
+    return "source" not in element.get("data", {})
+
+
+def node_ids(elements: Iterable[dict]) -> set[str]:
+    return {e["data"]["id"] for e in elements if is_node(e)}
+
+
+def _classes(element: dict) -> list[str]:
+    return [c for c in (element.get("classes") or "").split() if c]
+
+
+def _merge(old: dict, new: dict) -> dict:
+    merged = {**old, **new, "data": {**old.get("data", {}), **new.get("data", {})}}
+    classes = list(dict.fromkeys(_classes(old) + _classes(new)))
+    merged["classes"] = " ".join(classes)
+    if "position" in old and "position" not in new:
+        merged["position"] = old["position"]
+    return merged
+
+
+def _without_dangling(elements: list[dict]) -> list[dict]:
+    nodes = node_ids(elements)
+    return [e for e in elements if is_node(e) or (e["data"]["source"] in nodes and e["data"]["target"] in nodes)]
+
+
+def apply(elements: list[dict], ch: dict[str, Any]) -> list[dict]:
+    """The view after ``ch``; raises ``ViewTooBig`` (view unchanged) past ``MAX_NODES`` nodes.
+
+    >>> a = {"data": {"id": "a", "label": "A"}, "classes": "Person"}
+    >>> b = {"data": {"id": "b"}}
+    >>> ab = {"data": {"id": "r", "source": "a", "target": "b"}}
+    >>> v = apply([], change("add", elements=[a, b, ab]))
+    >>> [e["data"]["id"] for e in apply(v, change("remove", ids=["b"]))]
+    ['a']
+    >>> apply(v, change("mark", cls="path", ids=["a"]))[0]["classes"]
+    'Person path'
+    """
+    op = ch.get("op")
+    if op == "clear":
+        return []
+    if op == "replace":
+        out = _without_dangling(list(ch.get("elements") or []))
+    elif op == "add":
+        index = {e["data"]["id"]: i for i, e in enumerate(elements)}
+        out = list(elements)
+        for e in ch.get("elements") or []:
+            i = index.get(e["data"]["id"])
+            if i is None:
+                index[e["data"]["id"]] = len(out)
+                out.append(e)
+            else:
+                out[i] = _merge(out[i], e)
+        out = _without_dangling(out)
+    elif op == "remove":
+        gone = set(ch.get("ids") or [])
+        out = _without_dangling([e for e in elements if e["data"]["id"] not in gone])
+    elif op == "keep":
+        kept = set(ch.get("ids") or [])
+        out = _without_dangling([e for e in elements if not is_node(e) or e["data"]["id"] in kept])
+    elif op == "mark":
+        cls, marked = ch["cls"], set(ch.get("ids") or [])
+        out = []
+        for e in elements:
+            classes = [c for c in _classes(e) if c != cls] + ([cls] if e["data"]["id"] in marked else [])
+            out.append({**e, "classes": " ".join(classes)})
+    elif op == "toggle":
+        cls, flipped = ch["cls"], set(ch.get("ids") or [])
+        out = []
+        for e in elements:
+            classes = _classes(e)
+            if e["data"]["id"] in flipped:
+                classes = [c for c in classes if c != cls] if cls in classes else classes + [cls]
+            out.append({**e, "classes": " ".join(classes)})
+    elif op == "score":
+        key, values = ch["key"], {k: float(v) for k, v in (ch.get("values") or {}).items()}
+        low, high = (min(values.values()), max(values.values())) if values else (0.0, 0.0)
+        span = (high - low) or 1.0
+        out = []
+        for e in elements:
+            stale = (key, "size", "score_name", e["data"].get("score_name"))
+            data = {k: v for k, v in e["data"].items() if k not in stale}
+            if is_node(e) and data["id"] in values:
+                data.update({key: values[data["id"]], "size": (values[data["id"]] - low) / span, "score_name": key})
+            out.append({**e, "data": data})
+    else:
+        raise ValueError(f"unknown view change {op!r}")
+    n = len(node_ids(out))
+    if n > MAX_NODES and n > len(node_ids(elements)):
+        raise ViewTooBig(f"that would draw {n:,} entities; the canvas shows at most {MAX_NODES:,}. "
+                         "Narrow the query (a type, a time window, fewer hops) or remove some first.")
+    return out
