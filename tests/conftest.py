@@ -107,6 +107,22 @@ def sample_store(store: Store) -> Store:
 
 
 @pytest.fixture(scope="module")
+def case_store(store: Store, tmp_path_factory) -> tuple[Store, dict]:
+    """The clean database with a generated case loaded (``poe-couriers``, seed 1, scale 1, dataset
+    ``case``), and that case's ``truth.json`` (true roles, routes, arrests, questions and answers)."""
+    import json
+
+    from loaders.load import load_records
+    from synthetic.generator import generate
+
+    folder = tmp_path_factory.mktemp("case")
+    generate("poe-couriers", 1, folder)
+    summary = load_records(store, folder, dataset="case", rejects_path=folder / "rejects.csv")
+    assert summary.rows_loaded and summary.rows_read == summary.rows_loaded + summary.rows_rejected
+    return store, json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
 def make_app() -> Iterator[Callable[[Store], str]]:
     """Factory: serve ``create_app(store)`` on a free loopback port in a thread; returns its URL."""
     from app.main import create_app
@@ -122,6 +138,29 @@ def make_app() -> Iterator[Callable[[Store], str]]:
     yield factory
     for server in servers:
         server.shutdown()
+
+
+ARTIFACTS = Path(os.environ.get("CHOKEPOINT_ARTIFACTS", "test-artifacts"))
+
+
+@pytest.fixture()
+def page(browser, request):
+    """A fresh page that fails the test on any browser console error or page error and on any request
+    outside the app's origin, and saves a screenshot (``test-artifacts/<test>.png``) at the end."""
+    pg = browser.new_page(viewport={"width": 1400, "height": 900})
+    pg.set_default_timeout(120_000)  # a bound on waiting for what the user would see, not a timing check
+    errors: list[str] = []
+    pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:", "blob:")) or errors.append(
+        f"request outside the app: {r.url}"))
+    yield pg
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    finally:
+        pg.close()
+    assert errors == [], f"browser errors: {errors}"
 
 
 @pytest.fixture(scope="session")
