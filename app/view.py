@@ -18,7 +18,8 @@ A view change is ``{"op": ..., "notice": str, ...}`` with one of these ops:
 ``clear``    an empty canvas.
 
 Changes may carry ``layout`` (a cytoscape layout dict, e.g. ``{"name": "preset"}`` when positions
-were computed server-side).
+were computed server-side), and ``then``: a further change applied to the result in the same step
+(e.g. ``add`` a path then ``mark`` it, so the old highlight goes and undo takes back both at once).
 """
 
 from __future__ import annotations
@@ -130,6 +131,8 @@ def apply(elements: list[dict], ch: dict[str, Any]) -> list[dict]:
             out.append({**e, "data": data})
     else:
         raise ValueError(f"unknown view change {op!r}")
+    if ch.get("then"):
+        out = apply(out, ch["then"])
     n = len(node_ids(out))
     if n > MAX_NODES and n > len(node_ids(elements)):
         raise ViewTooBig(f"that would draw {n:,} entities; the canvas shows at most {MAX_NODES:,}. "
