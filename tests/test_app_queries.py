@@ -187,6 +187,16 @@ def test_ad_hoc_cypher_that_writes_is_refused_and_the_database_is_unchanged(samp
     assert sample_store.read("MATCH (n:X) RETURN count(n) AS n")[0]["n"] == 0
     assert page.evaluate(f"() => {CY}.nodes().length") == 0
 
+    # a parameter the query uses but is not given, and a query past its timeout, are messages too
+    box.fill("MATCH (p:Person {id: $id}) RETURN p")
+    box.press("Control+Enter")
+    page.locator("#banner", has_text="$id is used but not given").wait_for()
+    page.fill("#queries-timeout", "1")
+    box.fill("UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN count(*) AS n")
+    box.press("Control+Enter")
+    page.locator("#banner", has_text="timeout and Neo4j stopped it").wait_for()
+    assert page.inner_text("#queries-result") == ""
+
     # a read then runs, and clears the banner
     box.fill("MATCH (p:Person)-[r:USES]->(v:Vehicle) RETURN p.caption AS person, p, r, v")
     box.press("Control+Enter")
