@@ -99,7 +99,7 @@ def register(app: Dash) -> None:
             new = view.apply(elements or [], ch)
         except view.ViewTooBig as err:
             return no_update, no_update, str(err)
-        if ch["op"] in ("mark", "toggle", "score"):  # same nodes, same places: no new layout
+        if ch["op"] in ("mark", "toggle", "score", "paint"):  # same nodes, same places: no new layout
             return new, no_update, ch.get("notice", no_update)
         new, lay = _layout_for(new, ch, chosen)
         return new, lay, ch.get("notice", "")

@@ -15,6 +15,8 @@ A view change is ``{"op": ..., "notice": str, ...}`` with one of these ops:
 ``toggle``   ``cls``, ``ids``: the class switched on or off on these elements (pinning).
 ``score``    ``key``, ``values`` {id: number}: written to each node's data, plus ``size`` scaled
              0..1 for the stylesheet; nodes not scored lose it.
+``paint``    ``fields``, ``values`` {id: {field: value}}: written to each listed node's data (e.g.
+             ``community`` for the stylesheet's colours); every node loses the ``fields`` it is not given.
 ``clear``    an empty canvas.
 
 Changes may carry ``layout`` (a cytoscape layout dict, e.g. ``{"name": "preset"}`` when positions
@@ -33,6 +35,10 @@ __all__ = ["apply", "ViewTooBig", "MAX_NODES", "HISTORY", "node_ids", "is_node",
 MAX_NODES = 2000
 #: How many earlier views undo can go back to.
 HISTORY = 20
+
+
+#: data fields a ``paint`` change may not touch
+_OWN_FIELDS = frozenset({"id", "source", "target", "label", "kind", "type", "_classes"})
 
 
 class ViewTooBig(ValueError):
@@ -128,6 +134,16 @@ def apply(elements: list[dict], ch: dict[str, Any]) -> list[dict]:
             data = {k: v for k, v in e["data"].items() if k not in stale}
             if is_node(e) and data["id"] in values:
                 data.update({key: values[data["id"]], "size": (values[data["id"]] - low) / span, "score_name": key})
+            out.append({**e, "data": data})
+    elif op == "paint":
+        fields, values = list(ch["fields"]), ch.get("values") or {}
+        if set(fields) & _OWN_FIELDS:
+            raise ValueError(f"paint cannot overwrite {sorted(set(fields) & _OWN_FIELDS)}")
+        out = []
+        for e in elements:
+            data = {k: v for k, v in e["data"].items() if k not in fields}
+            if is_node(e) and data["id"] in values:
+                data.update({f: v for f, v in values[data["id"]].items() if f in fields})
             out.append({**e, "data": data})
     else:
         raise ValueError(f"unknown view change {op!r}")

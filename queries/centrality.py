@@ -46,6 +46,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph import schema
 from graph.errors import ChokepointError
 
 #: Processes for igraph betweenness on big graphs (the machine's cores, at most 4).
@@ -53,6 +54,7 @@ WORKERS = min(4, os.cpu_count() or 1)
 #: Below this many links x sources, one process is faster than starting more.
 PARALLEL_WORK = 50_000_000
 from graph.projection import project
+from graph.values import plain
 from graph.store import Store
 
 __all__ = [
@@ -155,6 +157,8 @@ class Scope:
     :class:`~graph.errors.UnknownName`); ``start`` / ``end`` keep relationships whose ``date`` lies in the
     window (inclusive); relationships without a ``date`` (memberships, phone use) are kept unless
     ``keep_undated`` is False. Entities are kept even when the window leaves them without links.
+    ``ids`` (e.g. the entities on the explorer's canvas) keeps only those entities and the relationships
+    among them, read by id rather than by projecting everything first.
     """
 
     labels: Sequence[str] | None = None
@@ -163,10 +167,14 @@ class Scope:
     start: dt.date | None = None
     end: dt.date | None = None
     keep_undated: bool = True
+    ids: Sequence[str] | None = None
 
     def project(self, store: Store) -> nx.MultiDiGraph:
         """The scope's subgraph, projected from ``store`` and cut to the time window."""
-        g = project(store, self.labels, self.rel_types, self.dataset)
+        if self.ids is not None:
+            g = _project_ids(store, self.ids, self.labels, self.rel_types, self.dataset)
+        else:
+            g = project(store, self.labels, self.rel_types, self.dataset)
         return within(g, self.start, self.end, self.keep_undated)
 
 
@@ -486,6 +494,40 @@ def collapse(graph: nx.Graph, directed: bool, weight: str | None = None) -> nx.G
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+_ID_NODES = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+WHERE ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
+  AND ($dataset IS NULL OR n.dataset = $dataset)
+RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'] AS labels, properties(n) AS props
+"""
+
+_ID_RELATIONSHIPS = """
+UNWIND $ids AS id
+MATCH (a:Entity {id: id})-[r]->(b:Entity)
+WHERE b.id IN $ids AND ($types IS NULL OR type(r) IN $types)
+RETURN a.id AS source, b.id AS target, r.id AS id, type(r) AS type, properties(r) AS props
+"""
+
+
+def _project_ids(store: Store, ids: Sequence[str], labels: Sequence[str] | None, rel_types: Sequence[str] | None,
+                 dataset: str | None) -> nx.MultiDiGraph:
+    """As :func:`graph.projection.project`, restricted to the entities ``ids`` (those that exist and fit)."""
+    labels = [schema.label(x) for x in labels] if labels else None
+    rel_types = [schema.rel_type(x) for x in rel_types] if rel_types else None
+    wanted = sorted({str(i) for i in ids})
+    g = nx.MultiDiGraph()
+    for row in store.read(_ID_NODES, ids=wanted, labels=labels, dataset=dataset):
+        props = {k: plain(v) for k, v in row["props"].items()}
+        g.add_node(row["id"], **props, labels=row["labels"], label=row["labels"][0] if row["labels"] else None)
+    kept = sorted(g)
+    for row in store.read(_ID_RELATIONSHIPS, ids=kept, types=rel_types):
+        props = {k: plain(v) for k, v in row["props"].items()}
+        props.pop("id", None)
+        g.add_edge(row["source"], row["target"], key=row["id"], type=row["type"], **props)
+    return g
+
 
 @dataclass
 class _Simple:

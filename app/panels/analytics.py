@@ -1,0 +1,568 @@
+"""Analytics: who matters (centrality) and how the network holds together (structure).
+
+An analyst picks a measure and a scope (the whole stored graph, or what is on the canvas, narrowed by
+labels, relationship types, a date window and a dataset), reads the top-N table, sizes the canvas by
+the measure, colours it by community, and marks key players, cut points and bridges. Every figure
+comes from ``queries.centrality`` / ``queries.structure``; this module only reads the form, calls them
+and shapes their answers (small pure helpers, unit-tested).
+
+Slow analytics do not block the page: the app is served threaded, each result sits in a
+``dcc.Loading`` and says how long it took on how big a graph; on big graphs betweenness is sampled
+unless the analyst asks for the exact value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any
+
+import networkx as nx
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from app import ids, view
+from app.style import COMMUNITY_COLOURS, LABEL_STYLE
+from graph import schema
+from graph.errors import ChokepointError
+from graph.store import Store
+from queries import centrality, structure
+from queries.centrality import BadParameter, Scope, Score
+
+__all__ = [
+    "MEASURE_CHOICES", "BIG_GRAPH", "SAMPLE_K", "MAX_TOP", "layout", "register",
+    "parse_day", "make_scope", "measure_options", "canvas_scores", "community_paint", "bridge_edge_ids",
+    "entity_elements", "component_summary", "timed",
+]
+
+#: (value, what the dropdown says); values are queries.centrality.MEASURES names
+MEASURE_CHOICES = (
+    ("degree", "Degree (total)"),
+    ("in_degree", "Degree (in)"),
+    ("out_degree", "Degree (out)"),
+    ("betweenness", "Betweenness"),
+    ("closeness", "Closeness"),
+    ("harmonic", "Harmonic"),
+    ("pagerank", "PageRank"),
+    ("eigenvector", "Eigenvector"),
+)
+_NAMES = dict(MEASURE_CHOICES)
+#: Above this many entities betweenness is sampled unless "exact" is chosen.
+BIG_GRAPH = 5_000
+#: Default number of sampled sources for betweenness.
+SAMPLE_K = 500
+#: The longest table shown.
+MAX_TOP = 200
+_WEIGHTED = {"degree", "in_degree", "out_degree", "pagerank", "eigenvector"}
+_DIRECTABLE = {"betweenness", "closeness", "harmonic"}
+
+P = "analytics-"  # this panel's component ids
+
+
+# -- pure helpers ------------------------------------------------------------------------------
+
+def parse_day(text: str | None, what: str = "date") -> dt.date | None:
+    """A yyyy-mm-dd field as a date; None when empty.
+
+    >>> parse_day("2024-03-01"), parse_day("  ")
+    (datetime.date(2024, 3, 1), None)
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadParameter(f"{what}: not a date (yyyy-mm-dd): {text!r}") from None
+
+
+def make_scope(where: str, elements: Sequence[dict] | None, labels=None, types=None, dataset=None,
+               start: str | None = None, end: str | None = None) -> Scope:
+    """The :class:`Scope` the form describes: ``where`` is ``"graph"`` (everything stored) or ``"canvas"``
+    (the entities on the canvas). Raises :class:`BadParameter` for an empty canvas or a bad date."""
+    first, last = parse_day(start, "from"), parse_day(end, "to")
+    if first and last and first > last:
+        raise BadParameter(f"the date window is empty: {first} is after {last}")
+    chosen = None
+    if where == "canvas":
+        chosen = sorted(view.node_ids(elements or []))
+        if not chosen:
+            raise BadParameter("the canvas is empty: search an entity first, or choose the whole graph")
+    return Scope(labels=list(labels) if labels else None, rel_types=list(types) if types else None,
+                 dataset=(dataset or "").strip() or None, start=first, end=last, ids=chosen)
+
+
+def measure_options(measure: str, nodes: int, method: str = "auto", k: Any = None, seed: Any = None,
+                    directed: bool = False, weight: str | None = None) -> tuple[dict, str]:
+    """The options for ``queries.centrality.rank`` the form asks for, and a notice for the user.
+
+    Betweenness: ``method`` ``exact``, ``sampled`` (``k`` sources, ``seed``) or ``auto`` (sampled above
+    :data:`BIG_GRAPH` entities, so a big graph never waits on the exact value unasked).
+
+    >>> measure_options("betweenness", 10_000)
+    ({'k': 500, 'seed': 0}, 'Betweenness estimated from 500 of 10,000 sampled sources (seed 0): the graph is big; choose exact for the exact value (slow).')
+    >>> measure_options("betweenness", 100)
+    ({}, '')
+    >>> measure_options("pagerank", 100, weight="kg")
+    ({'weight': 'kg'}, '')
+    """
+    options: dict[str, Any] = {}
+    notice = ""
+    if measure in _WEIGHTED and weight and weight.strip():
+        options["weight"] = weight.strip()
+    if measure in _DIRECTABLE and directed:
+        options["directed"] = True
+    if measure == "betweenness":
+        seed = 0 if seed in (None, "") else int(seed)
+        k = SAMPLE_K if k in (None, "") else int(k)
+        sample = method == "sampled" or (method == "auto" and nodes > BIG_GRAPH)
+        if sample and k < nodes:
+            options.update(k=k, seed=seed)
+            why = "the graph is big; choose exact for the exact value (slow)" if method == "auto" else \
+                "an estimate"
+            notice = f"Betweenness estimated from {k:,} of {nodes:,} sampled sources (seed {seed}): {why}."
+    return options, notice
+
+
+def timed(seconds: float, nodes: int, relationships: int, what: str) -> str:
+    """The status line of a result: what ran, on how big a graph, how long it took.
+
+    >>> timed(0.1234, 1200, 3400, "PageRank")
+    'PageRank over 1,200 entities and 3,400 relationships in 0.12 s.'
+    """
+    return f"{what} over {nodes:,} entities and {relationships:,} relationships in {seconds:.2f} s."
+
+
+def canvas_scores(scores: Mapping[Hashable, float], elements: Sequence[dict] | None) -> dict[str, float]:
+    """The scores of the entities on the canvas (what "size nodes by it" sends)."""
+    on = view.node_ids(elements or [])
+    return {str(v): float(s) for v, s in scores.items() if str(v) in on}
+
+
+def community_paint(membership: Mapping[Hashable, int], elements: Sequence[dict] | None) -> dict[str, dict]:
+    """Paint values for the canvas: ``community`` is the colour index the stylesheet knows
+    (community id modulo the palette, largest communities first), ``community_id`` the community itself.
+
+    >>> community_paint({"a": 0, "b": 13, "z": 1}, [{"data": {"id": "a"}}, {"data": {"id": "b"}}])
+    {'a': {'community': 0, 'community_id': 0}, 'b': {'community': 1, 'community_id': 13}}
+    """
+    on = view.node_ids(elements or [])
+    n = len(COMMUNITY_COLOURS)
+    return {str(v): {"community": int(c) % n, "community_id": int(c)} for v, c in membership.items() if str(v) in on}
+
+
+def bridge_edge_ids(elements: Sequence[dict] | None, bridges: Iterable[tuple]) -> list[str]:
+    """The canvas links between the pairs of ``bridges`` (either direction, every parallel link).
+
+    >>> links = [{"data": {"id": "r1", "source": "a", "target": "b"}}, {"data": {"id": "r2", "source": "c", "target": "b"}}]
+    >>> bridge_edge_ids(links, [("b", "a")])
+    ['r1']
+    """
+    pairs = {frozenset((str(u), str(v))) for u, v in bridges}
+    return [e["data"]["id"] for e in elements or []
+            if not view.is_node(e) and frozenset((e["data"]["source"], e["data"]["target"])) in pairs]
+
+
+def entity_elements(graph: nx.MultiDiGraph, wanted: Iterable[str]) -> list[dict]:
+    """Canvas elements for the entities ``wanted`` of a projection, and every relationship of the projection
+    that touches one of them (its other end is in the projection: on the canvas, or wanted too)."""
+    chosen = {w: None for w in wanted if w in graph}
+    nodes = [{"data": {"id": v, "label": graph.nodes[v].get("caption") or v, "kind": graph.nodes[v].get("label")},
+              "classes": graph.nodes[v].get("label") or ""} for v in chosen]
+    edges = [{"data": {"id": key, "source": u, "target": v, "type": d.get("type")}}
+             for u, v, key, d in graph.edges(keys=True, data=True) if u in chosen or v in chosen]
+    return nodes + edges
+
+
+def component_summary(graph: nx.Graph) -> dict[str, Any]:
+    """Components (weak and strong) and k-cores of a projection, as figures for the panel."""
+    weak = structure.components(graph)
+    strong = structure.components(graph, strong=True)
+    cores = structure.core_numbers(graph)
+    top = max(cores.values(), default=0)
+    by_core = Counter(cores.values())
+    return {
+        "entities": graph.number_of_nodes(),
+        "relationships": graph.number_of_edges(),
+        "weak": len(weak),
+        "largest": [len(c) for c in weak[:5]],
+        "isolated": sum(1 for c in weak if len(c) == 1),
+        "strong": len(strong),
+        "largest_strong": len(strong[0]) if strong else 0,
+        "max_core": top,
+        "max_core_size": by_core.get(top, 0),
+        "cores": dict(sorted(by_core.items(), reverse=True)),
+        "core_members": sorted(v for v, c in cores.items() if c == top),
+    }
+
+
+# -- layout ------------------------------------------------------------------------------------
+
+_SMALL = {"fontSize": 12}
+_NUMBER = {"width": 70, "marginRight": 8}
+
+
+def _row(*children, **style) -> html.Div:
+    return html.Div(list(children), style={"display": "flex", "alignItems": "center", "gap": 6, "flexWrap": "wrap",
+                                           "margin": "4px 0", **style})
+
+
+def _section(title: str, *children) -> html.Details:
+    return html.Details([html.Summary(html.B(title)), *children], open=True, style={"marginTop": 10})
+
+
+def layout() -> html.Div:
+    scope = _section(
+        "Scope",
+        dcc.RadioItems(id=P + "where", value="canvas", inline=True, style=_SMALL,
+                       options=[{"label": " what is on the canvas ", "value": "canvas"},
+                                {"label": " the whole graph", "value": "graph"}]),
+        dcc.Dropdown(id=P + "labels", multi=True, placeholder="every label", options=list(schema.SCHEMA.nodes),
+                     style=_SMALL),
+        dcc.Dropdown(id=P + "types", multi=True, placeholder="every relationship type",
+                     options=list(schema.SCHEMA.relationships), style=_SMALL),
+        _row(html.Label("links dated from", style=_SMALL),
+             dcc.Input(id=P + "from", type="text", placeholder="yyyy-mm-dd", debounce=True, style={"width": 95}),
+             html.Label("to", style=_SMALL),
+             dcc.Input(id=P + "to", type="text", placeholder="yyyy-mm-dd", debounce=True, style={"width": 95}),
+             dcc.Input(id=P + "dataset", type="text", placeholder="dataset (all)", debounce=True,
+                       style={"width": 100})),
+    )
+    measure = _section(
+        "Centrality",
+        _row(dcc.Dropdown(id=P + "measure", value="pagerank", clearable=False, style={"width": 170, **_SMALL},
+                          options=[{"label": label, "value": value} for value, label in MEASURE_CHOICES]),
+             html.Label("top", style=_SMALL),
+             dcc.Input(id=P + "top", type="number", value=10, min=1, max=MAX_TOP, step=1, style=_NUMBER),
+             html.Span(dcc.Input(id=P + "weight", type="text", placeholder="weight property", debounce=True,
+                                 style={"width": 110}),
+                       title="degree, PageRank, eigenvector: sum this numeric link property")),
+        html.Div([dcc.RadioItems(id=P + "bmode", value="auto", inline=True, style=_SMALL,
+                            options=[{"label": " auto ", "value": "auto"}, {"label": " exact ", "value": "exact"},
+                                     {"label": " sampled", "value": "sampled"}]),
+             html.Label("k", style=_SMALL),
+             dcc.Input(id=P + "k", type="number", value=SAMPLE_K, min=2, step=1, style=_NUMBER),
+             html.Label("seed", style=_SMALL),
+             dcc.Input(id=P + "seed", type="number", value=0, step=1, style=_NUMBER)],
+                 id=P + "betweenness-options", title="betweenness: exact, or estimated from k sampled sources"),
+        _row(html.Span(dcc.Checklist(id=P + "directed", options=[{"label": " follow link direction", "value": "on"}],
+                                     value=[], style=_SMALL), title="betweenness, closeness, harmonic")),
+        _row(html.Button("Rank", id=P + "run", n_clicks=0, title="compute the measure and list the top entities"),
+             html.Button("Size nodes by it", id=P + "size", n_clicks=0,
+                         title="scale the canvas nodes by the last computed measure"),
+             html.Button("Add top to canvas", id=P + "add-top", n_clicks=0,
+                         title="draw the listed entities (and their links to the canvas)")),
+        dcc.Loading(html.Div([html.Div(id=P + "status", style={"fontSize": 12, "color": "#555"}),
+                              html.Div(id=P + "table")]), type="dot"),
+        dcc.Store(id=P + "scores"),
+    )
+    communities = _section(
+        "Communities",
+        _row(dcc.Dropdown(id=P + "method", value="louvain", clearable=False, style={"width": 110, **_SMALL},
+                          options=[{"label": "Louvain", "value": "louvain"}, {"label": "Leiden", "value": "leiden"}]),
+             html.Label("resolution", style=_SMALL),
+             dcc.Input(id=P + "resolution", type="number", value=1.0, min=0.05, step=0.05, style=_NUMBER),
+             html.Button("Colour by community", id=P + "communities", n_clicks=0)),
+        dcc.Loading(html.Div(id=P + "communities-out"), type="dot"),
+    )
+    players = _section(
+        "Key players",
+        _row(html.Label("k", style=_SMALL),
+             dcc.Input(id=P + "kp-k", type="number", value=3, min=1, step=1, style=_NUMBER),
+             html.Button("Find key players", id=P + "keyplayers", n_clicks=0,
+                         title="the k entities whose removal fragments the network most; marked on the canvas")),
+        dcc.Loading(html.Div(id=P + "keyplayers-out"), type="dot"),
+    )
+    brokers = _section(
+        "Brokerage roles",
+        _row(html.Label("group by", style=_SMALL),
+             html.Span(dcc.Input(id=P + "group", type="text", value="label", debounce=True, style={"width": 90}),
+                       title="label, or an entity property (country, dataset, community...)"),
+             dcc.Dropdown(id=P + "role", value="total", clearable=False, style={"width": 140, **_SMALL},
+                          options=["total", *structure.ROLES]),
+             html.Button("Top brokers", id=P + "brokers", n_clicks=0)),
+        dcc.Loading(html.Div(id=P + "brokers-out"), type="dot"),
+    )
+    cuts = _section(
+        "Cut points, bridges, components",
+        _row(html.Button("Mark cut points and bridges", id=P + "cuts", n_clicks=0),
+             html.Button("Components and cores", id=P + "components", n_clicks=0)),
+        dcc.Loading(html.Div([html.Div(id=P + "cuts-out"), html.Div(id=P + "components-out")]), type="dot"),
+    )
+    return html.Div([scope, measure, communities, players, brokers, cuts], style={"fontSize": 13})
+
+
+def _table(name: str, rows: Sequence[Score], value_label: str = "score", extra: Mapping | None = None,
+           fmt: str = "{:.4g}") -> html.Table:
+    """A clickable table: the caption selects the entity (details), "+" draws it on the canvas."""
+    head = [html.Th("#"), html.Th("entity"), html.Th("label"), html.Th(value_label)]
+    extra_cols = list(next(iter(extra.values())).keys()) if extra else []
+    head += [html.Th(c) for c in extra_cols] + [html.Th("")]
+    body = []
+    for i, s in enumerate(rows, 1):
+        key = {"type": P + "pick", "table": name, "id": str(s.id)}
+        body.append(html.Tr([
+            html.Td(i),
+            html.Td(html.Button(s.caption or str(s.id), id=key, n_clicks=0, className=P + "entity",
+                                title=f"show {s.id} in Details",
+                                style={"border": "none", "background": "none", "color": "#0645ad",
+                                       "cursor": "pointer", "padding": 0, "textAlign": "left"})),
+            html.Td(s.label or "", style={"color": LABEL_STYLE.get(s.label or "", ("#555",))[0]}),
+            html.Td(fmt.format(s.score), className=P + "score"),
+            *[html.Td(extra[s.id][c]) for c in extra_cols],
+            html.Td(html.Button("+", id={**key, "type": P + "add"}, n_clicks=0, title="add to the canvas",
+                                style={"padding": "0 5px"})),
+        ], **{"data-id": str(s.id)}))
+    return html.Table([html.Thead(html.Tr(head)), html.Tbody(body)], id=P + name + "-table",
+                      style={"fontSize": 12, "borderCollapse": "collapse", "width": "100%"})
+
+
+def _figures(*pairs) -> html.Div:
+    return html.Div([html.Span([f"{k}: ", html.B(v, id=P + i if i else None), "  "]) for k, v, i in pairs],
+                    style={"margin": "4px 0"})
+
+
+# -- callbacks ---------------------------------------------------------------------------------
+
+def register(app: Dash, store: Store) -> None:
+    scope_state = [State(P + "where", "value"), State(ids.CANVAS, "elements"), State(P + "labels", "value"),
+                   State(P + "types", "value"), State(P + "dataset", "value"), State(P + "from", "value"),
+                   State(P + "to", "value")]
+
+    @app.callback(Output(P + "betweenness-options", "style"), Input(P + "measure", "value"))
+    def betweenness_only(measure):
+        shown = {"display": "flex", "alignItems": "center", "gap": 6, "flexWrap": "wrap", "margin": "4px 0"}
+        return shown if measure == "betweenness" else {**shown, "display": "none"}
+
+    @app.callback(Output(P + "status", "children"), Output(P + "table", "children"), Output(P + "scores", "data"),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(P + "run", "n_clicks"), State(P + "measure", "value"), State(P + "top", "value"),
+                  State(P + "bmode", "value"), State(P + "k", "value"), State(P + "seed", "value"),
+                  State(P + "directed", "value"), State(P + "weight", "value"), *scope_state,
+                  prevent_initial_call=True)
+    def rank(_, measure, top, bmode, k, seed, directed, weight, where, elements, labels, types, dataset, start,
+             end):
+        began = time.perf_counter()
+        try:
+            scope = make_scope(where, elements, labels, types, dataset, start, end)
+            g = scope.project(store)
+            if g.number_of_nodes() == 0:
+                raise centrality.EmptyGraph("nothing in that scope (check labels, types, dataset, dates)")
+            options, notice = measure_options(measure, g.number_of_nodes(), bmode, k, seed, bool(directed), weight)
+            top = max(1, min(int(top or 10), MAX_TOP))
+            ranking = centrality.rank(g, measure, top=top, **options)
+        except (ChokepointError, ValueError, TypeError) as err:
+            return no_update, no_update, no_update, str(err)
+        where_text = "on the canvas" if where == "canvas" else "in the whole graph"
+        status = [timed(time.perf_counter() - began, ranking.nodes, ranking.relationships,
+                        f"{_NAMES.get(measure, measure)} {where_text}")]
+        if notice:
+            status.append(html.Div(notice, id=P + "sampled", style={"color": "#a60"}))
+        scores = {"measure": measure, "where": where, "scores": canvas_scores(ranking.scores, elements),
+                  "top": [str(s.id) for s in ranking.top], "scope": _scope_data(scope)}
+        return status, _table("rank", ranking.top, _NAMES.get(measure, measure)), scores, ""
+
+    @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(P + "size", "n_clicks"), State(P + "scores", "data"), State(ids.CANVAS, "elements"),
+                  prevent_initial_call=True)
+    def size(_, scores, elements):
+        if not scores:
+            return no_update, "Rank first: there is no measure to size the nodes by."
+        values = {k: v for k, v in scores["scores"].items() if k in view.node_ids(elements or [])}
+        if not values:
+            return no_update, "None of the entities on the canvas has a score: rank again."
+        missing = len(view.node_ids(elements or [])) - len(values)
+        notice = f"Node size: {_NAMES.get(scores['measure'], scores['measure'])} ({len(values):,} entities)."
+        if missing:
+            notice += f" {missing:,} entities drawn since the ranking have no score (small): rank again to include them."
+        return view.change("score", notice, key=scores["measure"], values=values), ""
+
+    @app.callback(Output(ids.SELECTED, "data", allow_duplicate=True),
+                  Input({"type": P + "pick", "table": ALL, "id": ALL}, "n_clicks"), prevent_initial_call=True)
+    def pick(clicks):
+        if not ctx.triggered_id or not any(t.get("value") for t in ctx.triggered):
+            return no_update
+        return ctx.triggered_id["id"]
+
+    def _add(wanted: list[str], elements, notice: str):
+        on = sorted(view.node_ids(elements or []))
+        g = Scope(ids=[*on, *wanted]).project(store)
+        return view.change("add", notice, elements=entity_elements(g, wanted))
+
+    @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input({"type": P + "add", "table": ALL, "id": ALL}, "n_clicks"), Input(P + "add-top", "n_clicks"),
+                  State(P + "scores", "data"), State(ids.CANVAS, "elements"), prevent_initial_call=True)
+    def add(_clicks, _top, scores, elements):
+        if not ctx.triggered_id or not any(t.get("value") for t in ctx.triggered):
+            return no_update, no_update
+        if ctx.triggered_id == P + "add-top":
+            if not scores:
+                return no_update, "Rank first: there is no table to draw."
+            wanted = scores["top"]
+        else:
+            wanted = [ctx.triggered_id["id"]]
+        try:
+            return _add(wanted, elements, f"Added {len(wanted):,} entities with their links to the canvas."), ""
+        except ChokepointError as err:
+            return no_update, str(err)
+
+    @app.callback(Output(P + "communities-out", "children"), Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(P + "communities", "n_clicks"), State(P + "method", "value"), State(P + "resolution", "value"),
+                  *scope_state, prevent_initial_call=True)
+    def communities(_, method, resolution, where, elements, labels, types, dataset, start, end):
+        began = time.perf_counter()
+        try:
+            scope = make_scope(where, elements, labels, types, dataset, start, end)
+            g = _projected(store, scope)
+            found = structure.communities(g, method=method, resolution=float(resolution or 1.0))
+        except (ChokepointError, ValueError, TypeError) as err:
+            return no_update, no_update, str(err)
+        paint = community_paint(found.membership, elements)
+        shown = Counter(v["community_id"] for v in paint.values())
+        rows = []
+        for i, group in enumerate(found.groups[:MAX_TOP]):
+            names = sorted((g.nodes[v].get("caption") or str(v) for v in group))[:3]
+            rows.append(html.Tr([
+                html.Td(html.Span(style={"display": "inline-block", "width": 10, "height": 10,
+                                         "background": COMMUNITY_COLOURS[i % len(COMMUNITY_COLOURS)]})),
+                html.Td(i), html.Td(f"{len(group):,}"), html.Td(f"{shown.get(i, 0):,}"),
+                html.Td(", ".join(names) + (" ..." if len(group) > 3 else ""))]))
+        table = html.Table([html.Thead(html.Tr([html.Th(""), html.Th("community"), html.Th("entities"),
+                                                html.Th("on canvas"), html.Th("e.g.")])), html.Tbody(rows)],
+                           style={"fontSize": 12, "width": "100%"})
+        out = [html.Div(timed(time.perf_counter() - began, g.number_of_nodes(), g.number_of_edges(),
+                              f"{method.title()} communities"), style={"fontSize": 12, "color": "#555"}),
+               _figures(("communities", f"{len(found.groups):,}", "community-count"),
+                        ("modularity", f"{found.modularity:.4f}", "modularity")),
+               table]
+        if len(found.groups) > len(COMMUNITY_COLOURS):
+            out.insert(2, html.Div(f"{len(COMMUNITY_COLOURS)} colours: communities {len(COMMUNITY_COLOURS)} "
+                                   "and above reuse them (the table lists each one's colour).",
+                                   style={"fontSize": 12, "color": "#a60"}))
+        ch = view.change("paint", f"Coloured {len(paint):,} canvas entities by {len(shown):,} communities "
+                                  f"(modularity {found.modularity:.4f}).",
+                         fields=["community", "community_id"], values=paint)
+        return out, ch, ""
+
+    @app.callback(Output(P + "keyplayers-out", "children"), Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(P + "keyplayers", "n_clicks"), State(P + "kp-k", "value"), *scope_state,
+                  prevent_initial_call=True)
+    def key_players(_, k, where, elements, labels, types, dataset, start, end):
+        began = time.perf_counter()
+        try:
+            scope = make_scope(where, elements, labels, types, dataset, start, end)
+            g = _projected(store, scope)
+            found = structure.key_players(g, int(k or 1))
+        except (ChokepointError, ValueError, TypeError) as err:
+            return no_update, no_update, str(err)
+        on = view.node_ids(elements or [])
+        marked = [str(s.id) for s in found.players if str(s.id) in on]
+        off = len(found.players) - len(marked)
+        out = [html.Div(timed(time.perf_counter() - began, g.number_of_nodes(), g.number_of_edges(),
+                              f"{len(found.players)} key players"), style={"fontSize": 12, "color": "#555"}),
+               _figures(("fragmentation before", f"{found.before:.4f}", "frag-before"),
+                        ("after removing them", f"{found.after:.4f}", "frag-after")),
+               html.Div("Score: fragmentation lost if that player stayed.", style={"fontSize": 11, "color": "#777"}),
+               _table("keyplayers", found.players, "contribution")]
+        players = [str(s.id) for s in found.players]
+        mark = view.change("mark", f"Marked {len(players)} key players (green border).", cls="answer", ids=players)
+        if not off:
+            return out, mark, ""
+        try:  # whole-graph players not drawn yet: draw them (with their links to the canvas), then mark
+            drawn = _add([p for p in players if p not in on], elements,
+                         f"Drew {off} key players not on the canvas and marked all {len(players)} (green border).")
+        except ChokepointError as err:
+            return out, view.change("mark", mark["notice"], cls="answer", ids=marked), str(err)
+        return out, {**drawn, "then": mark}, ""
+
+    @app.callback(Output(P + "brokers-out", "children"), Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(P + "brokers", "n_clicks"), State(P + "group", "value"), State(P + "role", "value"),
+                  State(P + "top", "value"), *scope_state, prevent_initial_call=True)
+    def brokers(_, group, role, top, where, elements, labels, types, dataset, start, end):
+        began = time.perf_counter()
+        group = (group or "label").strip()
+        try:
+            scope = make_scope(where, elements, labels, types, dataset, start, end)
+            g = _projected(store, scope)
+            counts = structure.brokerage(g, group)
+            top = max(1, min(int(top or 10), MAX_TOP))
+            ranked = centrality.top_scores(g, {v: float(getattr(b, role)) for v, b in counts.items()}, top)
+        except (ChokepointError, ValueError, TypeError, AttributeError) as err:
+            return no_update, str(err)
+        grouped = sum(1 for _, value in g.nodes(data=group) if value is not None)
+        extra = {s.id: {r[:5]: getattr(counts[s.id], r) for r in structure.ROLES} for s in ranked}
+        out = [html.Div(timed(time.perf_counter() - began, g.number_of_nodes(), g.number_of_edges(),
+                              f"Brokerage by {group}"), style={"fontSize": 12, "color": "#555"})]
+        if grouped < g.number_of_nodes():
+            out.append(html.Div(f"{g.number_of_nodes() - grouped:,} entities have no {group!r} and broker nothing.",
+                                style={"fontSize": 12, "color": "#a60"}))
+        out.append(_table("brokers", ranked, role, extra=extra, fmt="{:.0f}"))
+        return out, ""
+
+    @app.callback(Output(P + "cuts-out", "children"), Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(P + "cuts", "n_clicks"), State(P + "top", "value"), *scope_state, prevent_initial_call=True)
+    def cuts(_, top, where, elements, labels, types, dataset, start, end):
+        began = time.perf_counter()
+        try:
+            scope = make_scope(where, elements, labels, types, dataset, start, end)
+            g = _projected(store, scope)
+            points = structure.articulation_points(g)
+            pairs = structure.bridges(g)
+        except (ChokepointError, ValueError, TypeError) as err:
+            return no_update, no_update, str(err)
+        simple = centrality.collapse(g, directed=False)
+        top = max(1, min(int(top or 10), MAX_TOP))
+        ranked = centrality.top_scores(g, {v: float(simple.degree(v)) for v in points}, top)
+        on = view.node_ids(elements or [])
+        marked = [str(v) for v in points if str(v) in on] + bridge_edge_ids(elements, pairs)
+        out = [html.Div(timed(time.perf_counter() - began, g.number_of_nodes(), g.number_of_edges(),
+                              "Cut points and bridges"), style={"fontSize": 12, "color": "#555"}),
+               _figures(("cut points", f"{len(points):,}", "cut-count"), ("bridges", f"{len(pairs):,}", "bridge-count")),
+               html.Div(f"Cut points with most neighbours (top {top}):", style={"fontSize": 11, "color": "#777"}),
+               _table("cuts", ranked, "neighbours", fmt="{:.0f}")]
+        notice = f"Marked {len(points):,} cut points and {len(pairs):,} bridges (red, dashed) where drawn."
+        return out, view.change("mark", notice, cls="cut", ids=marked), ""
+
+    @app.callback(Output(P + "components-out", "children"), Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(P + "components", "n_clicks"), *scope_state, prevent_initial_call=True)
+    def components(_, where, elements, labels, types, dataset, start, end):
+        began = time.perf_counter()
+        try:
+            scope = make_scope(where, elements, labels, types, dataset, start, end)
+            g = _projected(store, scope)
+            s = component_summary(g)
+        except (ChokepointError, ValueError, TypeError) as err:
+            return no_update, str(err)
+        cores = ", ".join(f"{k}: {n:,}" for k, n in list(s["cores"].items())[:8])
+        members = [g.nodes[v].get("caption") or str(v) for v in s["core_members"][:10]]
+        return [html.Div(timed(time.perf_counter() - began, s["entities"], s["relationships"], "Components and cores"),
+                         style={"fontSize": 12, "color": "#555"}),
+                _figures(("weak components", f"{s['weak']:,}", "weak-count"),
+                         ("largest", ", ".join(f"{n:,}" for n in s["largest"]), None),
+                         ("isolated", f"{s['isolated']:,}", None)),
+                _figures(("strong components", f"{s['strong']:,}", "strong-count"),
+                         ("largest strong", f"{s['largest_strong']:,}", None)),
+                _figures(("innermost core", f"k = {s['max_core']}", "max-core"),
+                         ("its entities", f"{s['max_core_size']:,}", None)),
+                html.Div(f"entities by core number: {cores}", style={"fontSize": 12}),
+                html.Div(f"in the {s['max_core']}-core: {', '.join(members)}"
+                         + (" ..." if len(s["core_members"]) > 10 else ""), style={"fontSize": 12})], ""
+
+
+def _projected(store: Store, scope: Scope) -> nx.MultiDiGraph:
+    g = scope.project(store)
+    if g.number_of_nodes() == 0:
+        raise centrality.EmptyGraph("nothing in that scope (check the labels, types, dataset and dates)")
+    return g
+
+
+def _scope_data(scope: Scope) -> dict:
+    return {"labels": scope.labels, "types": scope.rel_types, "dataset": scope.dataset,
+            "start": scope.start.isoformat() if scope.start else None,
+            "end": scope.end.isoformat() if scope.end else None, "canvas": scope.ids is not None}
