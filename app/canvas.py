@@ -28,15 +28,16 @@ LAYOUTS = {
     "server force": {"name": "preset", "fit": True},
 }
 
-# the right-click menu; each item comes back as contextMenuData.menuItemId (app.panels.explore acts on it)
+# the right-click menu; each item comes back as contextMenuData.menuItemId (app.panels.explore acts on it).
+# The ids become DOM ids of the menu's buttons, hence the prefix.
 CONTEXT_MENU = [
-    {"id": "expand", "label": "Expand neighbours", "availableOn": ["node"]},
-    {"id": "details", "label": "Details and provenance", "availableOn": ["node", "edge"]},
-    {"id": "hide", "label": "Hide", "availableOn": ["node", "edge"]},
-    {"id": "pin", "label": "Pin / unpin", "availableOn": ["node"]},
-    {"id": "path-start", "label": "Set as path start", "availableOn": ["node"]},
-    {"id": "path-end", "label": "Set as path end", "availableOn": ["node"]},
-    {"id": "cypher", "label": "Copy as Cypher", "availableOn": ["node", "edge"]},
+    {"id": "menu-expand", "label": "Expand neighbours", "availableOn": ["node"]},
+    {"id": "menu-details", "label": "Details and provenance", "availableOn": ["node", "edge"]},
+    {"id": "menu-hide", "label": "Hide", "availableOn": ["node", "edge"]},
+    {"id": "menu-pin", "label": "Pin / unpin", "availableOn": ["node"]},
+    {"id": "menu-path-start", "label": "Set as path start", "availableOn": ["node"]},
+    {"id": "menu-path-end", "label": "Set as path end", "availableOn": ["node"]},
+    {"id": "menu-cypher", "label": "Copy as Cypher", "availableOn": ["node", "edge"]},
 ]
 
 

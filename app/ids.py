@@ -24,7 +24,7 @@ EXPORT_SVG = "export-svg"
 SEARCH = "search"
 DETAILS = "entity-details"
 SELECTED = "selected"              # the entity the details panel shows (id)
-LAST_TAP = "last-tap"
+EXPAND_REQUEST = "expand-request"  # {"id", "t"}: a double-click asked to expand this entity
 EXPAND_TYPE = "expand-type"
 EXPAND = "expand"
 HIDE = "hide"
@@ -34,3 +34,6 @@ KEEP_SELECTED = "keep-selected"
 # handed between panels: the path panel reads these, the canvas menu and details panel set them
 PATH_START = "path-start-id"
 PATH_END = "path-end-id"
+
+# the timeline: phases of the data shown ([{"phase", "start", "end"}]); whoever knows them writes them
+PHASES = "phases"

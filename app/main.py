@@ -42,7 +42,7 @@ def create_app(store: Store) -> Dash:
     app.layout = html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
-            dcc.Store(id=ids.SELECTED), dcc.Store(id=ids.LAST_TAP),
+            dcc.Store(id=ids.SELECTED), dcc.Store(id=ids.EXPAND_REQUEST),
             dcc.Store(id=ids.PATH_START), dcc.Store(id=ids.PATH_END),
             dcc.Interval(id=ids.HEALTH, interval=HEALTH_SECONDS * 1000),
             html.Div(id="store-status", role="status",
@@ -71,11 +71,8 @@ def _register_shell(app: Dash, store: Store) -> None:
     @app.callback(Output("store-status", "children"), Input(ids.HEALTH, "n_intervals"))
     def health(_):
         """A banner while Neo4j cannot be reached; it goes when Neo4j is back (the driver reconnects)."""
-        try:
-            store.read("RETURN 1 AS ok")
-        except Exception as err:  # any failure to reach the store is what this banner reports
-            return f"Neo4j is unreachable ({store.where}): {type(err).__name__}. Retrying every {HEALTH_SECONDS} s."
-        return ""
+        why = store.reachable()
+        return f"Neo4j is unreachable ({store.where}): {why}. Retrying every {HEALTH_SECONDS} s." if why else ""
 
     # Deep links: ?entity=ID&tab=NAME reproduces the view; the URL follows the search and the tab.
     @app.callback(Output(ids.URL, "search"), Output(ids.SEARCH, "value"), Output(ids.SEARCH, "options",

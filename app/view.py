@@ -19,6 +19,10 @@ A view change is ``{"op": ..., "notice": str, ...}`` with one of these ops:
              ``community`` for the stylesheet's colours); every node loses the ``fields`` it is not given.
 ``clear``    an empty canvas.
 
+dash-cytoscape writes the canvas back to its ``elements`` property after every add, remove or drag
+with ``data`` and ``position`` only, dropping ``classes``; so every element's classes are mirrored in
+``data._classes`` and restored from there (``restore_classes``) before a change is applied.
+
 Changes may carry ``layout`` (a cytoscape layout dict, e.g. ``{"name": "preset"}`` when positions
 were computed server-side), and ``then``: a further change applied to the result in the same step
 (e.g. ``add`` a path then ``mark`` it, so the old highlight goes and undo takes back both at once).
@@ -29,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["apply", "ViewTooBig", "MAX_NODES", "HISTORY", "node_ids", "is_node", "change"]
+__all__ = ["apply", "restore_classes", "ViewTooBig", "MAX_NODES", "HISTORY", "node_ids", "is_node", "change"]
 
 #: The most nodes the canvas is given (browsers stay responsive well past this with preset positions).
 MAX_NODES = 2000
@@ -71,6 +75,21 @@ def _merge(old: dict, new: dict) -> dict:
     return merged
 
 
+def restore_classes(elements: Iterable[dict]) -> list[dict]:
+    """The elements with ``classes`` taken back from ``data._classes`` where the browser dropped them."""
+    return [e if "classes" in e or "_classes" not in e.get("data", {}) else {**e, "classes": e["data"]["_classes"]}
+            for e in elements]
+
+
+def _mirrored(elements: Iterable[dict]) -> list[dict]:
+    out = []
+    for e in elements:
+        classes = e.get("classes") or ""
+        out.append(e if e["data"].get("_classes") == classes and "classes" in e
+                   else {**e, "classes": classes, "data": {**e["data"], "_classes": classes}})
+    return out
+
+
 def _without_dangling(elements: list[dict]) -> list[dict]:
     nodes = node_ids(elements)
     return [e for e in elements if is_node(e) or (e["data"]["source"] in nodes and e["data"]["target"] in nodes)]
@@ -89,14 +108,15 @@ def apply(elements: list[dict], ch: dict[str, Any]) -> list[dict]:
     'Person path'
     """
     op = ch.get("op")
+    elements = restore_classes(elements)
     if op == "clear":
         return []
     if op == "replace":
-        out = _without_dangling(list(ch.get("elements") or []))
+        out = _without_dangling(restore_classes(ch.get("elements") or []))
     elif op == "add":
         index = {e["data"]["id"]: i for i, e in enumerate(elements)}
         out = list(elements)
-        for e in ch.get("elements") or []:
+        for e in restore_classes(ch.get("elements") or []):
             i = index.get(e["data"]["id"])
             if i is None:
                 index[e["data"]["id"]] = len(out)
@@ -153,4 +173,4 @@ def apply(elements: list[dict], ch: dict[str, Any]) -> list[dict]:
     if n > MAX_NODES and n > len(node_ids(elements)):
         raise ViewTooBig(f"that would draw {n:,} entities; the canvas shows at most {MAX_NODES:,}. "
                          "Narrow the query (a type, a time window, fewer hops) or remove some first.")
-    return out
+    return _mirrored(out)

@@ -67,6 +67,14 @@ class Store:
     def where(self) -> str:
         return self.settings.uri if self.settings else "neo4j"
 
+    def reachable(self) -> str | None:
+        """None when Neo4j answers now; else why not (one attempt, no retries, for health checks)."""
+        try:
+            self.driver.verify_connectivity()
+        except Exception as err:  # any failure to reach the server is the answer, not an error here
+            return f"{type(err).__name__}: {str(err).splitlines()[0][:200] if str(err) else ''}"
+        return None
+
     # -- reading -----------------------------------------------------------------------------
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run a read query (read routing) and return its records as dicts."""

@@ -22,7 +22,16 @@ def test_add_merges_by_id_joining_classes_and_keeping_data():
     v = view.apply(v, view.change("add", elements=[{"data": {"id": "n1", "extra": 5}, "classes": "center"},
                                                    node(3), link(2, 3)]))
     assert ids(v) == ["n1", "n2", "r1-2", "n3", "r2-3"]
-    assert v[0]["classes"] == "Person center" and v[0]["data"] == {"id": "n1", "label": "N1", "extra": 5}
+    assert v[0]["classes"] == "Person center"
+    assert v[0]["data"] == {"id": "n1", "label": "N1", "extra": 5, "_classes": "Person center"}
+
+
+def test_classes_dropped_by_the_browser_echo_come_back_from_data():
+    v = view.apply([], view.change("add", elements=[node(1, "Person path"), node(2, "Phone")]))
+    echoed = [{"data": e["data"], "position": {"x": 1, "y": 2}} for e in v]  # what dash-cytoscape writes back
+    out = view.apply(echoed, view.change("mark", cls="path", ids=["n2"]))
+    assert [e["classes"] for e in out] == ["Person", "Phone path"]
+    assert out[0]["position"] == {"x": 1, "y": 2}
 
 
 def test_links_never_dangle():

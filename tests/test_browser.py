@@ -1,30 +1,65 @@
-"""The app in a real headless Chromium: search an entity, see it drawn, read its details."""
+"""Explore, in a real headless Chromium: search -> draw -> expand -> details, the canvas menu,
+undo/redo, deep links, and the Neo4j outage banner. Each test fails on any browser error (``page``)."""
+
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from graph import local
+from graph.config import settings_from_env
+from graph.store import Store
+from queries.neighbourhood import entity_details, neighbourhood
+from queries.search import search_entities
+
 pytestmark = pytest.mark.browser
 
-NODE_COUNT = "() => document.querySelector('#cy')._cyreg.cy.nodes().length"
-NODE_LABELS = "() => document.querySelector('#cy')._cyreg.cy.nodes().map(n => n.data('label'))"
+CY = "document.querySelector('#cy')?._cyreg?.cy"  # undefined until the canvas is mounted
+NODE_COUNT = f"() => {CY}?.nodes().length"
+NODE_IDS = f"() => {CY}.nodes().map(n => n.id())"
+NODE_LABELS = f"() => {CY}.nodes().map(n => n.data('label'))"
 
 
-def test_search_draws_the_entity_and_its_neighbourhood(sample_store, make_app, browser):
+def entity(store, text):
+    return search_entities(store, text)[0].id
+
+
+def search(page, text, option):
+    page.click("#search")  # opens the dropdown; its search box appears in a popover
+    page.locator("input.dash-dropdown-search").press_sequentially(text)
+    page.get_by_text(option).first.click()
+
+
+POSITIONS = f"() => {CY}.nodes().map(n => [n.id(), Math.round(n.renderedPosition().x), Math.round(n.renderedPosition().y)])"
+
+
+def settled(page, count):
+    """Wait until the canvas holds ``count`` nodes and the layout has stopped moving them."""
+    page.wait_for_selector("#cy canvas")
+    page.wait_for_function(f"() => {CY}?.nodes().length === {count}")
+    before = None
+    for _ in range(240):  # a bound on waiting, not a timing check
+        now = page.evaluate(POSITIONS)
+        if now == before:
+            return
+        before = now
+        page.wait_for_timeout(250)
+
+
+def node_point(page, node_id):
+    """Page coordinates of a node's centre on the canvas."""
+    box = page.locator("#cy").bounding_box()
+    pos = page.evaluate(f"id => {CY}.getElementById(id).renderedPosition()", node_id)
+    return box["x"] + pos["x"], box["y"] + pos["y"]
+
+
+def test_search_draws_the_entity_and_its_neighbourhood(sample_store, make_app, page):
     url = make_app(sample_store)
-    page = browser.new_page()
-    page.set_default_timeout(120_000)  # a bound on waiting for what the user would see, not a timing check
-    console_errors, outside_requests = [], []
-    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
-    page.on("request", lambda r: r.url.startswith(url) or outside_requests.append(r.url))
     page.goto(url)
     page.wait_for_selector("#cy canvas")
     assert page.evaluate(NODE_COUNT) == 0
 
-    page.click("#search")  # opens the dropdown; its search box appears in a popover
-    page.locator("input.dash-dropdown-search").press_sequentially("san ysidro")
-    option = page.get_by_text("San Ysidro (PortOfEntry)")
-    option.wait_for()
-    option.click()
-    page.wait_for_function("() => document.querySelector('#cy')._cyreg.cy.nodes().length > 1")
+    search(page, "san ysidro", "San Ysidro (PortOfEntry)")
+    page.wait_for_function(f"() => {CY}?.nodes().length > 1")
     labels = page.evaluate(NODE_LABELS)
     assert "San Ysidro" in labels
     assert "Luis Ortega" in labels and "7ABC123" in labels  # the courier and the car that crossed there
@@ -32,6 +67,110 @@ def test_search_draws_the_entity_and_its_neighbourhood(sample_store, make_app, b
     page.locator("#entity-details h4", has_text="San Ysidro").wait_for()
     assert "PortOfEntry" in page.inner_text("#entity-details")
 
-    assert console_errors == []
-    assert outside_requests == []  # every script and stylesheet is served by the app itself
-    page.close()
+
+def test_double_click_expands_and_undo_redo_walk_the_history(sample_store, make_app, page):
+    port = entity(sample_store, "San Ysidro")
+    courier = entity(sample_store, "Luis Ortega")
+    first = {n["id"] for n in neighbourhood(sample_store, port).nodes}
+    grown = first | {n["id"] for n in neighbourhood(sample_store, courier).nodes}
+    assert grown > first  # the courier has neighbours the port view does not show
+
+    page.goto(make_app(sample_store) + f"?entity={port}")
+    settled(page, len(first))
+    page.mouse.dblclick(*node_point(page, courier))
+    settled(page, len(grown))
+    assert set(page.evaluate(NODE_IDS)) == grown
+
+    page.click("#undo")
+    settled(page, len(first))
+    assert set(page.evaluate(NODE_IDS)) == first
+    page.click("#redo")
+    settled(page, len(grown))
+    page.get_by_text("undo 2 · redo 0").wait_for()  # empty canvas -> port view -> expanded
+
+
+def test_details_show_aliases_provenance_and_a_copyable_query(sample_store, make_app, page):
+    port = entity(sample_store, "San Ysidro")
+    courier = entity(sample_store, "Luis Ortega")
+    expected = entity_details(sample_store, courier)["properties"]
+    assert expected["sources"]
+
+    page.goto(make_app(sample_store) + f"?entity={port}")
+    settled(page, len(neighbourhood(sample_store, port).nodes))
+    page.mouse.click(*node_point(page, courier))
+    page.locator("#entity-details h4", has_text="Luis Ortega").wait_for()
+    shown = page.inner_text("#entity-details .provenance")
+    assert all(source in shown for source in expected["sources"])  # file:row of every defining record
+    assert expected["dataset"] in shown
+    assert f'"id": "{courier}"' in page.inner_text("#cypher-text")  # the query takes the id as a parameter
+    assert "MATCH (n:Entity {id: $id}) RETURN n" in page.inner_text("#cypher-text")
+
+
+def test_context_menu_hides_a_node(sample_store, make_app, page):
+    port = entity(sample_store, "San Ysidro")
+    car = entity(sample_store, "7ABC123")
+    shown = {n["id"] for n in neighbourhood(sample_store, port).nodes}
+
+    page.goto(make_app(sample_store) + f"?entity={port}")
+    settled(page, len(shown))
+    page.mouse.click(*node_point(page, car), button="right")
+    page.locator("#menu-hide").click()
+    settled(page, len(shown) - 1)
+    assert car not in page.evaluate(NODE_IDS)
+
+
+def test_expand_by_link_type_keeps_only_those_neighbours(sample_store, make_app, page):
+    port = entity(sample_store, "San Ysidro")
+    courier = entity(sample_store, "Luis Ortega")
+    types = sorted({e["type"] for e in neighbourhood(sample_store, courier).edges})
+    chosen = types[0]
+    through = {n["id"] for n in neighbourhood(sample_store, courier, rel_types=[chosen]).nodes}
+    start = {n["id"] for n in neighbourhood(sample_store, port).nodes}
+
+    page.goto(make_app(sample_store) + f"?entity={port}")
+    settled(page, len(start))
+    page.mouse.click(*node_point(page, courier))
+    page.locator("#entity-details h4", has_text="Luis Ortega").wait_for()
+    page.click("#expand-type")
+    page.get_by_text(f"{chosen} (").first.click()
+    page.keyboard.press("Escape")
+    page.click("#expand")
+    settled(page, len(start | through))
+    assert set(page.evaluate(NODE_IDS)) == start | through
+
+
+def test_deep_link_reproduces_the_view_and_follows_the_search(sample_store, make_app, page):
+    port = entity(sample_store, "San Ysidro")
+    url = make_app(sample_store)
+    page.goto(url + f"?entity={port}&tab=details")
+    settled(page, len(neighbourhood(sample_store, port).nodes))
+    page.locator("#entity-details h4", has_text="San Ysidro").wait_for()
+
+    search(page, "luis ortega", "Luis Ortega (Person)")
+    courier = entity(sample_store, "Luis Ortega")
+    page.wait_for_function(f"() => decodeURIComponent(location.search).includes({courier!r})")
+    assert parse_qs(urlparse(page.url).query)["entity"] == [courier]
+    page.reload()
+    settled(page, len(neighbourhood(sample_store, courier).nodes))
+    page.locator("#entity-details h4", has_text="Luis Ortega").wait_for()
+
+
+def test_neo4j_outage_shows_a_banner_and_the_app_recovers(make_app, page, tmp_path):
+    data = tmp_path / "outage"
+    inst = local.start(data, port=local.free_port())
+    try:
+        store = Store.connect(settings_from_env(data))
+        store.write("CREATE (:Entity:Person {id: 'p1', caption: 'Ana Ruiz', search_text: 'ana ruiz'})")
+        page.goto(make_app(store) + "?entity=p1")
+        page.wait_for_function(f"() => {CY}?.nodes().length === 1")
+        local.stop(data)
+        page.get_by_text("Neo4j is unreachable").wait_for()
+        local.start(data, port=inst.port)
+        page.get_by_text("Neo4j is unreachable").wait_for(state="detached")
+        page.click("#clear")
+        page.reload()
+        page.wait_for_selector("#cy canvas")
+        page.wait_for_function(f"() => {CY}?.nodes().length === 1")  # the same app serves again
+        store.close()
+    finally:
+        local.stop(data)

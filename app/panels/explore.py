@@ -17,10 +17,8 @@ from graph.store import Store
 from queries.neighbourhood import DEFAULT_LIMIT, entity_details, link_types, neighbourhood
 from queries.search import search_entities
 
-__all__ = ["search_box", "layout", "register", "DOUBLE_TAP_MS", "cypher_for"]
+__all__ = ["search_box", "layout", "register", "cypher_for"]
 
-#: two taps on one node closer than this are a double-click (cytoscape has no dblclick event)
-DOUBLE_TAP_MS = 450
 _HIDDEN = {"id", "search_text", "caption", "aliases", "sources", "loads", "dataset"}
 
 
@@ -122,23 +120,22 @@ def register(app: Dash, store: Store) -> None:
         except ChokepointError as err:
             return no_update, no_update, str(err)
 
+    @app.callback(Output(ids.SELECTED, "data", allow_duplicate=True), Input(ids.CANVAS, "tapNodeData"),
+                  prevent_initial_call=True)
+    def tap(node):
+        return node["id"] if node else no_update
+
+    # a double-click on a node (cytoscape's dbltap, caught in assets/chokepoint.js) sets EXPAND_REQUEST
     @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
-                  Output(ids.SELECTED, "data", allow_duplicate=True),
-                  Output(ids.LAST_TAP, "data"),
                   Output(ids.BANNER, "children", allow_duplicate=True),
-                  Input(ids.CANVAS, "tapNode"), State(ids.LAST_TAP, "data"), prevent_initial_call=True)
-    def tap(node, last):
-        if not node:
-            return no_update, no_update, no_update, no_update
-        entity_id, stamp = node["data"]["id"], node.get("timeStamp") or 0
-        tapped = {"id": entity_id, "t": stamp}
-        double = bool(last) and last.get("id") == entity_id and 0 <= stamp - last.get("t", 0) <= DOUBLE_TAP_MS
-        if not double:
-            return no_update, entity_id, tapped, no_update
+                  Input(ids.EXPAND_REQUEST, "data"), prevent_initial_call=True)
+    def double_tap(request):
+        if not request:
+            return no_update, no_update
         try:
-            return _neighbours_change(store, entity_id, "add"), entity_id, None, ""
+            return _neighbours_change(store, request["id"], "add"), ""
         except ChokepointError as err:
-            return no_update, entity_id, None, str(err)
+            return no_update, str(err)
 
     @app.callback(Output(ids.SELECTED, "data", allow_duplicate=True), Input(ids.CANVAS, "tapEdgeData"),
                   prevent_initial_call=True)
@@ -155,7 +152,7 @@ def register(app: Dash, store: Store) -> None:
         nothing = [no_update] * 6
         if not item or not item.get("elementId"):
             return nothing
-        action, target = item["menuItemId"], item["elementId"]
+        action, target = item["menuItemId"].removeprefix("menu-"), item["elementId"]
         out = list(nothing)
         try:
             if action == "expand":
