@@ -15,6 +15,7 @@ from app import canvas, ids
 from app.panels import explore
 from app.panels import analytics as analytics_panel
 from app.panels import queries as queries_panel
+from app.panels import routes as routes_panel
 from graph.errors import ChokepointError
 from graph.store import Store
 from queries.neighbourhood import entity_details
@@ -26,6 +27,7 @@ PANELS = (
     ("details", "Details", explore),
     ("analytics", "Analytics", analytics_panel),
     ("queries", "Queries", queries_panel),
+    ("routes", "Routes", routes_panel),
 )
 HEALTH_SECONDS = 5
 

@@ -23,7 +23,8 @@ from graph.store import Store
 
 __all__ = ["PortVolume", "Route", "FlowResult", "WhatIf", "goods_graph", "minimum_cut", "chokepoints",
            "port_volumes", "supply_routes", "routes_by_corridor", "flow_graph", "max_flow", "what_if",
-           "best_removals"]
+           "best_removals",
+           "ROLES", "route_ends", "describe", "goods_datasets", "Chain", "route_chains"]
 
 _GOODS = """
 MATCH (a:Entity)-[r:SHIPPED_TO]->(b:Entity)
@@ -98,7 +99,8 @@ _ROUTES = """
 MATCH p = (a:Entity)-[:SHIPPED_TO*1..%(hops)s]->(b:Entity)
 WHERE a.id IN $sources AND b.id IN $sinks
   AND all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
-  AND all(r IN relationships(p) WHERE $dataset IS NULL OR r.dataset = $dataset)
+  AND all(r IN relationships(p) WHERE ($dataset IS NULL OR r.dataset = $dataset)
+          AND ($start IS NULL OR r.date >= $start) AND ($end IS NULL OR r.date <= $end))
   AND %(time_order)s
 WITH p LIMIT $limit
 RETURN [n IN nodes(p) | {id: n.id, label: [l IN labels(n) WHERE l <> 'Entity'][0], caption: n.caption}] AS places,
@@ -109,7 +111,8 @@ RETURN [n IN nodes(p) | {id: n.id, label: [l IN labels(n) WHERE l <> 'Entity'][0
 
 _LEGS = """
 MATCH (a:Entity)-[r:SHIPPED_TO]->(b:Entity)
-WHERE $dataset IS NULL OR r.dataset = $dataset
+WHERE ($dataset IS NULL OR r.dataset = $dataset)
+  AND ($start IS NULL OR r.date >= $start) AND ($end IS NULL OR r.date <= $end)
 OPTIONAL MATCH (s:Shipment {shipment_id: r.shipment_id}) WHERE s.dataset = r.dataset
 OPTIONAL MATCH (s)-[:ENTERED_AT]->(e:PortOfEntry)
 OPTIONAL MATCH (s)-[:TRANSPORTED_BY]->(c:Person)
@@ -160,9 +163,11 @@ class WhatIf:
 
 
 def supply_routes(store: Store, sources: Iterable[str], sinks: Iterable[str], dataset: str | None = None,
-                  max_hops: int = 6, max_gap_days: int | None = None, limit: int = 500) -> list[Route]:
+                  max_hops: int = 6, max_gap_days: int | None = None, limit: int = 500,
+                  start: dt.date | None = None, end: dt.date | None = None) -> list[Route]:
     """Time-respecting chains of ``SHIPPED_TO`` legs (in the direction goods move) from ``sources`` to
-    ``sinks``, at most ``limit`` (fewest legs first), with each leg's port of entry when it crossed one."""
+    ``sinks``, at most ``limit`` (fewest legs first), with each leg's port of entry when it crossed one.
+    With ``start`` / ``end``, only legs dated in that window (inclusive; undated legs then excluded)."""
     from graph import schema
     from graph.values import plain
 
@@ -170,7 +175,7 @@ def supply_routes(store: Store, sources: Iterable[str], sinks: Iterable[str], da
 
     query = _ROUTES % {"hops": schema.bound(max_hops, 1, 10, "max_hops"), "time_order": TIME_ORDER}
     rows = store.read(query, sources=list(sources), sinks=list(sinks), dataset=dataset, gap=max_gap_days,
-                      limit=limit)
+                      limit=limit, start=start, end=end)
     routes = [Route(r["places"], [{k: plain(v) for k, v in leg.items()} for leg in r["legs"]]) for r in rows]
     return sorted(routes, key=lambda r: (len(r.legs), r.arrival or dt.date.max, [p["id"] for p in r.places]))
 
@@ -189,17 +194,18 @@ def routes_by_corridor(routes: Iterable[Route]) -> list[dict]:
 
 
 def flow_graph(store: Store, dataset: str | None = None, through: Sequence[str] = ("port", "courier"),
-               capacity: str = "kg") -> nx.DiGraph:
+               capacity: str = "kg", start: dt.date | None = None, end: dt.date | None = None) -> nx.DiGraph:
     """The goods graph with capacities: one edge per pair of places, capacity = kilograms shipped
     (``capacity="kg"``) or the number of shipment legs (``capacity="shipments"``).
 
     With ``through``, a leg that crossed a port of entry and/or had a courier passes through them
-    (place -> courier -> port -> place), so couriers and ports can be chokepoints too.
+    (place -> courier -> port -> place), so couriers and ports can be chokepoints too. With ``start`` /
+    ``end``, only legs dated in that window (inclusive).
     """
     if capacity not in ("kg", "shipments"):
         raise ChokepointError(f"capacity must be 'kg' or 'shipments', not {capacity!r}")
     g = nx.DiGraph()
-    for a, b, kg, port, courier in store.read(_LEGS, dataset=dataset)[0]["legs"]:
+    for a, b, kg, port, courier in store.read(_LEGS, dataset=dataset, start=start, end=end)[0]["legs"]:
         kg = kg if capacity == "kg" else 1.0
         chain = [a, *([courier] if courier and "courier" in through else []),
                  *([port] if port and "port" in through else []), b]
@@ -294,3 +300,153 @@ def best_removals(graph: nx.DiGraph, sources: Sequence[str], sinks: Sequence[str
         chosen.append(best)
         g.remove_node(best[0])
     return chosen
+
+
+# -- ends of routes by role, and what the explorer needs to draw routes -------------------------
+#: Roles a route's end can have: role -> Cypher returning the ids and captions of such entities.
+ROLES = {
+    "supplier": "MATCH (n:Organization) WHERE 'supplier' IN coalesce(n.roles, [])",
+    "front_company": "MATCH (n:Organization) WHERE 'front_company' IN coalesce(n.roles, [])",
+    "lab": "MATCH (n:Lab) WHERE true",
+    "staging_house": "MATCH (n:Location) WHERE n.kind = 'staging_house'",
+    "stash_house": "MATCH (n:Location) WHERE n.kind = 'stash_house'",
+    "market": "MATCH (n:Location) WHERE n.kind = 'market'",
+    "port": "MATCH (n:PortOfEntry) WHERE true",
+}
+_ENDS_RETURN = " AND ($dataset IS NULL OR n.dataset = $dataset) RETURN n.id AS id, n.caption AS caption ORDER BY caption, id"
+
+_DESCRIBE = """
+UNWIND $ids AS id MATCH (n:Entity {id: id})
+RETURN n.id AS id, n.caption AS caption, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.kind AS kind,
+       coalesce(n.roles, []) AS roles, n.code AS code
+"""
+
+_GOODS_DATASETS = "MATCH ()-[r:SHIPPED_TO]->() RETURN DISTINCT r.dataset AS dataset ORDER BY dataset"
+
+
+def route_ends(store: Store, role: str, dataset: str | None = None) -> list[dict]:
+    """``{"id", "caption"}`` of every entity with ``role`` (a key of ``ROLES``): suppliers and front
+    companies (Organizations by role), labs, staging and stash houses and markets (Locations by kind),
+    ports of entry."""
+    if role not in ROLES:
+        raise ChokepointError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    return [{"id": r["id"], "caption": r["caption"]} for r in store.read(ROLES[role] + _ENDS_RETURN, dataset=dataset)]
+
+
+def describe(store: Store, entity_ids: Iterable[str]) -> dict[str, dict]:
+    """Id -> ``{"id", "caption", "label", "kind", "roles", "code"}`` of each entity found."""
+    return {r["id"]: dict(r) for r in store.read(_DESCRIBE, ids=sorted(set(entity_ids)))}
+
+
+def goods_datasets(store: Store) -> list[str]:
+    """The datasets that have goods legs (``SHIPPED_TO``)."""
+    return [r["dataset"] for r in store.read(_GOODS_DATASETS) if r["dataset"] is not None]
+
+
+# -- distinct routes through couriers and ports -------------------------------------------------
+_DATED_LEGS = """
+MATCH (a:Entity)-[r:SHIPPED_TO]->(b:Entity)
+WHERE ($dataset IS NULL OR r.dataset = $dataset)
+  AND ($start IS NULL OR r.date >= $start) AND ($end IS NULL OR r.date <= $end)
+OPTIONAL MATCH (s:Shipment {shipment_id: r.shipment_id}) WHERE s.dataset = r.dataset
+OPTIONAL MATCH (s)-[:ENTERED_AT]->(e:PortOfEntry)
+OPTIONAL MATCH (s)-[:TRANSPORTED_BY]->(c:Person)
+WITH a, b, r, head(collect(DISTINCT e.id)) AS port, head(collect(DISTINCT c.id)) AS courier
+RETURN collect([a.id, b.id, r.date, coalesce(r.quantity, 0.0), port, courier]) AS legs
+"""
+
+#: ``route_chains`` stops looking after this many distinct chains, or this many steps tried
+CHAIN_SEARCH_CAP = 20_000
+CHAIN_STEP_CAP = 500_000
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One distinct route as the flow sees it: the places, couriers and ports goods pass, in order."""
+
+    nodes: tuple[str, ...]
+    ports: tuple[str, ...]        # ids of the ports of entry crossed
+    legs: int
+    kg: float                     # the smallest step's kilograms (every leg of that step in the window)
+    arrival: dt.date | None       # the earliest the goods can have arrived at the end
+
+
+def route_chains(store: Store, sources: Iterable[str], sinks: Iterable[str], dataset: str | None = None,
+                 max_hops: int = 6, max_gap_days: int | None = None, start: dt.date | None = None,
+                 end: dt.date | None = None, limit: int = 100) -> tuple[list[Chain], int, bool]:
+    """Distinct time-respecting routes from ``sources`` to ``sinks``, each leg through its courier and
+    port as in ``flow_graph`` (place -> courier -> port -> place): the ``limit`` heaviest, how many were
+    found, and whether the search stopped early (past ``CHAIN_SEARCH_CAP`` chains or ``CHAIN_STEP_CAP``
+    steps).
+
+    ``supply_routes`` lists chains of shipment legs, so one way through the network comes once per
+    combination of its legs, and its ``limit`` can be spent on a few ways. Here each way is one chain
+    (its distinct places, couriers and ports), kept when some of its legs are in time order as
+    ``supply_routes`` requires (each dated leg on or after the one before and at most ``max_gap_days``
+    later, undated legs pass, no place twice, at most ``max_hops`` legs). A sink may be a place, a courier
+    or a port: the chain stops there.
+    """
+    from graph import schema
+
+    max_hops = int(schema.bound(max_hops, 1, 10, "max_hops"))
+    sinks = set(sinks)
+    steps: dict[str, dict[tuple, list]] = {}
+    for a, b, date, kg, port, courier in store.read(_DATED_LEGS, dataset=dataset, start=start, end=end)[0]["legs"]:
+        step = steps.setdefault(a, {}).setdefault((b, courier, port), [0.0, set()])
+        step[0] += kg
+        step[1].add(_as_date(date))
+    found: dict[tuple[str, ...], Chain] = {}
+    budget = [CHAIN_STEP_CAP]
+
+    def after(dates: set, last: dt.date | None) -> list:
+        """What ``last`` can become through a step with legs on ``dates`` (None: an undated leg)."""
+        options = [last] if None in dates else []
+        dated = sorted(d for d in dates if d is not None and (last is None or (
+            d >= last and (max_gap_days is None or (d - last).days <= max_gap_days))))
+        if max_gap_days is None:  # the earliest is best: every later leg open to a later date is open to it
+            return options or dated[:1]
+        return options + dated
+
+    def walk(place: str, nodes: tuple, places: frozenset, ports: tuple, last, kg: float, legs: int) -> None:
+        if legs >= max_hops:
+            return
+        for (b, courier, port), (volume, dates) in sorted(steps.get(place, {}).items(), key=lambda kv: str(kv[0])):
+            if b in places:
+                continue
+            vol = min(kg, volume)
+            through = tuple(n for n in (courier, port) if n)
+            stop = next((i for i, n in enumerate(through) if n in sinks), None)
+            for arrival in after(dates, last):
+                budget[0] -= 1
+                if budget[0] < 0 or len(found) >= CHAIN_SEARCH_CAP:
+                    return
+                if stop is not None:  # a courier or port is the sink: the chain ends there
+                    crossed = ports + ((port,) if port and port in through[:stop + 1] else ())
+                    _keep(found, Chain(nodes + through[:stop + 1], crossed, legs + 1, vol, arrival))
+                    continue
+                chain, crossed = nodes + through + (b,), ports + ((port,) if port else ())
+                if b in sinks:
+                    _keep(found, Chain(chain, crossed, legs + 1, vol, arrival))
+                walk(b, chain, places | {b}, crossed, arrival, vol, legs + 1)
+
+    for source in sorted(set(sources)):
+        walk(source, (source,), frozenset([source]), (), None, float("inf"), 0)
+    ranked = sorted(found.values(), key=lambda c: (-c.kg, c.legs, c.nodes))
+    return ranked[:limit], len(ranked), budget[0] < 0 or len(found) >= CHAIN_SEARCH_CAP
+
+
+def _as_date(value):
+    from graph.values import plain
+
+    return plain(value)
+
+
+def _date_order(d):
+    return (d is None, d or dt.date.min)
+
+
+def _keep(found: dict, chain: Chain) -> None:
+    """The earliest arrival of each distinct chain."""
+    old = found.get(chain.nodes)
+    if old is None or _date_order(chain.arrival) < _date_order(old.arrival):
+        found[chain.nodes] = chain
