@@ -25,11 +25,12 @@ from typing import Any
 import yaml
 
 from graph.errors import ChokepointError
+from graph.ids import entity_id
 from graph.normalise import text
 from synthetic.generator import QUESTION_TEXT, SCENARIOS, generate
 
 __all__ = ["Lesson", "Step", "Feedback", "LessonError", "lessons", "load_lesson", "case_dir", "truth",
-           "check_answer", "revealed_dates"]
+           "check_answer", "revealed_dates", "dataset_of", "entity_ids"]
 
 LESSONS = Path(__file__).with_name("lessons")
 _SEPARATORS = (";", "|", "\n")
@@ -181,6 +182,36 @@ def revealed_dates(lesson: Lesson, step: int) -> tuple[dt.date, dt.date]:
     start, end = min(a for a, _ in spans), max(b for _, b in spans)
     lo, hi = s.reveal_window
     return max(start, lo or start), min(end, hi or end)
+
+
+def dataset_of(lesson: Lesson) -> str:
+    """The dataset a lesson's case is loaded as by default (``chokepoint train load``): its name."""
+    return lesson.name
+
+
+def entity_ids(lesson: Lesson, keys: list[str] | tuple[str, ...], dataset: str | None = None,
+               case: dict[str, Any] | None = None) -> dict[str, str]:
+    """``{key: graph id}`` for entities of the case named by their key (as in ``truth.json``, a step's
+    ``reveal.entities`` or a ``Feedback.expected``), loaded as ``dataset`` (default: the lesson's).
+
+    A port's name is as good as its code and a planted variant as good as the name, as in grading.
+
+    >>> case = {"entities": [{"label": "PortOfEntry", "key": "2506", "name": "Otay Mesa"}], "duplicates": []}
+    >>> entity_ids(load_lesson("poe-couriers-101"), ["Otay Mesa"], case=case)["Otay Mesa"][:29]
+    'poe-couriers-101:portofentry:'
+    """
+    case = case or truth(lesson)
+    spellings, labels = _spellings(case), {_key(e["key"]): e for e in case["entities"]}
+    out, unknown = {}, []
+    for key in keys:
+        e = labels.get(_key(spellings.get(_key(key), key)))
+        if e is None:
+            unknown.append(key)
+        else:
+            out[key] = entity_id(dataset or dataset_of(lesson), e["label"], [e["key"]])
+    if unknown:
+        raise LessonError(f"not an entity of the case of lesson {lesson.name!r}: {', '.join(unknown)}")
+    return out
 
 
 def question_of(lesson: Lesson, step: int, case: dict[str, Any] | None = None) -> tuple[Step, dict[str, Any]]:

@@ -1,0 +1,384 @@
+"""Trainer mode: a lesson's synthetic case revealed step by step, with questions graded against its truth.
+
+A trainer picks a lesson (``synthetic/lessons``), loads its case (the same loader ``chokepoint train
+load`` runs), and walks the class through it: each step's narrative, the part of the case the step
+reveals drawn on the canvas, the suggested view, and the question. Trainees answer by typing names or
+by selecting entities on the canvas; ``synthetic.training.check_answer`` grades the answer from the
+case's ``truth.json``, and a right answer is marked on the canvas.
+
+The lesson and step live in the URL (``?tab=trainer&lesson=NAME&step=K``), so a link opens that step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from urllib.parse import parse_qs, urlencode
+
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from app import ids, positions, view
+from app.canvas import LAYOUTS
+from app.elements import subgraph_elements
+from graph.errors import ChokepointError
+from graph.store import Store
+from loaders.load import load_records, plan
+from loaders.mapping import STANDARD_MAPPING, load_mapping
+from loaders.provenance import file_digest, loads
+from queries.neighbourhood import Subgraph
+from queries.reveal import revealed_subgraph
+from synthetic import training
+
+__all__ = ["layout", "register", "TRAINER_LIMIT", "lesson_options", "parse_link", "link_search", "reveal_text",
+           "suggested_text", "suggested_layout", "answer_from_selection", "reveal_notice", "missing_files",
+           "step_subgraph", "expected_text"]
+
+#: the most entities a step draws on the canvas (the most active in the step's window first)
+TRAINER_LIMIT = 800
+
+LESSON = "trainer-lesson"
+STATE = "trainer-state"            # {"lesson": name, "step": k} (k from 1)
+CASE = "trainer-case"              # {"lesson": name, "loaded": bool, "missing": [file names]}
+CASE_STATUS = "trainer-case-status"
+LOAD = "trainer-load"
+PREV, NEXT = "trainer-prev", "trainer-next"
+STEP_TITLE = "trainer-step-title"
+NARRATIVE = "trainer-narrative"
+REVEAL = "trainer-reveal"
+SUGGESTED = "trainer-suggested"
+USE_VIEW = "trainer-use-view"
+SHOW = "trainer-show"
+QUESTION_BOX = "trainer-question-box"
+QUESTION = "trainer-question"
+ANSWER = "trainer-answer"
+CHECK = "trainer-check"
+CHECK_SELECTED = "trainer-check-selected"
+GIVE_UP = "trainer-give-up"
+FEEDBACK = "trainer-feedback"
+
+# a step's suggested layout (lesson YAML) -> the canvas's layout of that name
+_LAYOUT_NAMES = {"dagre": "hierarchical (dagre)", "klay": "hierarchical (klay)", "breadthfirst": "breadthfirst",
+                 "concentric": "concentric", "circle": "circle", "cose": "force", "force": "force",
+                 "fcose": "force (fast)"}
+
+
+# -- pure helpers --------------------------------------------------------------------------------
+def lesson_options(lessons: Iterable[training.Lesson]) -> list[dict]:
+    return [{"label": f"{lesson.title} ({lesson.name})", "value": lesson.name} for lesson in lessons]
+
+
+def parse_link(search: str | None) -> tuple[str, int] | None:
+    """``(lesson, step)`` from a URL query such as ``?tab=trainer&lesson=x&step=2`` (step 1 if absent
+    or not a number), or ``None`` when it names no lesson.
+
+    >>> parse_link("?tab=trainer&lesson=poe-couriers-101&step=3")
+    ('poe-couriers-101', 3)
+    >>> parse_link("?entity=abc") is None
+    True
+    """
+    query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    if not query.get("lesson"):
+        return None
+    step = query.get("step", "1")
+    return query["lesson"], int(step) if step.isdigit() else 1
+
+
+def link_search(search: str | None, lesson: str, step: int) -> str:
+    """The URL query with this lesson and step (and the trainer tab), other parameters kept.
+
+    >>> link_search("?entity=abc", "poe-couriers-101", 2)
+    '?entity=abc&tab=trainer&lesson=poe-couriers-101&step=2'
+    """
+    query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    query.update({"tab": "trainer", "lesson": lesson, "step": str(step)})
+    return "?" + urlencode(query)
+
+
+def reveal_text(step: training.Step, start, end) -> str:
+    """What a step shows, in words: its phases, its date window, the entities it starts from."""
+    phases = ", ".join(map(str, step.reveal_phases))
+    text = f"Phase{'s' if len(step.reveal_phases) > 1 else ''} {phases}: {start} to {end}"
+    if step.reveal_entities:
+        text += f"; starting from {', '.join(step.reveal_entities)}"
+    return text + "."
+
+
+def suggested_text(suggestion: dict) -> str:
+    """A step's suggested view in words ('' when it has none)."""
+    parts = []
+    if suggestion.get("layout"):
+        parts.append(f"layout {suggestion['layout']}")
+    if suggestion.get("relationships"):
+        parts.append(f"links {', '.join(suggestion['relationships'])}")
+    if suggestion.get("labels"):
+        parts.append(f"entities {', '.join(suggestion['labels'])}")
+    return "; ".join(parts)
+
+
+def suggested_layout(suggestion: dict, nodes: int) -> dict | None:
+    """The canvas layout for a step's suggestion, or ``None`` (the canvas chooses) when there is none or
+    the view is too big to lay out in the browser (the canvas then computes positions on the server)."""
+    name = _LAYOUT_NAMES.get(str(suggestion.get("layout", "")).lower())
+    if name is None or nodes > positions.BROWSER_LAYOUT_LIMIT:
+        return None
+    return {**LAYOUTS[name], "fit": True}
+
+
+def answer_from_selection(selected: Sequence[dict] | None) -> str:
+    """The selected canvas nodes as an answer: their captions, separated by ';' (as the grader reads).
+
+    >>> answer_from_selection([{"id": "a", "label": "Otay Mesa"}, {"id": "b", "label": "Ana Ruiz"}])
+    'Otay Mesa; Ana Ruiz'
+    """
+    return "; ".join(str(n.get("label") or n["id"]) for n in selected or [])
+
+
+def reveal_notice(sub: Subgraph, step_no: int, steps: int) -> str:
+    """What the canvas now shows, and how to see the rest when the step reveals more than is drawn."""
+    head = f"Step {step_no} of {steps}: "
+    if sub.capped:
+        return (head + f"showing {sub.shown_neighbours:,} of the {sub.total_neighbours:,} entities this step "
+                "reveals (the most active first) and their links; tick 'suggested view only' or search an "
+                "entity to see the rest.")
+    return head + f"{sub.total_neighbours:,} entities and {len(sub.edges):,} links revealed."
+
+
+def missing_files(expected: dict[str, str], recorded: Iterable[dict]) -> list[str]:
+    """The case files (``{name: sha256}``) with no complete load of those exact bytes.
+
+    >>> missing_files({"a.csv": "1", "b.csv": "2"}, [{"file": "a.csv", "sha256": "1", "status": "complete"},
+    ...                                               {"file": "b.csv", "sha256": "9", "status": "complete"}])
+    ['b.csv']
+    """
+    done = {(r.get("file"), r.get("sha256")) for r in recorded if r.get("status") == "complete"}
+    return sorted(name for name, sha in expected.items() if (name, sha) not in done)
+
+
+def expected_text(expected: Sequence[str], case: dict) -> str:
+    """The accepted answers, a port code with its name.
+
+    >>> expected_text(["2506"], {"entities": [{"key": "2506", "name": "Otay Mesa"}]})
+    '2506 (Otay Mesa)'
+    """
+    names = {e["key"]: e.get("name") for e in case["entities"]}
+    return "; ".join(f"{k} ({names[k]})" if names.get(k) and names[k] != k else k for k in expected)
+
+
+# -- calls into synthetic.training, loaders and queries --------------------------------------------
+def step_subgraph(store: Store, lesson: training.Lesson, step_no: int, use_view: bool = True,
+                  limit: int = TRAINER_LIMIT) -> Subgraph:
+    """The part of the lesson's case (dataset = lesson name) step ``step_no`` reveals."""
+    step = lesson.steps[step_no - 1]
+    start, end = training.revealed_dates(lesson, step_no)
+    start_ids = list(training.entity_ids(lesson, step.reveal_entities).values()) if step.reveal_entities else ()
+    suggestion = step.view if use_view else {}
+    return revealed_subgraph(store, training.dataset_of(lesson), start, end, start_ids=start_ids,
+                             rel_types=suggestion.get("relationships") or (), labels=suggestion.get("labels") or (),
+                             limit=limit)
+
+
+def _case_files(lesson: training.Lesson) -> dict[str, str]:
+    planned, _ = plan(training.case_dir(lesson), load_mapping(STANDARD_MAPPING))
+    return {path.name: file_digest(path) for _, path in planned}
+
+
+def _case_state(store: Store, lesson: training.Lesson) -> dict:
+    missing = missing_files(_case_files(lesson), loads(store, training.dataset_of(lesson)))
+    return {"lesson": lesson.name, "loaded": not missing, "missing": missing}
+
+
+def _status(state: dict, note: str = "") -> list:
+    dataset = state["lesson"]
+    if state["loaded"]:
+        text = f"Case loaded (dataset {dataset})."
+    else:
+        text = (f"The case is not loaded ({len(state['missing'])} file(s) missing from dataset {dataset}). "
+                "Load it to see each step on the canvas.")
+    return [html.Span(text, className="loaded" if state["loaded"] else "not-loaded"),
+            html.Div(note, style={"color": "#555"}) if note else None]
+
+
+def _feedback(feedback: training.Feedback) -> html.Div:
+    colour = {"right": "#1a7f37", "partly right": "#9a6700", "wrong": "#a00"}[feedback.verdict]
+    return html.Div(feedback.message, style={"color": colour, "fontWeight": "bold"},
+                    className=f"verdict-{feedback.verdict.replace(' ', '-')}", title=feedback.verdict)
+
+
+# -- layout and callbacks --------------------------------------------------------------------------
+def layout() -> html.Div:
+    small = {"fontSize": 12, "color": "#555"}
+    return html.Div(
+        [
+            dcc.Store(id=STATE), dcc.Store(id=CASE),
+            dcc.Dropdown(id=LESSON, options=lesson_options(training.lessons()), placeholder="Pick a lesson...",
+                         clearable=False),
+            html.Div([html.Span(id=CASE_STATUS),
+                      html.Button("Load this case", id=LOAD, n_clicks=0,
+                                  title="generate the lesson's case (cached) and load it, as `chokepoint train "
+                                        "load` does")],
+                     style={"margin": "6px 0", "display": "flex", "gap": 6, "alignItems": "center",
+                            "flexWrap": "wrap"}),
+            html.Div([html.Button("< Previous", id=PREV, n_clicks=0, disabled=True),
+                      html.Button("Next >", id=NEXT, n_clicks=0, disabled=True),
+                      html.Button("Show on canvas", id=SHOW, n_clicks=0,
+                                  title="draw what this step reveals again")],
+                     style={"display": "flex", "gap": 4, "margin": "6px 0"}),
+            html.H4(id=STEP_TITLE, style={"margin": "8px 0 4px"}),
+            html.P(id=NARRATIVE, style={"margin": "4px 0"}),
+            html.Div(id=REVEAL, style=small),
+            html.Div([html.Span(id=SUGGESTED),
+                      dcc.Checklist(id=USE_VIEW, options=[{"label": " suggested view only", "value": "on"}],
+                                    value=["on"], inline=True, style={"display": "inline-block", "marginLeft": 6})],
+                     style=small),
+            html.Div(
+                [
+                    html.Div(id=QUESTION, style={"fontWeight": "bold", "margin": "8px 0 4px"}),
+                    dcc.Input(id=ANSWER, type="text", debounce=False, placeholder="names or codes, separated by ;",
+                              style={"width": "100%"}),
+                    html.Div([html.Button("Check", id=CHECK, n_clicks=0),
+                              html.Button("Use the selected nodes as my answer", id=CHECK_SELECTED, n_clicks=0,
+                                          title="click or shift-drag to select entities on the canvas"),
+                              html.Button("Show the answer", id=GIVE_UP, n_clicks=0)],
+                             style={"display": "flex", "gap": 4, "margin": "4px 0", "flexWrap": "wrap"}),
+                    html.Div(id=FEEDBACK, role="status", style={"margin": "4px 0"}),
+                ],
+                id=QUESTION_BOX, style={"display": "none"},
+            ),
+        ],
+        style={"fontSize": 13},
+    )
+
+
+def register(app: Dash, store: Store) -> None:
+    @app.callback(Output(STATE, "data"), Output(LESSON, "value"), Output(ids.URL, "search", allow_duplicate=True),
+                  Input(ids.URL, "search"), Input(LESSON, "value"), Input(PREV, "n_clicks"), Input(NEXT, "n_clicks"),
+                  State(STATE, "data"), prevent_initial_call="initial_duplicate")
+    def navigate(search, name, _prev, _next, state):
+        """One place sets the lesson and step: the URL (a link or a reload), the lesson picked, or
+        previous/next; the URL then follows."""
+        trigger = ctx.triggered_id
+        if trigger in (None, ids.URL):
+            wanted = parse_link(search)
+            if wanted is None:
+                return no_update, no_update, no_update
+            name, step = wanted
+        elif trigger == LESSON:
+            if not name or (state and state["lesson"] == name):
+                return no_update, no_update, no_update
+            step = 1
+        else:
+            if not state:
+                return no_update, no_update, no_update
+            name, step = state["lesson"], state["step"] + (1 if trigger == NEXT else -1)
+        try:
+            lesson = training.load_lesson(name)
+        except ChokepointError:
+            return no_update, no_update, no_update
+        step = min(max(step, 1), len(lesson.steps))
+        new = {"lesson": lesson.name, "step": step}
+        if new == state:
+            return no_update, no_update, no_update
+        url = no_update if trigger in (None, ids.URL) else link_search(search, lesson.name, step)
+        return new, lesson.name, url
+
+    @app.callback(Output(STEP_TITLE, "children"), Output(NARRATIVE, "children"), Output(REVEAL, "children"),
+                  Output(SUGGESTED, "children"), Output(QUESTION, "children"), Output(QUESTION_BOX, "style"),
+                  Output(PREV, "disabled"), Output(NEXT, "disabled"), Output(ANSWER, "value"),
+                  Output(FEEDBACK, "children"), Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(STATE, "data"), prevent_initial_call=True)
+    def show_step(state):
+        if not state:
+            return ("", "", "", "", "", {"display": "none"}, True, True, "", "", no_update)
+        try:
+            lesson = training.load_lesson(state["lesson"])
+            k = state["step"]
+            step = lesson.steps[k - 1]
+            start, end = training.revealed_dates(lesson, k)
+        except ChokepointError as err:
+            return (no_update,) * 10 + (str(err),)
+        suggestion = suggested_text(step.view)
+        question = training.question_text(step.question) if step.question else ""
+        return (f"Step {k} of {len(lesson.steps)}: {step.title}", step.narrative, reveal_text(step, start, end),
+                f"Suggested view: {suggestion}." if suggestion else "No suggested view.",
+                question, {"display": "block" if question else "none"},
+                k <= 1, k >= len(lesson.steps), "", "", "")
+
+    @app.callback(Output(CASE, "data"), Output(CASE_STATUS, "children"), Output(LOAD, "style"),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(LESSON, "value"), Input(LOAD, "n_clicks"),
+                  running=[(Output(LOAD, "disabled"), True, False),
+                           (Output(LOAD, "children"), "Loading the case...", "Load this case")],
+                  prevent_initial_call=True)
+    def case(name, _load):
+        if not name:
+            return no_update, no_update, no_update, no_update
+        try:
+            lesson = training.load_lesson(name)
+            note = ""
+            if ctx.triggered_id == LOAD:
+                folder = training.case_dir(lesson)
+                summary = load_records(store, folder, dataset=training.dataset_of(lesson),
+                                       rejects_path=folder / "rejects.csv")
+                note = (f"Loaded: {summary.rows_read:,} rows read, {summary.rows_loaded:,} loaded, "
+                        f"{summary.rows_rejected:,} rejected (planted errors, see {folder / 'rejects.csv'}).")
+            state = _case_state(store, lesson)
+        except ChokepointError as err:
+            return no_update, no_update, no_update, str(err)
+        return state, _status(state, note), {"display": "none" if state["loaded"] else "inline-block"}, ""
+
+    @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(STATE, "data"), Input(CASE, "data"), Input(SHOW, "n_clicks"), Input(USE_VIEW, "value"),
+                  prevent_initial_call=True)
+    def draw(state, case_state, _show, use_view):
+        """The canvas shows what the step reveals (once the case is loaded)."""
+        if not state or not case_state or case_state["lesson"] != state["lesson"] or not case_state["loaded"]:
+            return no_update, no_update
+        try:
+            lesson = training.load_lesson(state["lesson"])
+            k = state["step"]
+            sub = step_subgraph(store, lesson, k, use_view=bool(use_view))
+        except ChokepointError as err:
+            return no_update, str(err)
+        lay = suggested_layout(lesson.steps[k - 1].view if use_view else {}, len(sub.nodes))
+        extra = {"layout": lay} if lay else {}
+        return view.change("replace", reveal_notice(sub, k, len(lesson.steps)), elements=subgraph_elements(sub),
+                           **extra), ""
+
+    @app.callback(Output(FEEDBACK, "children", allow_duplicate=True),
+                  Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(CHECK, "n_clicks"), Input(ANSWER, "n_submit"), Input(CHECK_SELECTED, "n_clicks"),
+                  Input(GIVE_UP, "n_clicks"),
+                  State(ANSWER, "value"), State(ids.CANVAS, "selectedNodeData"), State(STATE, "data"),
+                  prevent_initial_call=True)
+    def check(_c, _s, _sel, _give_up, text, selected, state):
+        """Grade the typed answer or the selected nodes; a right answer is marked on the canvas."""
+        if not state:
+            return no_update, no_update, no_update
+        if ctx.triggered_id == CHECK_SELECTED:
+            text = answer_from_selection(selected)
+            if not text:
+                return "Select one or more entities on the canvas first (click; shift-drag for several).", \
+                    no_update, ""
+        try:
+            lesson = training.load_lesson(state["lesson"])
+            k = state["step"]
+            case_truth = training.truth(lesson)
+            if ctx.triggered_id == GIVE_UP:
+                _, q = training.question_of(lesson, k, case_truth)
+                expected = list(q["answer"])
+                marked = list(training.entity_ids(lesson, expected, case=case_truth).values())
+                return (html.Div([html.B("The answer: "), expected_text(expected, case_truth)]),
+                        view.change("mark", "The answer is marked on the canvas (where it is drawn).",
+                                    cls="answer", ids=marked), "")
+            if not (text or "").strip():
+                return "Type an answer, or select entities on the canvas.", no_update, ""
+            feedback = training.check_answer(lesson, k, text)
+        except ChokepointError as err:
+            return no_update, no_update, str(err)
+        shown = [html.Div(f"Your answer: {text}", style={"color": "#555"}), _feedback(feedback)]
+        if feedback.verdict != "right":
+            return shown, no_update, ""
+        marked = list(training.entity_ids(lesson, feedback.expected, case=case_truth).values())
+        return shown, view.change("mark", "Right: the answer is marked on the canvas.", cls="answer",
+                                  ids=marked), ""
