@@ -13,6 +13,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from app import canvas, ids
 from app.panels import explore
+from app.panels import geo, metrics, timeline
 from app.panels import paths as paths_panel
 from app.panels import trainer as trainer_panel
 from app.panels import analytics as analytics_panel
@@ -27,6 +28,7 @@ __all__ = ["create_app", "PANELS", "HEALTH_SECONDS"]
 # (tab value, tab label, panel module): each module has layout() and register(app, store)
 PANELS = (
     ("details", "Details", explore),
+    ("timeline", "Timeline", timeline), ("map", "Map", geo), ("metrics", "Metrics", metrics),
     ("paths", "Paths", paths_panel),
     ("trainer", "Trainer", trainer_panel),
     ("analytics", "Analytics", analytics_panel),

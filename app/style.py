@@ -35,6 +35,7 @@ HIGHLIGHTS = {
     "answer": {"border-width": 5, "border-color": "#7ed321"},
     "removed": {"opacity": 0.25},
     "pinned": {"border-width": 2, "border-style": "double", "border-color": "#333"},
+    "out-of-window": {"display": "none"},   # the timeline hides what lies outside its date window
 }
 
 

