@@ -1,5 +1,7 @@
 """Search and neighbourhood queries against the sample case in the real Neo4j."""
 
+import datetime as dt
+
 import pytest
 
 from graph.errors import EntityNotFound
@@ -52,3 +54,23 @@ def test_entity_details_and_missing_entity(sample_store):
         entity_details(sample_store, "nope")
     with pytest.raises(EntityNotFound):
         neighbourhood(sample_store, "nope")
+
+
+def test_neighbourhood_by_link_type_and_date_window(sample_store):
+    courier = entity_id("sample", "Person", ["Daniel Reyes"])
+    rows = sample_store.read("MATCH (c:Entity {id: $id})-[r]-(m:Entity) RETURN m.id AS m, type(r) AS t, r.date AS d",
+                             id=courier)
+    only_uses = neighbourhood(sample_store, courier, rel_types=["USES"])
+    assert {n["id"] for n in only_uses.nodes} - {courier} == {r["m"] for r in rows if r["t"] == "USES"}
+    dated = sorted(r["d"] for r in rows if r["d"] is not None)
+    assert dated, "the sample courier has dated links"
+    first = dated[0].to_native()
+    window = neighbourhood(sample_store, courier, start=first, end=first)
+    expected = {r["m"] for r in rows if r["d"] is None or r["d"].to_native() == first}
+    assert {n["id"] for n in window.nodes} - {courier} == expected
+    before = neighbourhood(sample_store, courier, end=first - dt.timedelta(days=1))
+    undated = {r["m"] for r in rows if r["d"] is None}
+    assert {n["id"] for n in before.nodes} - {courier} == undated
+    assert before.total_neighbours == len(undated) < neighbourhood(sample_store, courier).total_neighbours
+    with pytest.raises(Exception, match="unknown relationship type"):
+        neighbourhood(sample_store, courier, rel_types=["NOT_A_TYPE"])

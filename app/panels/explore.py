@@ -6,6 +6,7 @@ it, grow the view one neighbourhood at a time, and read where each fact came fro
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -19,6 +20,7 @@ from queries.search import search_entities
 
 __all__ = ["search_box", "layout", "register", "cypher_for"]
 
+EXPAND_FROM, EXPAND_TO = "explore-from", "explore-to"
 _HIDDEN = {"id", "search_text", "caption", "aliases", "sources", "loads", "dataset"}
 
 
@@ -32,7 +34,12 @@ def layout() -> html.Div:
         [
             dcc.Dropdown(id=ids.EXPAND_TYPE, placeholder="any link type", multi=True,
                          style={"minWidth": 200, "fontSize": 12}),
-            html.Button("Expand", id=ids.EXPAND, n_clicks=0, title="add this entity's neighbours"),
+            dcc.Input(id=EXPAND_FROM, type="text", placeholder="from yyyy-mm-dd", debounce=True,
+                      style={"width": 110, "fontSize": 12}),
+            dcc.Input(id=EXPAND_TO, type="text", placeholder="to yyyy-mm-dd", debounce=True,
+                      style={"width": 110, "fontSize": 12}),
+            html.Button("Expand", id=ids.EXPAND, n_clicks=0,
+                        title="add this entity's neighbours (through the chosen link types and dates)"),
             html.Button("Hide", id=ids.HIDE, n_clicks=0, title="take the selected entities off the canvas"),
             html.Button("Pin", id=ids.PIN, n_clicks=0, title="pin / unpin the selected entities in place"),
             html.Button("Keep selected", id=ids.KEEP_SELECTED, n_clicks=0,
@@ -85,12 +92,34 @@ def _details(store: Store, entity_id: str) -> list:
     ]
 
 
-def _neighbours_change(store: Store, entity_id: str, op: str, types=(), limit: int = DEFAULT_LIMIT) -> dict:
-    sub = neighbourhood(store, entity_id, limit=limit, rel_types=types or ())
+def day(text: str | None, what: str) -> dt.date | None:
+    """A typed date, or None when empty.
+
+    >>> day(" 2024-03-01 ", "from")
+    datetime.date(2024, 3, 1)
+    >>> day("", "from") is None
+    True
+    >>> day("March", "from")
+    Traceback (most recent call last):
+    graph.errors.ChokepointError: the 'from' date must be yyyy-mm-dd, not 'March'
+    """
+    if not (text or "").strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ChokepointError(f"the {what!r} date must be yyyy-mm-dd, not {text.strip()!r}") from None
+
+
+def _neighbours_change(store: Store, entity_id: str, op: str, types=(), limit: int = DEFAULT_LIMIT,
+                       start: dt.date | None = None, end: dt.date | None = None) -> dict:
+    sub = neighbourhood(store, entity_id, limit=limit, rel_types=types or (), start=start, end=end)
     kind = f" through {', '.join(types)}" if types else ""
+    if start or end:
+        kind += f" dated {start or '…'} to {end or '…'}"
     if sub.capped:
         notice = (f"Showing {sub.shown_neighbours:,} of {sub.total_neighbours:,} neighbours{kind}; "
-                  "narrow by link type (Details tab) or time (Timeline tab) to see the rest.")
+                  "narrow by link type or dates (Details tab) to see the rest.")
     else:
         notice = f"{sub.total_neighbours:,} neighbours{kind}."
     return view.change(op, notice, elements=subgraph_elements(sub))
@@ -194,12 +223,13 @@ def register(app: Dash, store: Store) -> None:
     @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
                   Output(ids.BANNER, "children", allow_duplicate=True),
                   Input(ids.EXPAND, "n_clicks"), State(ids.SELECTED, "data"), State(ids.EXPAND_TYPE, "value"),
-                  prevent_initial_call=True)
-    def expand(_, selected, types):
+                  State(EXPAND_FROM, "value"), State(EXPAND_TO, "value"), prevent_initial_call=True)
+    def expand(_, selected, types, date_from, date_to):
         if not selected or isinstance(selected, dict):
             return no_update, "Select an entity on the canvas (or search one) to expand it."
         try:
-            return _neighbours_change(store, selected, "add", types=types or ()), ""
+            return _neighbours_change(store, selected, "add", types=types or (), start=day(date_from, "from"),
+                                      end=day(date_to, "to")), ""
         except ChokepointError as err:
             return no_update, str(err)
 
