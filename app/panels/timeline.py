@@ -129,7 +129,8 @@ def hidden_ids(elements: list[dict], dates: dict[str, str | None], first: dt.dat
 
 
 def _marked(elements: list[dict]) -> set[str]:
-    return {e["data"]["id"] for e in elements if CLS in (e.get("classes") or "").split()}
+    """Ids carrying the class now (the browser may echo elements without ``classes``: see app.view)."""
+    return {e["data"]["id"] for e in view.restore_classes(elements) if CLS in (e.get("classes") or "").split()}
 
 
 # -- layout ------------------------------------------------------------------------------------
