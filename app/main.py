@@ -12,13 +12,8 @@ import dash_cytoscape as cyto
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from app import canvas, ids
-from app.panels import explore
-from app.panels import geo, metrics, timeline
-from app.panels import paths as paths_panel
-from app.panels import trainer as trainer_panel
-from app.panels import analytics as analytics_panel
-from app.panels import queries as queries_panel
-from app.panels import routes as routes_panel
+from app.panels import analytics, explore, geo, metrics, paths, routes, timeline, trainer
+from app.panels import queries as saved_queries  # (the tab; `queries` is the analytics package)
 from graph.errors import ChokepointError
 from graph.store import Store
 from queries.neighbourhood import entity_details
@@ -28,12 +23,14 @@ __all__ = ["create_app", "PANELS", "HEALTH_SECONDS"]
 # (tab value, tab label, panel module): each module has layout() and register(app, store)
 PANELS = (
     ("details", "Details", explore),
-    ("timeline", "Timeline", timeline), ("map", "Map", geo), ("metrics", "Metrics", metrics),
-    ("paths", "Paths", paths_panel),
-    ("trainer", "Trainer", trainer_panel),
-    ("analytics", "Analytics", analytics_panel),
-    ("queries", "Queries", queries_panel),
-    ("routes", "Routes", routes_panel),
+    ("paths", "Paths", paths),
+    ("analytics", "Analytics", analytics),
+    ("routes", "Routes", routes),
+    ("timeline", "Timeline", timeline),
+    ("map", "Map", geo),
+    ("metrics", "Metrics", metrics),
+    ("queries", "Queries", saved_queries),
+    ("trainer", "Trainer", trainer),
 )
 HEALTH_SECONDS = 5
 
@@ -43,10 +40,12 @@ def create_app(store: Store) -> Dash:
     cyto.load_extra_layouts()  # dagre, klay, fcose... served from the package, like everything else
     app = Dash(__name__, title="Chokepoint", serve_locally=True, update_title=None,
                suppress_callback_exceptions=False)
+    tab_style = {"padding": "4px 8px", "flex": "0 0 auto", "lineHeight": "20px"}
     tabs = dcc.Tabs(id=ids.TABS, value=PANELS[0][0],
-                    children=[dcc.Tab(label=label, value=value, children=module.layout())
+                    children=[dcc.Tab(label=label, value=value, children=module.layout(), id=f"tab-{value}",
+                                      style=tab_style, selected_style={**tab_style, "fontWeight": "bold"})
                               for value, label, module in PANELS],
-                    style={"fontSize": 13})
+                    style={"fontSize": 13, "display": "flex", "flexWrap": "wrap", "height": "auto"})
     app.layout = html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -61,7 +60,7 @@ def create_app(store: Store) -> Dash:
             html.Div(id=ids.NOTICE, style={"fontSize": 13, "color": "#555", "minHeight": 18}),
             html.Div(
                 [html.Div(canvas.layout(), style={"flex": "1 1 60%", "minWidth": 0}),
-                 html.Div(tabs, style={"flex": "0 0 420px", "maxHeight": "85vh", "overflowY": "auto",
+                 html.Div(tabs, style={"flex": "0 0 460px", "maxHeight": "85vh", "overflowY": "auto",
                                        "paddingLeft": 12})],
                 style={"display": "flex"},
             ),
