@@ -29,7 +29,7 @@ LEGEND_ITEM = "legend-"
 # Classes panels set through view changes (app.view "mark"): what each means on the canvas.
 HIGHLIGHTS = {
     "path": {"border-width": 4, "border-color": "#f5a623", "line-color": "#f5a623",
-             "target-arrow-color": "#f5a623", "width": 4, "z-index": 10},
+             "target-arrow-color": "#f5a623", "z-index": 10},
     "cut": {"border-width": 4, "border-color": "#d0021b", "line-color": "#d0021b",
             "target-arrow-color": "#d0021b", "line-style": "dashed"},
     "answer": {"border-width": 5, "border-color": "#7ed321"},
@@ -62,6 +62,7 @@ def stylesheet(show_labels: bool = True) -> list[dict]:
         rules.append({"selector": f"node[community = {i}]", "style": {"background-color": colour}})
     for cls, style in HIGHLIGHTS.items():
         rules.append({"selector": f".{cls}", "style": style})
+    rules.append({"selector": "edge.path", "style": {"width": 4}})  # (a width on nodes would squash them)
     rules.append({"selector": ":selected", "style": {"border-width": 3, "border-color": "#f5c518"}})
     return rules
 

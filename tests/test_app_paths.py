@@ -90,6 +90,14 @@ def test_bad_form_values_are_refused_before_any_query():
     assert panel._hops(None, "all") == 4 and panel._hops(3.0, "time") == 3
 
 
+def test_a_path_thickens_its_links_but_keeps_its_entities_size():
+    from app.style import stylesheet
+
+    rules = stylesheet()
+    assert [r["style"]["width"] for r in rules if r["selector"] == "edge.path"] == [4]
+    assert not any("width" in r["style"] for r in rules if r["selector"] in (".path", "node.path"))
+
+
 # -- the browser journeys -------------------------------------------------------------------------
 CY = "document.querySelector('#cy')._cyreg.cy"
 PATH_IDS = f"() => {CY}.elements('.path').map(e => e.id()).sort()"
