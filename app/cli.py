@@ -18,6 +18,7 @@ from graph import local, schema
 from graph.config import settings_from_env
 from graph.errors import ChokepointError
 from graph.store import Store
+from graph.values import cell_text, display_text
 
 app = typer.Typer(help="Chokepoint: trafficking-network graph explorer over Neo4j.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -794,28 +795,17 @@ def _print_query_result(result, fmt: str, title: str) -> None:
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(result.columns)
-        writer.writerows([_query_cell(v) for v in row] for row in result.rows)
+        writer.writerows([cell_text(v) for v in row] for row in result.rows)
         if result.capped:
             err.print(result.note, highlight=False)
         return
     t = Table(*result.columns, title=title)
     for row in result.rows:
-        t.add_row(*(Text(_query_cell(v)) for v in row))
+        t.add_row(*(Text(display_text(v)) for v in row))
     out.print(t)
     out.print(f"{result.note}; {result.graph_note}", highlight=False)
 
 
-def _query_cell(value: object) -> str:
-    """A JSON-friendly result value as text: lists joined by ';', maps as JSON, null as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(_query_cell(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 # -- saved queries --------------------------------------------------------------------- end --
 
 

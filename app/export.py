@@ -40,6 +40,8 @@ from xml.etree.ElementTree import SubElement
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
+from graph.values import cell_text
+
 __all__ = ["FORMATS", "STAMP_PREFIX", "canonical", "data_hash", "rows_hash", "make_stamp", "result_stamp",
            "to_networkx", "nodes_csv", "links_csv", "to_json", "to_graphml", "to_gexf", "export", "rows_csv",
            "read_csv", "filename"]
@@ -220,23 +222,6 @@ def read_csv(text: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
             stamp[key] = json.loads(value) if key in ("params", "steps") else value
         i += 1
     return stamp, list(csv.DictReader(io.StringIO("".join(lines[i:]))))
-
-
-def cell_text(value: Any) -> str:
-    """A JSON-friendly value as one cell: lists joined by ';', maps as JSON, null as empty.
-
-    >>> [cell_text(v) for v in (None, True, ["a", 1], {"k": 2}, 2.5)]
-    ['', 'true', 'a;1', '{"k": 2}', '2.5']
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(cell_text(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
 
 
 # -- helpers -----------------------------------------------------------------------------------

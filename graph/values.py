@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import datetime as dt
 from typing import Any
 
 from neo4j.graph import Node, Path, Relationship
 from neo4j.time import Date, DateTime, Duration, Time
 
-__all__ = ["plain", "jsonable", "cell"]
+__all__ = ["plain", "jsonable", "cell", "cell_text", "display_text"]
 
 
 def plain(value: Any) -> Any:
@@ -65,3 +67,54 @@ def cell(value: Any, node_ids: dict[str, Any] | None = None) -> Any:
     if value is None or isinstance(value, (str, int, float, bool, list, dict)):
         return value
     return str(value)  # e.g. spatial points
+
+
+def cell_text(value: Any) -> str:
+    """A :func:`cell` value as one CSV cell: lists joined by ';', maps (nodes too) as JSON, null as empty.
+
+    >>> [cell_text(v) for v in (None, True, ["a", 1], {"k": 2}, 2.5)]
+    ['', 'true', 'a;1', '{"k": 2}', '2.5']
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(cell_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def display_text(value: Any) -> str:
+    """A :func:`cell` value as a person reads it in a table: a node as its caption and label, a
+    relationship as its type, a path as its chain of captions with each link's type and direction; the
+    rest as in :func:`cell_text`.
+
+    >>> ana = {"_labels": ["Person"], "id": "p1", "caption": "Ana"}
+    >>> phone = {"_labels": ["Phone"], "id": "f1", "caption": "+5255"}
+    >>> display_text([ana, {"_type": "USES", "_start": "p1", "_end": "f1"}])
+    'Ana (Person); USES'
+    >>> display_text({"nodes": [phone, ana], "relationships": [{"_type": "USES", "_start": "p1", "_end": "f1"}]})
+    '+5255 <-USES- Ana'
+    """
+    if isinstance(value, dict) and "_labels" in value:
+        label = (value["_labels"] or ["Entity"])[0]
+        return f"{value.get('caption') or value.get('name') or value.get('id', '?')} ({label})"
+    if isinstance(value, dict) and "_type" in value:
+        return str(value["_type"])
+    if isinstance(value, dict) and set(value) == {"nodes", "relationships"}:
+        nodes = value["nodes"]
+        words = [_caption(nodes[0])] if nodes else []
+        for i, rel in enumerate(value["relationships"]):
+            forward = rel.get("_start") == nodes[i].get("id")
+            words.append(f"-{rel.get('_type')}->" if forward else f"<-{rel.get('_type')}-")
+            words.append(_caption(nodes[i + 1]))
+        return " ".join(words)
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return "; ".join(display_text(v) for v in value)
+    return cell_text(value)
+
+
+def _caption(node: dict) -> str:
+    return str(node.get("caption") or node.get("name") or node.get("id", "?"))

@@ -9,6 +9,7 @@ import pytest
 
 from app import export, view
 from app.panels import queries as panel
+from graph.values import cell_text
 from queries import saved
 
 # -- pure helpers ------------------------------------------------------------------------------
@@ -170,7 +171,7 @@ def test_saved_query_with_parameters_runs_on_ctrl_enter_to_table_canvas_and_csv(
     stamp, rows = export.read_csv(path.read_text(encoding="utf-8"))
     assert stamp["query"] == "role-links" and stamp["params"] == expected.params
     assert stamp["sha256"] == export.rows_hash(expected.columns, expected.rows)
-    assert [[r[c] for c in expected.columns] for r in rows] == [[export.cell_text(v) for v in row]
+    assert [[r[c] for c in expected.columns] for r in rows] == [[cell_text(v) for v in row]
                                                                for row in expected.rows]
 
 

@@ -19,6 +19,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from app import export, ids, view
 from graph.errors import ChokepointError
 from graph.store import Store
+from graph.values import display_text
 from queries import saved
 
 __all__ = ["layout", "register", "result_elements", "query_options", "tag_options", "param_input", "display_cell",
@@ -167,25 +168,8 @@ def result_elements(graph: dict[str, list[dict]]) -> tuple[list[dict], int]:
 
 
 def display_cell(value: Any) -> str:
-    """A result value as the table shows it: a node as its caption and label, a relationship as its
-    type, a path by its length; the rest as in the CSV (where nodes keep every property).
-
-    >>> display_cell([{"_labels": ["Person"], "id": "p1", "caption": "Ana"}, {"_type": "USES", "_start": "p1"}])
-    'Ana (Person); USES'
-    >>> display_cell({"nodes": [{}, {}], "relationships": [{}]}), display_cell(2.5)
-    ('path of 1 link', '2.5')
-    """
-    if isinstance(value, dict) and "_labels" in value:
-        label = (value["_labels"] or ["Entity"])[0]
-        return f"{value.get('caption') or value.get('name') or value.get('id', '?')} ({label})"
-    if isinstance(value, dict) and "_type" in value:
-        return str(value["_type"])
-    if isinstance(value, dict) and set(value) == {"nodes", "relationships"}:
-        n = len(value["relationships"])
-        return f"path of {n} link{'' if n == 1 else 's'}"
-    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
-        return "; ".join(display_cell(v) for v in value)
-    return export.cell_text(value)
+    """A result value as the table shows it (:func:`graph.values.display_text`)."""
+    return display_text(value)
 
 
 def table(columns: list[str], rows: list[list[Any]], cap: int = TABLE_ROWS) -> html.Table:

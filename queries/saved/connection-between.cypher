@@ -1,7 +1,8 @@
 // name: connection-between
 // title: How two entities are connected (shortest path)
 // description: The shortest chain of links (at most six, any direction) between two entities,
-//   leaving out LOCATED_IN (a shared city says little): who and what sits between them.
+//   leaving out LOCATED_IN (a shared city says little): who and what sits between them. `graph` is
+//   the path itself (the app draws it).
 // tags: paths, persons, organizations
 // param: from_entity string = "Hubei Jinlong Chemical Co." -- First entity: id, name or alias (any case)
 // param: to_entity string = "Luis Ortega" -- Second entity: id, name or alias (any case)
@@ -18,5 +19,5 @@ WHERE b <> a AND b.dataset = a.dataset
 MATCH route = shortestPath((a)-[:SUPPLIES|OFFERS|SHIPPED_TO|CARRIES|TRANSPORTED_BY|ENTERED_AT|CROSSED_AT|OPERATES|MEMBER_OF|USES|CALLED|SEIZED|ARRESTED|OCCURRED_AT|PURCHASED|SOLD|TRACED_TO|ASSOCIATED_WITH*..6]-(b))
 RETURN a.caption AS from_entity, b.caption AS to_entity, length(route) AS hops, [n IN nodes(route) | n.caption] AS path,
        [r IN relationships(route) | type(r)] AS links,
-       [n IN nodes(route) | [l IN labels(n) WHERE l <> 'Entity'][0]] AS labels
+       [n IN nodes(route) | [l IN labels(n) WHERE l <> 'Entity'][0]] AS labels, route AS graph
 ORDER BY hops, from_entity, to_entity

@@ -2,7 +2,9 @@
 // title: Goods routes into a port of entry
 // description: Chains of SHIPPED_TO legs (up to six) that end at the port, start where nothing was
 //   shipped in before them, and respect time (each leg on or after the one before, when both are
-//   dated): the routes from origin to border, with their shipments and commodities.
+//   dated): the routes from origin to border, with their shipments and commodities; `graph` is the
+//   chain itself (the app draws it). Crossings recorded as a leg that ENTERED_AT the port (not a leg
+//   into it) are routes of the Routes tab and `queries.routes.route_chains`, not of this query.
 // tags: routes, shipments, ports
 // param: port string = "2504" -- Port of entry code, name or id (any case)
 // param: dataset string = null -- Only this dataset (empty: every dataset)
@@ -21,5 +23,5 @@ WHERE all(i IN range(0, size(legs) - 2)
 RETURN origin.caption AS origin, [n IN nodes(route) | n.caption] AS route, size(legs) AS legs,
        legs[0].date AS first_leg, legs[size(legs) - 1].date AS last_leg,
        [r IN legs | r.shipment_id] AS shipments, [r IN legs | r.commodity] AS commodities,
-       [r IN legs | r.quantity] AS quantities
+       [r IN legs | r.quantity] AS quantities, route AS graph
 ORDER BY legs DESC, first_leg, origin
