@@ -43,9 +43,12 @@ DIRECTIONS = ("both", "out", "in")
 _ENTITY = "MATCH (n:Entity {id: $id}) RETURN n.id AS id"
 
 # The path predicates every search shares ($labels, $avoid, $start, $end, $dataset are parameters).
+# Each is a universal predicate on single nodes or links (the ends a and b excepted by identity, not by
+# a slice of nodes(p)), so Neo4j checks them during shortestPath's search; a slice made it fall back to
+# enumerating every path after the search (p95 0.9 s against 50 ms on 100k entities, docs/performance.md).
 _FILTERS = """
-  all(n IN nodes(p)[1..-1] WHERE ($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
-                              AND NOT n.id IN $avoid)
+  all(n IN nodes(p) WHERE n = a OR n = b OR (($labels IS NULL OR any(l IN labels(n) WHERE l IN $labels))
+                                            AND NOT n.id IN $avoid))
   AND all(n IN nodes(p) WHERE $dataset IS NULL OR n.dataset = $dataset)
   AND all(r IN relationships(p) WHERE r.date IS NULL
           OR (($start IS NULL OR r.date >= $start) AND ($end IS NULL OR r.date <= $end)))
