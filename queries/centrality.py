@@ -657,14 +657,36 @@ def _nan(x: float) -> bool:
 
 
 def _parallel_betweenness(n: int, pairs: list, directed: bool, sources: list[int], workers: int) -> list[float]:
-    """igraph betweenness from ``sources``, split over ``workers`` fresh processes (igraph holds the GIL)."""
+    """igraph betweenness from ``sources``, split over ``workers`` processes (igraph holds the GIL): this
+    process takes the first share, helpers the rest.
+
+    Helpers are forked when this process runs no other thread (no re-import, no start-up cost), and
+    spawned otherwise (forking a threaded server is unsafe). A spawned helper re-imports ``__main__``;
+    if that fails (a script without ``if __name__ == "__main__"``), the work is done here, alone.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    chunks = [sources[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parts = list(pool.map(_betweenness_part, [(n, pairs, directed, chunk) for chunk in chunks if chunk]))
+    chunks = [chunk for chunk in (sources[i::workers] for i in range(workers)) if chunk]
+    if len(chunks) < 2:
+        return _betweenness_part((n, pairs, directed, sources))
+    context = multiprocessing.get_context(_start_method())
+    try:
+        with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
+            helpers = [pool.submit(_betweenness_part, (n, pairs, directed, chunk)) for chunk in chunks[1:]]
+            parts = [_betweenness_part((n, pairs, directed, chunks[0]))] + [h.result() for h in helpers]
+    except (BrokenProcessPool, OSError):
+        parts = [_betweenness_part((n, pairs, directed, chunk)) for chunk in chunks]
     return [sum(values) for values in zip(*parts)]
+
+
+def _start_method() -> str:
+    """"fork" when this process runs no other thread and the platform has it, else "spawn"."""
+    import multiprocessing
+    import threading
+
+    return "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 def _betweenness_part(job: tuple[int, list, bool, list[int]]) -> list[float]:

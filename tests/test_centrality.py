@@ -316,9 +316,22 @@ def test_karate_club_imported_into_neo4j_keeps_its_known_centralities(clean, tmp
     assert max(abs(ranking.scores[k] - expected[i]) for k, i in ids.items()) < EXACT
 
 
-@pytest.mark.parametrize("directed", [False, True])
-def test_betweenness_split_over_processes_equals_one_process(monkeypatch, directed):
+@pytest.mark.parametrize("directed,start", [(False, "fork"), (True, "spawn"), (False, "broken")])
+def test_betweenness_split_over_processes_equals_one_process(monkeypatch, directed, start):
+    """Forked helpers, spawned helpers, and helpers that cannot start (the work is then done in this
+    process) all give the one-process answer."""
+    import concurrent.futures
+
     import queries.centrality as centrality_module
+
+    if start == "broken":
+        class Broken(concurrent.futures.ProcessPoolExecutor):
+            def submit(self, *args, **kwargs):
+                raise concurrent.futures.process.BrokenProcessPool("a helper could not start")
+
+        monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
+    else:
+        monkeypatch.setattr(centrality_module, "_start_method", lambda: start)
 
     g = nx.gnm_random_graph(120, 400, seed=5, directed=directed)
     whole = centrality_module.betweenness(g, directed=directed, workers=1)
