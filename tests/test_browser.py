@@ -176,3 +176,15 @@ def test_neo4j_outage_shows_a_banner_and_the_app_recovers(make_app, page, tmp_pa
         store.close()
     finally:
         local.stop(data)
+
+
+def test_every_tab_opens_by_a_click_and_the_url_follows(sample_store, make_app, page):
+    from app.main import PANELS
+
+    page.goto(make_app(sample_store))
+    page.wait_for_selector("#cy canvas")
+    for value, label, _ in [*PANELS[1:], PANELS[0]]:  # the first is open already: it comes last
+        page.locator(f"#tab-{value}").click()  # fails if another tab lies over it
+        page.wait_for_function(f"() => location.search.includes('tab={value}')")
+        assert page.locator(f"#tab-{value}").inner_text() == label
+    assert page.inner_text("#banner") == ""
