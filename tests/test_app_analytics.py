@@ -9,8 +9,10 @@ import networkx as nx
 import pytest
 
 from app import view
+from app.forms import parse_day
 from app.panels import analytics as a
 from app.style import COMMUNITY_COLOURS
+from graph.errors import ChokepointError
 from graph.projection import project
 from queries import centrality as c
 from queries import structure as s
@@ -45,9 +47,9 @@ def test_paint_writes_fields_to_listed_nodes_and_clears_them_elsewhere():
 
 
 def test_parse_day_and_scope():
-    assert a.parse_day("2024-02-29") == dt.date(2024, 2, 29) and a.parse_day(None) is None
-    with pytest.raises(c.BadParameter, match="not a date"):
-        a.parse_day("29/02/2024")
+    assert parse_day("2024-02-29") == dt.date(2024, 2, 29) and parse_day(None) is None
+    with pytest.raises(ChokepointError, match="not a date"):
+        parse_day("29/02/2024")
     elements = [node(2), node(1), link(1, 2)]
     scope = a.make_scope("canvas", elements, ["Person"], [], " case ", "2024-01-01", "")
     assert scope == c.Scope(labels=["Person"], rel_types=None, dataset="case", start=dt.date(2024, 1, 1),

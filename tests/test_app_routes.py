@@ -12,6 +12,7 @@ import networkx as nx
 import pytest
 
 from app import view
+from app.forms import parse_day
 from app.panels import routes as panel
 from graph.errors import ChokepointError
 from graph.ids import entity_id
@@ -72,9 +73,9 @@ def test_between_ranked_cut_and_dates():
     assert panel.between(g, ["s"], ["t"]) == {"s", "a", "t"}
     assert panel.between(g, ["s"], ["missing"]) == set()
     assert panel.ranked_cut(["a", "b"], [("b", 2.0), ("a", 2.0)]) == [("a", 2.0), ("b", 2.0)]
-    assert panel.parse_day(" 2024-05-02 ", "From") == dt.date(2024, 5, 2) and panel.parse_day("", "From") is None
+    assert parse_day(" 2024-05-02 ", "From") == dt.date(2024, 5, 2) and parse_day("", "From") is None
     with pytest.raises(ChokepointError, match="From is not a date"):
-        panel.parse_day("2024-02-31", "From")
+        parse_day("2024-02-31", "From")
 
 
 # -- the query additions, against the real Neo4j ---------------------------------------------------

@@ -13,7 +13,6 @@ unless the analyst asks for the exact value.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -23,6 +22,7 @@ import networkx as nx
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from app import ids, view
+from app.forms import parse_day
 from app.style import COMMUNITY_COLOURS, LABEL_STYLE
 from graph import schema
 from graph.errors import ChokepointError
@@ -32,7 +32,7 @@ from queries.centrality import BadParameter, Scope, Score
 
 __all__ = [
     "MEASURE_CHOICES", "BIG_GRAPH", "SAMPLE_K", "MAX_TOP", "layout", "register",
-    "parse_day", "make_scope", "measure_options", "canvas_scores", "community_paint", "bridge_edge_ids",
+    "make_scope", "measure_options", "canvas_scores", "community_paint", "bridge_edge_ids",
     "entity_elements", "component_summary", "timed",
 ]
 
@@ -61,21 +61,6 @@ P = "analytics-"  # this panel's component ids
 
 
 # -- pure helpers ------------------------------------------------------------------------------
-
-def parse_day(text: str | None, what: str = "date") -> dt.date | None:
-    """A yyyy-mm-dd field as a date; None when empty.
-
-    >>> parse_day("2024-03-01"), parse_day("  ")
-    (datetime.date(2024, 3, 1), None)
-    """
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise BadParameter(f"{what}: not a date (yyyy-mm-dd): {text!r}") from None
-
 
 def make_scope(where: str, elements: Sequence[dict] | None, labels=None, types=None, dataset=None,
                start: str | None = None, end: str | None = None) -> Scope:

@@ -12,6 +12,7 @@ import json
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from app import ids, view
+from app.forms import parse_day
 from app.elements import subgraph_elements, suggestion_options
 from graph.errors import ChokepointError
 from graph.store import Store
@@ -90,25 +91,6 @@ def _details(store: Store, entity_id: str) -> list:
                   html.Ul(provenance, style={"margin": 0, "paddingLeft": 18})], className="provenance"),
         _cypher_block({"id": d["id"]}),
     ]
-
-
-def day(text: str | None, what: str) -> dt.date | None:
-    """A typed date, or None when empty.
-
-    >>> day(" 2024-03-01 ", "from")
-    datetime.date(2024, 3, 1)
-    >>> day("", "from") is None
-    True
-    >>> day("March", "from")
-    Traceback (most recent call last):
-    graph.errors.ChokepointError: the 'from' date must be yyyy-mm-dd, not 'March'
-    """
-    if not (text or "").strip():
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ChokepointError(f"the {what!r} date must be yyyy-mm-dd, not {text.strip()!r}") from None
 
 
 def _neighbours_change(store: Store, entity_id: str, op: str, types=(), limit: int = DEFAULT_LIMIT,
@@ -228,8 +210,8 @@ def register(app: Dash, store: Store) -> None:
         if not selected or isinstance(selected, dict):
             return no_update, "Select an entity on the canvas (or search one) to expand it."
         try:
-            return _neighbours_change(store, selected, "add", types=types or (), start=day(date_from, "from"),
-                                      end=day(date_to, "to")), ""
+            return _neighbours_change(store, selected, "add", types=types or (), start=parse_day(date_from, "From"),
+                                      end=parse_day(date_to, "To")), ""
         except ChokepointError as err:
             return no_update, str(err)
 

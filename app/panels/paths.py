@@ -10,13 +10,13 @@ and shapes the answer.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from app import ids, view
+from app.forms import parse_day
 from app.elements import suggestion_options
 from graph import schema
 from graph.errors import ChokepointError, EntityNotFound
@@ -25,8 +25,8 @@ from queries.paths import (MAX_HOPS, AmbiguousEntity, NoPath, Path, PathFilter, 
                            shortest_path, time_respecting_paths)
 from queries.search import search_entities
 
-__all__ = ["layout", "register", "MODES", "MAX_LISTED", "DEFAULT_HOPS", "weight_options", "parse_day",
-           "path_filter", "path_element_ids", "path_elements", "path_summary", "path_change", "find_paths"]
+__all__ = ["layout", "register", "MODES", "MAX_LISTED", "DEFAULT_HOPS", "weight_options", "path_filter",
+           "path_element_ids", "path_elements", "path_summary", "path_change", "find_paths"]
 
 #: search modes: value -> label shown
 MODES = {"shortest": "Shortest", "k": "k shortest", "all": "All simple paths", "time": "Time-respecting"}
@@ -56,17 +56,6 @@ def weight_options() -> list[dict]:
             if kind in ("integer", "float"):
                 found.setdefault(prop, []).append(rel.type)
     return [{"label": f"{p} ({', '.join(types)})", "value": p} for p, types in sorted(found.items())]
-
-
-def parse_day(text: str | None, what: str) -> dt.date | None:
-    """A yyyy-mm-dd box as a date (None when empty); anything else is a ChokepointError naming the box."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ChokepointError(f"{what} is not a date (yyyy-mm-dd): {text!r}") from None
 
 
 def path_filter(types: Sequence[str] | None = None, labels: Sequence[str] | None = None, direction: str | None = "both",

@@ -12,20 +12,20 @@ Everything is computed by ``queries.routes``; this module only shapes the answer
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from app import ids, view
+from app.forms import parse_day
 from app.positions import by_stage, with_positions
 from graph.errors import ChokepointError
 from graph.store import Store
 from queries import routes as rq
 
-__all__ = ["layout", "register", "STAGES", "stage_of", "routes_change", "parse_day",
-           "figure_text", "FIGURES", "ranked_cut", "between", "MAX_ROUTES_DRAWN", "stages", "GAP_X", "MAX_OPTIONS",
+__all__ = ["layout", "register", "STAGES", "stage_of", "routes_change", "figure_text", "FIGURES", "ranked_cut",
+           "between", "MAX_ROUTES_DRAWN", "stages", "GAP_X", "MAX_OPTIONS",
            "SOURCE_ROLES", "SINK_ROLES"]
 
 P = "routes-"
@@ -59,17 +59,6 @@ FIGURES = {"max_flow": ("max flow", "{:,.1f}"), "routes": ("routes", "{:,.0f}"),
 
 
 # -- pure shaping ----------------------------------------------------------------------------------
-def parse_day(text: str | None, what: str) -> dt.date | None:
-    """A yyyy-mm-dd box as a date (None when empty); anything else is a ChokepointError naming the box."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ChokepointError(f"{what} is not a date (yyyy-mm-dd): {text!r}") from None
-
-
 def stage_of(info: Mapping | None) -> int:
     """The column of a place (``describe``'s dict): suppliers 0 ... markets 12.
 
