@@ -76,13 +76,24 @@ class Store:
         return None
 
     # -- reading -----------------------------------------------------------------------------
-    def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        """Run a read query (read routing) and return its records as dicts."""
-        with _translated(self.where):
-            return self.driver.execute_query(
-                query, params, routing_=RoutingControl.READ, database_=self.database,
-                result_transformer_=lambda result: [record.data() for record in result],
-            )
+    def read(self, query: str, timeout_: float | None = None, **params: Any) -> list[dict[str, Any]]:
+        """Run a read query (read routing) and return its records as dicts.
+
+        With ``timeout_`` (seconds), Neo4j stops the query after that long and
+        :class:`~graph.errors.QueryTimeout` says so.
+        """
+        statement = query if timeout_ is None else neo4j.Query(query, timeout=timeout_)
+        try:
+            with _translated(self.where):
+                return self.driver.execute_query(
+                    statement, params, routing_=RoutingControl.READ, database_=self.database,
+                    result_transformer_=lambda result: [record.data() for record in result],
+                )
+        except ChokepointError as err:
+            cause = err.__cause__
+            if timeout_ is not None and isinstance(cause, Neo4jError) and (cause.code or "").startswith(_TIMED_OUT):
+                raise QueryTimeout(f"it ran longer than the {timeout_:g} s timeout and Neo4j stopped it") from cause
+            raise
 
     def read_only(self, query: str, params: dict[str, Any] | None = None, limit: int = 1000,
                   timeout: float = 30.0) -> tuple[list[str], list[list[Any]], bool, dict[str, list[dict[str, Any]]]]:

@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 
 from graph import schema
-from graph.errors import ChokepointError, EntityNotFound
+from graph.errors import ChokepointError, EntityNotFound, QueryTimeout
 from graph.normalise import text as fold
 from graph.projection import project
 from graph.store import Store
@@ -86,6 +86,13 @@ reduce(acc = {ok: true, last: null}, r IN relationships(p) |
            ELSE {ok: false, last: acc.last} END).ok
 """
 _TIME_RESPECTING = "AND " + TIME_ORDER
+
+
+def _search(store: Store, query: str, timeout: float | None, **params: Any) -> list[dict[str, Any]]:
+    try:
+        return store.read(query, timeout, **params)
+    except QueryTimeout as err:
+        raise QueryTimeout(f"the path search {err}; ask for fewer hops, fewer link types or a date window") from err
 
 
 class NoPath(ChokepointError, LookupError):
@@ -188,14 +195,16 @@ def find_entity(store: Store, text: str) -> str:
 
 
 def shortest_path(store: Store, source: str, target: str, filters: PathFilter = PathFilter(),
-                  weight: str | None = None, max_hops: int = MAX_HOPS) -> Path:
+                  weight: str | None = None, max_hops: int = MAX_HOPS, timeout: float | None = None) -> Path:
     """The shortest path from ``source`` to ``target`` (entity ids): fewest links, or least total
-    ``weight`` when given. Raises :class:`NoPath` when there is none."""
-    return k_shortest_paths(store, source, target, 1, filters, weight, max_hops)[0]
+    ``weight`` when given. Raises :class:`NoPath` when there is none, and
+    :class:`~graph.errors.QueryTimeout` when the search in Neo4j takes longer than ``timeout`` seconds
+    (every search here takes ``timeout``; None: no limit)."""
+    return k_shortest_paths(store, source, target, 1, filters, weight, max_hops, timeout)[0]
 
 
 def k_shortest_paths(store: Store, source: str, target: str, k: int = 3, filters: PathFilter = PathFilter(),
-                     weight: str | None = None, max_hops: int = MAX_HOPS) -> list[Path]:
+                     weight: str | None = None, max_hops: int = MAX_HOPS, timeout: float | None = None) -> list[Path]:
     """Up to ``k`` shortest paths with distinct entity sequences, shortest first."""
     f = filters.checked()
     schema.bound(k, 1, 100, "k")
@@ -204,24 +213,25 @@ def k_shortest_paths(store: Store, source: str, target: str, k: int = 3, filters
         paths = _weighted(store, source, target, k, f, weight, max_hops)
     elif k == 1:
         query = _SHORTEST % {"pattern": f.pattern(1, max_hops), "filters": _FILTERS}
-        paths = _paths(store.read(query, source=source, target=target, **f.params()))
+        paths = _paths(_search(store, query, timeout, source=source, target=target, **f.params()))
     else:
         # parallel links make paths that differ only by which call or shipment they use: ask for more
         query = _SHORTEST_K % {"k": schema.bound(min(4 * k, 100), 1, 100, "k"),
                                "pattern": f.pattern(1, max_hops), "filters": _FILTERS}
-        paths = _distinct(_paths(store.read(query, source=source, target=target, **f.params())))[:k]
+        paths = _distinct(_paths(_search(store, query, timeout, source=source, target=target, **f.params())))[:k]
     if not paths:
         raise NoPath(_no_path(source, target, f))
     return paths
 
 
 def all_paths(store: Store, source: str, target: str, max_hops: int = 4, filters: PathFilter = PathFilter(),
-              limit: int = 100) -> list[Path]:
+              limit: int = 100, timeout: float | None = None) -> list[Path]:
     """Simple paths (no entity twice) of at most ``max_hops`` links, shortest first, at most ``limit``."""
     f = filters.checked()
     _check_ends(store, source, target)
     query = _ALL % {"pattern": f.pattern(1, max_hops), "filters": _FILTERS, "extra": ""}
-    paths = _distinct(_paths(store.read(query, source=source, target=target, limit=limit * 4, **f.params())))
+    paths = _distinct(_paths(_search(store, query, timeout, source=source, target=target, limit=limit * 4,
+                                        **f.params())))
     if not paths:
         raise NoPath(_no_path(source, target, f))
     return paths[:limit]
@@ -229,7 +239,7 @@ def all_paths(store: Store, source: str, target: str, max_hops: int = 4, filters
 
 def time_respecting_paths(store: Store, source: str, target: str, max_hops: int = 6,
                           filters: PathFilter = PathFilter(), max_gap_days: int | None = None,
-                          limit: int = 20) -> list[Path]:
+                          limit: int = 20, timeout: float | None = None) -> list[Path]:
     """Simple paths whose dated links follow each other in time (each on or after the previous dated
     link, and at most ``max_gap_days`` later when given), fewest hops first, then earliest arrival."""
     f = filters.checked()
@@ -237,7 +247,8 @@ def time_respecting_paths(store: Store, source: str, target: str, max_hops: int 
     if max_gap_days is not None and (not isinstance(max_gap_days, int) or max_gap_days < 0):
         raise ChokepointError(f"max_gap_days must be a whole number of days, not {max_gap_days!r}")
     query = _ALL % {"pattern": f.pattern(1, max_hops), "filters": _FILTERS, "extra": _TIME_RESPECTING}
-    rows = store.read(query, source=source, target=target, limit=limit * 4, gap=max_gap_days, **f.params())
+    rows = _search(store, query, timeout, source=source, target=target, limit=limit * 4, gap=max_gap_days,
+                      **f.params())
     paths = _distinct(_paths(rows))
     paths.sort(key=lambda p: (p.hops, p.arrival or dt.date.max, p.ids))
     if not paths:

@@ -185,3 +185,4 @@ def test_shortest_path_filters_are_checked_during_the_search_not_after(calls):
     ops = set(operators(plan))
     assert "ShortestPath" in ops
     assert not ops & {"AntiConditionalApply", "VarLengthExpand(Into)", "VarLengthExpand(All)"}, ops
+

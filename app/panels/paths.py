@@ -30,6 +30,8 @@ __all__ = ["layout", "register", "MODES", "MAX_LISTED", "DEFAULT_HOPS", "weight_
 
 #: search modes: value -> label shown
 MODES = {"shortest": "Shortest", "k": "k shortest", "all": "All simple paths", "time": "Time-respecting"}
+#: Neo4j stops a path search after this many seconds; the banner says so and suggests fewer hops
+SEARCH_SECONDS = 20.0
 #: the most paths listed and drawn at once (more: the notice says so and how to narrow)
 MAX_LISTED = 20
 #: the longest path each mode looks for when the hops box is empty. Enumerating modes stay at 4: on a
@@ -129,20 +131,23 @@ def find_paths(store: Store, source: str, target: str, mode: str = "shortest", f
         raise ChokepointError("the start and the end are the same entity; pick two")
     max_hops = _hops(hops, mode)
     if mode == "shortest":
-        return [shortest_path(store, source, target, filters, weight=weight or None, max_hops=max_hops)], False
+        return [shortest_path(store, source, target, filters, weight=weight or None, max_hops=max_hops,
+                              timeout=SEARCH_SECONDS)], False
     if mode == "k":
         if isinstance(k, float) and k.is_integer():
             k = int(k)
         schema.bound(k, 1, MAX_LISTED, "k")
-        return k_shortest_paths(store, source, target, k, filters, weight=weight or None, max_hops=max_hops), False
+        return k_shortest_paths(store, source, target, k, filters, weight=weight or None, max_hops=max_hops,
+                                timeout=SEARCH_SECONDS), False
     if mode == "all":
-        found = all_paths(store, source, target, max_hops=max_hops, filters=filters, limit=MAX_LISTED + 1)
+        found = all_paths(store, source, target, max_hops=max_hops, filters=filters, limit=MAX_LISTED + 1,
+                          timeout=SEARCH_SECONDS)
     else:
         if gap in ("", None):
             gap = None
         elif isinstance(gap, float) and gap.is_integer():
             gap = int(gap)
-        found = time_respecting_paths(store, source, target, max_hops=max_hops, filters=filters,
+        found = time_respecting_paths(store, source, target, max_hops=max_hops, filters=filters, timeout=SEARCH_SECONDS,
                                       max_gap_days=gap, limit=MAX_LISTED + 1)
     return found[:MAX_LISTED], len(found) > MAX_LISTED
 
