@@ -16,7 +16,7 @@ from graph.errors import EntityNotFound
 from graph.store import Store
 from graph.values import jsonable
 
-__all__ = ["Subgraph", "entity_details", "neighbourhood", "link_types", "DEFAULT_LIMIT", "MAX_LIMIT"]
+__all__ = ["Subgraph", "entity_details", "neighbourhood", "entities", "link_types", "DEFAULT_LIMIT", "MAX_LIMIT"]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 2000
@@ -100,10 +100,15 @@ def neighbourhood(store: Store, entity_id: str, limit: int = DEFAULT_LIMIT, rel_
     neighbour_ids = [r["id"] for r in store.read(_NEIGHBOURS.format(types=types), id=entity_id,
                                                  limit=int(schema.bound(limit, 1, MAX_LIMIT, "limit")), **window)]
     ids = [entity_id, *neighbour_ids]
-    nodes = store.read(_NODES, ids=ids)
+    nodes = entities(store, ids)
     edges = [{**jsonable(e), "props": jsonable(e["props"])} for e in store.read(_EDGES, ids=ids)]
     return Subgraph(center=entity_id, nodes=nodes, edges=edges, total_neighbours=total,
                     shown_neighbours=len(neighbour_ids))
+
+
+def entities(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """``{"id", "label", "caption"}`` of each entity in ``ids`` that exists, in the order given."""
+    return store.read(_NODES, ids=list(ids))
 
 
 def link_types(store: Store, entity_id: str) -> list[tuple[str, int]]:

@@ -24,7 +24,7 @@ from graph import schema
 from graph.errors import ChokepointError
 from graph.store import Store
 from graph.values import jsonable
-from queries.neighbourhood import Subgraph
+from queries.neighbourhood import Subgraph, entities
 
 __all__ = ["revealed_subgraph", "DEFAULT_LIMIT", "MAX_LIMIT"]
 
@@ -74,12 +74,6 @@ WITH collect(n.id) AS ids
 RETURN size(ids) AS total, ids[..$limit] AS ids
 """
 
-_NODES = """
-UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.caption AS caption
-"""
-
 _EDGES = """
 MATCH (a:Entity)-[r]->(b:Entity)
 WHERE a.id IN $ids AND b.id IN $ids
@@ -126,6 +120,6 @@ def revealed_subgraph(store: Store, dataset: str, start: dt.date, end: dt.date, 
     opening = _AROUND if start_ids else _IN_WINDOW
     row = store.read(opening + _RANKED, limit=int(limit), **params)[0]
     ids = row["ids"]
-    nodes = store.read(_NODES, ids=ids)
+    nodes = entities(store, ids)
     edges = [jsonable(e) for e in store.read(_EDGES, ids=ids, start=start, end=end, types=params["types"])]
     return Subgraph(center="", nodes=nodes, edges=edges, total_neighbours=row["total"], shown_neighbours=len(ids))
