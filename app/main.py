@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode
 import dash_cytoscape as cyto
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import canvas, ids
+from app import auth, canvas, ids
 from app.panels import analytics, explore, geo, metrics, paths, routes, timeline, trainer
 from app.panels import queries as saved_queries  # (the tab; `queries` is the analytics package)
 from graph.errors import ChokepointError
@@ -35,11 +35,17 @@ PANELS = (
 HEALTH_SECONDS = 5
 
 
-def create_app(store: Store) -> Dash:
-    """Build the Dash app over ``store``. All JS and CSS are served by the app itself (no CDN)."""
+def create_app(store: Store, auth_config: auth.AuthConfig | None = None) -> Dash:
+    """Build the Dash app over ``store``. All JS and CSS are served by the app itself (no CDN).
+
+    Every request is authenticated as ``auth_config`` says (default: the environment,
+    :func:`app.auth.config_from_env`); with nothing configured the app is open.
+    """
+    auth_config = auth.config_from_env() if auth_config is None else auth_config
     cyto.load_extra_layouts()  # dagre, klay, fcose... served from the package, like everything else
     app = Dash(__name__, title="Chokepoint", serve_locally=True, update_title=None,
                suppress_callback_exceptions=False)
+    auth.install(app.server, auth_config)
     tab_style = {"padding": "4px 8px", "flex": "0 0 auto", "lineHeight": "20px"}
     tabs = dcc.Tabs(id=ids.TABS, value=PANELS[0][0],
                     children=[dcc.Tab(label=label, value=value, children=module.layout(), id=f"tab-{value}",
