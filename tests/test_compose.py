@@ -1,5 +1,6 @@
 """docker/compose.yml: Neo4j 5 community plus the app, loopback-only ports, the app's own settings."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -13,8 +14,13 @@ def test_compose_file_wires_neo4j_and_the_app():
     assert neo4j["image"].startswith("neo4j:5") and neo4j["image"].endswith("-community")
     assert app["build"]["dockerfile"] == "docker/Dockerfile"
     assert (ROOT / app["build"]["dockerfile"]).exists()
-    assert set(app["environment"]) == {"NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"}
+    assert set(app["environment"]) == {"NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
+                                       "CHOKEPOINT_ALLOW_UNAUTHENTICATED_BIND"}
     assert app["environment"]["NEO4J_URI"] == "bolt://neo4j:7687"
     for service in (neo4j, app):
         assert all(port.startswith("127.0.0.1:") for port in service["ports"])
+    # the unauthenticated 0.0.0.0 bind inside the container is allowed by compose, where the port is
+    # published on the host's loopback, and never by the image itself
+    assert app["environment"]["CHOKEPOINT_ALLOW_UNAUTHENTICATED_BIND"] == "1"
+    assert not re.search(r"^\s*ENV\b.*ALLOW_UNAUTHENTICATED_BIND", (ROOT / "docker" / "Dockerfile").read_text(), re.M)
     assert app["depends_on"]["neo4j"]["condition"] == "service_healthy"
