@@ -14,6 +14,9 @@ __all__ = ["NodeRecord", "RelRecord", "Reject", "map_row", "canonical_keys"]
 
 #: Normalisers whose output is also the value to store (a phone is stored as E.164; names as written).
 CANONICAL_FORMS = {"phone", "plate"}
+#: Longest key value (UTF-8 bytes) a row may give: Neo4j's range index on a key holds about 8 kB, and a
+#: longer value would fail the whole write; such a row is rejected instead.
+MAX_KEY_BYTES = 8_000
 
 
 @dataclass
@@ -112,6 +115,10 @@ def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str | No
             return column, str(err)
     props = {k: v for k, v in props.items() if v is not None}
     props = canonical_keys(label, props)
+    for key in node_type.keys:
+        size = len(str(props.get(key, "")).encode("utf-8", "surrogatepass"))
+        if size > MAX_KEY_BYTES:
+            return keys[key], f"too long for a key: {size:,} bytes (at most {MAX_KEY_BYTES:,})"
     aliases = [v for v in raw_keys if v] if len(node_type.keys) == 1 else [" ".join(raw_keys)]
     aliases += props.pop("aliases", [])
     return NodeRecord(node_id, label, props, aliases, ref)

@@ -117,6 +117,8 @@ REJECT_CASES = [
      "unknown type 'Vessel'; expected one of Organization, Person, Lab"),
     ("crossings.csv", "person,port,date\nAna Soto,,2024-01-01\n", "port", "missing key for PortOfEntry"),
     ("seizures.csv", "seizure_id,date\nCBP-1,yesterday\n", "date", "not a date (use yyyy-mm-dd): 'yesterday'"),
+    ("persons.csv", "name,dob\n" + "Ana Soto " * 1_000 + ",1990-01-02\n", "name",
+     "too long for a key: 8,999 bytes (at most 8,000)"),  # Neo4j's key index would refuse the whole chunk
 ]
 
 
