@@ -64,6 +64,7 @@ SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx":
             ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 _BOM = codecs.BOM_UTF8
 _BATCH_ROWS = 10_000
 _CHUNK = 256 * 1024
@@ -73,7 +74,14 @@ Row = tuple[int, dict[str, str | None]]
 
 
 class ReadError(ChokepointError):
-    """The file cannot be read at all (fatal: nothing from it is loaded)."""
+    """The file cannot be read at all (fatal: nothing from it is loaded).
+
+    The message is one line: line breaks in what a parser said (JSON errors quote the text around the
+    error over several lines) become spaces.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(_LINE_BREAKS.sub(" ", message))
 
 
 def normalise_header(name: str) -> str:

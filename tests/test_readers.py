@@ -287,6 +287,14 @@ def test_truncated_json_is_fatal_at_check(tmp_path):
         check_readable(path)
 
 
+def test_a_json_parser_error_is_one_line(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_bytes(b'[{"name": "Ana"}, \x00]')  # the parser quotes the text around the error over 3 lines
+    with pytest.raises(ReadError, match=r"p\.json: record 2: invalid JSON: lexical error") as err:
+        check_readable(path)
+    assert "\n" not in str(err.value) and "right here" in str(err.value)
+
+
 # -- JSON Lines ------------------------------------------------------------------------------------
 
 def test_jsonl_rows_bad_lines_and_blank_lines(tmp_path):
