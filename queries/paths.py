@@ -140,10 +140,11 @@ class PathFilter:
         return {"labels": list(self.labels) if self.labels else None, "avoid": list(self.avoid),
                 "start": self.start, "end": self.end, "dataset": self.dataset}
 
-    def pattern(self, low: int, high: int, variable: str = "") -> str:
-        """``-[:A|B*low..high]->`` for this filter's types and direction (names from the allow-list)."""
-        types = ":" + "|".join(self.rel_types) if self.rel_types else ""
-        rel = f"[{variable}{types}*{schema.bound(low, 0, MAX_HOPS, 'hops')}..{schema.bound(high, 1, MAX_HOPS, 'hops')}]"
+    def pattern(self, low: int, high: int) -> str:
+        """``-[:A|B*low..high]->`` for this filter's types and direction (names through the allow-list here
+        too, so an unchecked filter cannot put text into the query)."""
+        types = ":" + "|".join(schema.rel_type(t) for t in self.rel_types) if self.rel_types else ""
+        rel = f"[{types}*{schema.bound(low, 0, MAX_HOPS, 'hops')}..{schema.bound(high, 1, MAX_HOPS, 'hops')}]"
         return {"both": f"-{rel}-", "out": f"-{rel}->", "in": f"<-{rel}-"}[self.direction]
 
 
