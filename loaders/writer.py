@@ -25,12 +25,15 @@ from loaders.rows import NodeRecord, RelRecord
 
 __all__ = ["RecordWriter"]
 
-# A new entity gets every property in one map (the common case of a first load); an existing one is
-# updated property by property, with its lists kept as sets.
+# Each row is sent once, lean: a new entity gets its keys, properties and provenance; an existing one is
+# updated property by property (keys keep the first spelling seen), with its lists kept as sets.
+# (Sending a second, "created" copy of the properties cost a third of a link statement's time.)
 _MERGE_NODES = """
 UNWIND $rows AS row
 MERGE (n:Entity {id: row.id})
-ON CREATE SET n:%(label)s, n = row.created
+ON CREATE SET n:%(label)s, n = row.keys, n += row.props, n.id = row.id, n.dataset = $dataset,
+    n.aliases = row.aliases, n.sources = row.sources, n.loads = $loads,
+    n.caption = row.caption, n.search_text = row.search_text
 ON MATCH SET n += row.props,
     n.aliases = reduce(a = coalesce(n.aliases, []), x IN row.aliases | CASE WHEN x IN a THEN a ELSE a + x END),
     n.sources = reduce(a = coalesce(n.sources, []), x IN row.sources | CASE WHEN x IN a THEN a ELSE a + x END),
@@ -45,7 +48,7 @@ UNWIND $rows AS row
 MATCH (a:Entity {id: row.source})
 MATCH (b:Entity {id: row.target})
 MERGE (a)-[r:%(type)s {id: row.id}]->(b)
-ON CREATE SET r = row.created
+ON CREATE SET r = row.props, r.id = row.id, r.dataset = $dataset, r.sources = row.sources, r.loads = $loads
 ON MATCH SET r += row.props,
     r.sources = reduce(a = coalesce(r.sources, []), x IN row.sources | CASE WHEN x IN a THEN a ELSE a + x END),
     r.loads = CASE WHEN $load IS NULL OR $load IN coalesce(r.loads, []) THEN r.loads
@@ -86,24 +89,22 @@ class RecordWriter:
                     row["sources"].append(r.ref)
         counters: Counter = Counter()
         written = []
+        loads = [self.load_id] if self.load_id else []
+        params = {"dataset": self.dataset, "load": self.load_id, "loads": loads}
         for label, rows in nodes.items():
             for row in rows.values():
                 row["fingerprint"] = hash((label, repr(sorted(row["keys"].items())),
                                            repr(sorted(row["props"].items())), tuple(row["aliases"])))
             todo = [row for row in rows.values()
                     if row["sources"] or self.remembered.get(row["id"]) != row["fingerprint"]]
-            query = _MERGE_NODES % {"label": schema.label(label)}
-            counters += self.store.write_batches(query, (self._created(label, row) for row in todo),
-                                                 dataset=self.dataset, load=self.load_id,
-                                                 caption=schema.SCHEMA.nodes[label].caption)
+            caption = schema.SCHEMA.nodes[label].caption
+            counters += self.store.write_batches(_MERGE_NODES % {"label": schema.label(label)},
+                                                 (self._sent(row, caption) for row in todo),
+                                                 caption=caption, **params)
             written += todo
-        loads = [self.load_id] if self.load_id else []
         for rtype, rows in rels.items():
-            for row in rows.values():
-                row["created"] = {**row["props"], "id": row["id"], "dataset": self.dataset,
-                                  "sources": row["sources"], "loads": loads}
             counters += self.store.write_batches(_MERGE_RELATIONSHIPS % {"type": schema.rel_type(rtype)},
-                                                 rows.values(), dataset=self.dataset, load=self.load_id)
+                                                 rows.values(), **params)
         self._remember(written)
         return counters
 
@@ -123,15 +124,14 @@ class RecordWriter:
         if n.source and n.source not in row["sources"]:
             row["sources"].append(n.source)
 
-    def _created(self, label: str, row: dict) -> dict:
-        """``row`` with the full property map a new entity gets."""
-        created = {**row["keys"], **row["props"]}
-        caption = schema.SCHEMA.nodes[label].caption
-        row["created"] = {**created, "id": row["id"], "dataset": self.dataset, "aliases": row["aliases"],
-                          "sources": row["sources"], "loads": [self.load_id] if self.load_id else [],
-                          "caption": str(created.get(caption, row["id"])),
-                          "search_text": " ".join([row["id"], *row["aliases"]])}
-        return row
+    @staticmethod
+    def _sent(row: dict, caption: str) -> dict:
+        """What the entity statement needs of ``row``, once each: with the caption and search text a new
+        entity starts with."""
+        shown = row["keys"].get(caption, row["props"].get(caption))
+        return {"id": row["id"], "keys": row["keys"], "props": row["props"], "aliases": row["aliases"],
+                "sources": row["sources"], "caption": str(row["id"] if shown is None else shown),
+                "search_text": " ".join([row["id"], *row["aliases"]])}
 
     def _remember(self, written: list[dict]) -> None:
         """Remember entities written only as references; forget any written as a row's own entity."""
