@@ -206,7 +206,7 @@ def _mapped(spec: SourceSpec, path: Path, dataset: str) -> Iterable:
     for row_no, row in read_rows(path, format=spec.format, sheet=spec.sheet):
         name = f"{path.name}[{row[SHEET]}]" if SHEET in row else path.name
         if EXTRA_CELLS in row:
-            reason = (row[EXTRA_CELLS] if fmt in ("json", "jsonl")
+            reason = (row[EXTRA_CELLS] if fmt in ("json", "jsonl", "parquet")
                       else f"more cells than the header has columns: {row[EXTRA_CELLS]}")
             yield Reject(name, row_no, "", reason, row)
             continue

@@ -29,9 +29,10 @@ import csv
 import json
 import re
 import zipfile
+import zlib
 from functools import lru_cache
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +65,7 @@ SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx":
             ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 _BOM = codecs.BOM_UTF8
 _BATCH_ROWS = 10_000
@@ -266,8 +268,9 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
                             yield row_no, row
             finally:
                 book.close()
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError) as err:
-        raise ReadError(f"{path}: cannot read: {err}") from err  # SyntaxError: broken XML
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError, zlib.error,
+            EOFError) as err:  # SyntaxError: broken XML; zlib.error, EOFError: a broken or cut zip member
+        raise ReadError(f"{path}: cannot read: {err}") from err
 
 
 def _sheets(path: Path, book: openpyxl.Workbook, sheet: str | None) -> list:
@@ -340,9 +343,14 @@ def _parquet_rows(path: Path) -> Iterator[Row]:
         with pq.ParquetFile(path) as parquet:
             names = _header(path, parquet.schema_arrow.names, row_no=None)
             for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
-                for values in zip(*(_py_values(column) for column in batch.columns)):
+                for values, not_text in _batch_values(batch, names):
                     record += 1
-                    yield record, _row(names, [cell_text(v) for v in values])
+                    row = _row(names, [cell_text(v) for v in values])
+                    if EXTRA_CELLS in row:  # records, not lines: say why, as for JSON
+                        row[EXTRA_CELLS] = f"a value in a column without a name: {row[EXTRA_CELLS]}"
+                    if not_text:
+                        row[EXTRA_CELLS] = f"not UTF-8 text in column(s) {', '.join(not_text)} (shown with \ufffd)"
+                    yield record, row
     except (OSError, pa.ArrowException) as err:
         raise ReadError(f"{path}: cannot read: {err}") from err
 
@@ -401,6 +409,9 @@ def _record(value: object) -> dict[str, str | None]:
     row = _row(names, [cell_text(v) for v in value.values()])
     if len(row) < len(names) and (dupes := sorted(n for n, count in Counter(names).items() if n and count > 1)):
         row[EXTRA_CELLS] = f"duplicate key(s) {', '.join(dupes)}"
+    if _SURROGATE.search("".join(v for v in row.values() if v)):  # "\ud800" is valid JSON, not text
+        row = {k: v and _SURROGATE.sub("\ufffd", v) for k, v in row.items()}
+        row[EXTRA_CELLS] = "not text: a \\u escape of half a surrogate pair (shown as \ufffd)"
     return row
 
 
@@ -419,6 +430,30 @@ def _json_default(value: object) -> object:
     if isinstance(value, Decimal) and value.is_finite():
         return int(value) if value == value.to_integral_value() else float(value)
     return cell_text(value)
+
+
+def _batch_values(batch: pa.RecordBatch, names: list[str]) -> Iterator[tuple[Sequence, Sequence[str]]]:
+    """``(values, columns whose value is not UTF-8)`` per record of a Parquet batch.
+
+    A string column may hold bytes that are not UTF-8 (Parquet does not check); such a batch is read
+    again value by value, the bad bytes decoded with U+FFFD so the row can be rejected and reported.
+    """
+    try:
+        columns = [_py_values(column) for column in batch.columns]
+    except UnicodeDecodeError:
+        for i in range(batch.num_rows):
+            values, not_text = [], []
+            for name, column in zip(names, batch.columns):
+                try:
+                    values.append(_py_values(column.slice(i, 1))[0])
+                except UnicodeDecodeError:
+                    raw = column.slice(i, 1).cast(pa.large_binary()).to_pylist()[0]
+                    values.append(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else None)
+                    not_text.append(name or "(no name)")
+            yield values, not_text
+        return
+    for values in zip(*columns):
+        yield values, ()
 
 
 def _py_values(column: pa.Array) -> list:

@@ -227,6 +227,16 @@ def test_xlsx_with_another_suffix_and_not_a_workbook(tmp_path):
         check_readable(broken)
 
 
+def test_xlsx_with_a_corrupt_zip_member_is_a_read_error(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", {"S": [["name"], ["Ana"]]})
+    data = bytearray(path.read_bytes())
+    at = data.index(b"xl/theme/theme1.xml") + len(b"xl/theme/theme1.xml")  # the deflated theme follows
+    data[at + 40:at + 80] = b"\xff" * 40
+    path.write_bytes(bytes(data))
+    with pytest.raises(ReadError, match=r"p\.xlsx: cannot read"):  # was a zlib.error traceback
+        check_readable(path)
+
+
 # -- JSON ------------------------------------------------------------------------------------------
 
 def test_json_records(tmp_path):
@@ -314,6 +324,18 @@ def test_jsonl_rows_bad_lines_and_blank_lines(tmp_path):
     ]
 
 
+def test_a_lone_surrogate_escape_is_a_rejected_row_not_text(tmp_path):
+    """``"\\ud800"`` is valid JSON but no character: such a JSON Lines record is rejected, shown with U+FFFD."""
+    reason = "not text: a \\u escape of half a surrogate pair (shown as \ufffd)"
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"name": "Ana"}\n{"name": "A\\ud800na"}\n')
+    assert rows(path) == [(1, {"name": "Ana"}), (2, {"name": "A\ufffdna", EXTRA_CELLS: reason})]
+    path = tmp_path / "p.json"  # the JSON parser refuses it: the file is refused before anything is written
+    path.write_text('[{"name": "Ana"}, {"name": "A\\udfffna", "n": 1}]')
+    with pytest.raises(ReadError, match=r"p\.json: record 2: invalid JSON"):
+        check_readable(path)
+
+
 # -- Parquet ---------------------------------------------------------------------------------------
 
 def test_parquet_values_and_record_numbers(tmp_path):
@@ -355,6 +377,17 @@ def test_parquet_duplicate_columns_and_not_parquet(tmp_path):
     broken.write_text("name\nAna\n")
     with pytest.raises(ReadError, match=r"broken\.parquet: cannot read"):
         check_readable(broken)
+
+
+def test_parquet_text_that_is_not_utf8_is_a_rejected_row(tmp_path):
+    path = tmp_path / "p.parquet"
+    names = pa.array([b"Ana", b"\xffBo", None], pa.binary()).view(pa.string())  # Parquet does not check
+    pq.write_table(pa.table({"name": names, "n": [1, 2, 3]}), path)
+    assert rows(path) == [  # was a UnicodeDecodeError traceback
+        (1, {"name": "Ana", "n": "1"}),
+        (2, {"name": "\ufffdBo", "n": "2", EXTRA_CELLS: "not UTF-8 text in column(s) name (shown with \ufffd)"}),
+        (3, {"name": None, "n": "3"}),
+    ]
 
 
 def test_missing_file_is_a_read_error(tmp_path):
