@@ -117,7 +117,7 @@ OPTIONAL MATCH (s:Shipment {shipment_id: r.shipment_id}) WHERE s.dataset = r.dat
 OPTIONAL MATCH (s)-[:ENTERED_AT]->(e:PortOfEntry)
 OPTIONAL MATCH (s)-[:TRANSPORTED_BY]->(c:Person)
 WITH a, b, r, head(collect(DISTINCT e.id)) AS port, head(collect(DISTINCT c.id)) AS courier
-RETURN collect([a.id, b.id, coalesce(r.quantity, 0.0), port, courier]) AS legs
+RETURN collect([a.id, b.id, r.date, coalesce(r.quantity, 0.0), port, courier]) AS legs
 """
 
 CAPTIONS = "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, n.caption AS caption, " \
@@ -205,7 +205,7 @@ def flow_graph(store: Store, dataset: str | None = None, through: Sequence[str] 
     if capacity not in ("kg", "shipments"):
         raise ChokepointError(f"capacity must be 'kg' or 'shipments', not {capacity!r}")
     g = nx.DiGraph()
-    for a, b, kg, port, courier in store.read(_LEGS, dataset=dataset, start=start, end=end)[0]["legs"]:
+    for a, b, _date, kg, port, courier in store.read(_LEGS, dataset=dataset, start=start, end=end)[0]["legs"]:
         kg = kg if capacity == "kg" else 1.0
         chain = [a, *([courier] if courier and "courier" in through else []),
                  *([port] if port and "port" in through else []), b]
@@ -344,16 +344,6 @@ def goods_datasets(store: Store) -> list[str]:
 
 
 # -- distinct routes through couriers and ports -------------------------------------------------
-_DATED_LEGS = """
-MATCH (a:Entity)-[r:SHIPPED_TO]->(b:Entity)
-WHERE ($dataset IS NULL OR r.dataset = $dataset)
-  AND ($start IS NULL OR r.date >= $start) AND ($end IS NULL OR r.date <= $end)
-OPTIONAL MATCH (s:Shipment {shipment_id: r.shipment_id}) WHERE s.dataset = r.dataset
-OPTIONAL MATCH (s)-[:ENTERED_AT]->(e:PortOfEntry)
-OPTIONAL MATCH (s)-[:TRANSPORTED_BY]->(c:Person)
-WITH a, b, r, head(collect(DISTINCT e.id)) AS port, head(collect(DISTINCT c.id)) AS courier
-RETURN collect([a.id, b.id, r.date, coalesce(r.quantity, 0.0), port, courier]) AS legs
-"""
 
 #: ``route_chains`` stops looking after this many distinct chains, or this many steps tried
 CHAIN_SEARCH_CAP = 20_000
@@ -391,7 +381,7 @@ def route_chains(store: Store, sources: Iterable[str], sinks: Iterable[str], dat
     max_hops = int(schema.bound(max_hops, 1, 10, "max_hops"))
     sinks = set(sinks)
     steps: dict[str, dict[tuple, list]] = {}
-    for a, b, date, kg, port, courier in store.read(_DATED_LEGS, dataset=dataset, start=start, end=end)[0]["legs"]:
+    for a, b, date, kg, port, courier in store.read(_LEGS, dataset=dataset, start=start, end=end)[0]["legs"]:
         step = steps.setdefault(a, {}).setdefault((b, courier, port), [0.0, set()])
         step[0] += kg
         step[1].add(_as_date(date))
