@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import re
 import zipfile
@@ -65,6 +66,9 @@ SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx":
             ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_DELIMITERS = ",;\t|"
+_SAMPLE = 64 * 1024  # characters of a CSV file its delimiter is chosen from
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # a cell as long as the file: not an error
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 _BOM = codecs.BOM_UTF8
@@ -225,18 +229,35 @@ def csv_cells(path: str | Path, delimiter: str | None = None) -> Iterator[tuple[
             if delimiter:
                 reader = csv.reader(f, csv.excel, delimiter=delimiter)
             else:
-                sample = f.read(64 * 1024)
+                sample = f.read(_SAMPLE)
                 f.seek(0)
-                try:
-                    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-                except csv.Error:
-                    dialect = csv.excel
-                reader = csv.reader(f, dialect)
+                reader = csv.reader(f, csv.excel, delimiter=_delimiter(sample, cut=len(sample) == _SAMPLE))
             for line_no, cells in enumerate(reader, start=1):
                 if line_no == 1 or any(c.strip() for c in cells):
                     yield line_no, cells
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise ReadError(f"{path}: cannot read: {err}") from err
+
+
+def _delimiter(sample: str, cut: bool) -> str:
+    """The delimiter among , ; tab | that splits the header into columns and most rows into as many.
+
+    ``sample`` is the start of the file (``cut``: its last line may be incomplete). Ties go to the
+    first in that order; with no header of two columns or more, a comma. (Python's ``csv.Sniffer``
+    misread simple files such as ``A;B;C`` followed by ``;;";"``.)
+    """
+    best, choice = (False, -1.0, 0), ","
+    for candidate in _DELIMITERS:
+        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), csv.excel, delimiter=candidate) if _has_text(r)]
+        if cut:
+            rows = rows[:-1]
+        if not rows:
+            continue
+        width = len(rows[0])
+        fit = sum(len(r) == width for r in rows[1:]) / (len(rows) - 1) if len(rows) > 1 else 1.0
+        if (score := (width > 1, fit, width)) > best:
+            best, choice = score, candidate
+    return choice
 
 
 def _csv_rows(path: Path, delimiter: str | None) -> Iterator[Row]:

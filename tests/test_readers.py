@@ -109,6 +109,29 @@ def test_csv_encodings_and_delimiters(tmp_path, data):
     assert rows(path) == [(2, {"name": "Andrés", "city": "Culiacán"})]
 
 
+@pytest.mark.parametrize("data,expected", [
+    # the standard library's sniffer gave up here (so ',': one column)
+    ('A;B;C\r\n;;\r\n;;";"\r\n', [(3, {"a": "", "b": "", "c": ";"})]),
+    # ... and here guessed doubled quotes away, cutting '"0,' in two
+    ('A,B,C\r\n,,\r\n,"""0,",\r\n', [(3, {"a": "", "b": '"0,', "c": ""})]),
+    # ... and here took "'" for the quote character
+    ("name,note\nO'Brien,'a, b'\nD'Arcy,x\n", [(2, {"name": "O'Brien", "note": "'a", EXTRA_CELLS: " b'"}),
+                                              (3, {"name": "D'Arcy", "note": "x"})]),
+    ("name;dob\nSoto, Ana;1990-01-02\n", [(2, {"name": "Soto, Ana", "dob": "1990-01-02"})]),
+    ("name\n\"Soto, Ana\"\n", [(2, {"name": "Soto, Ana"})]),
+])
+def test_csv_delimiter_is_the_one_that_fits_the_header_and_rows(tmp_path, data, expected):
+    path = tmp_path / "p.csv"
+    path.write_text(data, newline="")
+    assert rows(path) == expected
+
+
+def test_csv_cell_longer_than_the_csv_module_default_limit(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("name,note\nAna,x\nBo," + "y" * 300_000 + "\n")  # was "field larger than field limit"
+    assert [len(r["note"]) for _, r in rows(path)] == [1, 300_000]
+
+
 def test_cp1252_detected_beyond_the_first_megabyte(tmp_path):
     path = tmp_path / "p.csv"
     path.write_bytes(b"name,city\n" + b"Ana,Lima\n" * 200_000 + "Zoë,Málaga\n".encode("cp1252"))
