@@ -40,6 +40,15 @@ DataDir = Annotated[Path | None, typer.Option("--data", help="Data directory of 
                                               "[default: $CHOKEPOINT_NEO4J_DATA or ~/.local/share/chokepoint/neo4j]")]
 
 
+@app.callback()
+def _audited_command(ctx: typer.Context) -> None:
+    # every command is one audited action: the queries it runs (hooks in queries/) make one line of the
+    # audit log with source cli and the user $CHOKEPOINT_USER or the OS user (queries/audit.py)
+    from queries.audit import action, default_user
+
+    ctx.with_resource(action("cli", user=default_user))
+
+
 def main() -> None:
     try:
         app()

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode
 import dash_cytoscape as cyto
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import auth, canvas, ids
+from app import audit, auth, canvas, ids
 from app.panels import analytics, explore, geo, metrics, paths, routes, timeline, trainer
 from app.panels import queries as saved_queries  # (the tab; `queries` is the analytics package)
 from graph.errors import ChokepointError
@@ -46,6 +46,7 @@ def create_app(store: Store, auth_config: auth.AuthConfig | None = None) -> Dash
     app = Dash(__name__, title="Chokepoint", serve_locally=True, update_title=None,
                suppress_callback_exceptions=False)
     auth.install(app.server, auth_config)
+    audit.install(app.server)  # after auth: one audit action per authenticated request
     tab_style = {"padding": "4px 8px", "flex": "0 0 auto", "lineHeight": "20px"}
     tabs = dcc.Tabs(id=ids.TABS, value=PANELS[0][0],
                     children=[dcc.Tab(label=label, value=value, children=module.layout(), id=f"tab-{value}",

@@ -56,6 +56,7 @@ PARALLEL_WORK = 50_000_000
 from graph.projection import project
 from graph.values import plain
 from graph.store import Store
+from queries.audit import audited, json_safe, logged
 
 __all__ = [
     "AnalyticsError",
@@ -170,12 +171,20 @@ class Scope:
     ids: Sequence[str] | None = None
 
     def project(self, store: Store) -> nx.MultiDiGraph:
-        """The scope's subgraph, projected from ``store`` and cut to the time window."""
-        if self.ids is not None:
-            g = _project_ids(store, self.ids, self.labels, self.rel_types, self.dataset)
-        else:
-            g = project(store, self.labels, self.rel_types, self.dataset)
-        return within(g, self.start, self.end, self.keep_undated)
+        """The scope's subgraph, projected from ``store`` and cut to the time window; ``graph["scope"]``
+        describes the scope (the audit log records it with every analysis of the graph)."""
+        described = json_safe(self)
+        with audited("projection", "scope", described, lookup=True) as entry:
+            if self.ids is not None:
+                g = _project_ids(store, self.ids, self.labels, self.rel_types, self.dataset)
+            else:
+                g = project(store, self.labels, self.rel_types, self.dataset)
+            g = within(g, self.start, self.end, self.keep_undated)
+            g.graph["scope"] = {k: v for k, v in described.items() if k != "ids"}
+            if self.ids is not None:
+                g.graph["scope"]["entities"] = len(self.ids)   # the ids themselves are in the projection's line
+            entry.rows = g.number_of_nodes()
+            return g
 
 
 # -- the measures -------------------------------------------------------------------------------
@@ -399,6 +408,7 @@ def compute(graph: nx.Graph, measure: str, backend: str = "auto", **options: Any
     return fn(graph, backend=backend, **fixed, **options)
 
 
+@logged("centrality", query_from="measure", rows=lambda ranking: len(ranking.top))
 def rank(graph: nx.Graph, measure: str, top: int = 10, backend: str = "auto", **options: Any) -> Ranking:
     """The ``top`` nodes by ``measure`` (ties by id) and every node's score, as a :class:`Ranking`."""
     scores = compute(graph, measure, backend=backend, **options)

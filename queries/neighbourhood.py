@@ -15,6 +15,7 @@ from graph import schema
 from graph.errors import EntityNotFound
 from graph.store import Store
 from graph.values import jsonable
+from queries.audit import logged
 
 __all__ = ["Subgraph", "entity_details", "neighbourhood", "entities", "link_types", "DEFAULT_LIMIT", "MAX_LIMIT"]
 
@@ -75,6 +76,7 @@ class Subgraph:
         return self.shown_neighbours < self.total_neighbours
 
 
+@logged("details", query_from="entity_id", rows=lambda _: 1)
 def entity_details(store: Store, entity_id: str) -> dict[str, Any]:
     """Label, caption, properties (JSON-safe) and number of links of one entity."""
     rows = store.read(_ENTITY, id=entity_id)
@@ -85,6 +87,7 @@ def entity_details(store: Store, entity_id: str) -> dict[str, Any]:
             "properties": jsonable(row["props"])}
 
 
+@logged("neighbourhood", query_from="entity_id", rows=lambda sub: len(sub.nodes))
 def neighbourhood(store: Store, entity_id: str, limit: int = DEFAULT_LIMIT, rel_types: Sequence[str] = (),
                   start: dt.date | None = None, end: dt.date | None = None) -> Subgraph:
     """The entity, up to ``limit`` neighbours, and every relationship among them.

@@ -32,6 +32,7 @@ from graph.normalise import text as fold
 from graph.projection import project
 from graph.store import Store
 from graph.values import jsonable, plain
+from queries.audit import logged
 from queries.search import search_entities
 
 __all__ = ["PathFilter", "Path", "NoPath", "AmbiguousEntity", "find_entity", "shortest_path",
@@ -176,6 +177,7 @@ class Path:
                          "alternatives": self.alternatives})
 
 
+@logged("lookup", query_from="text", rows=lambda _: 1, lookup=True)
 def find_entity(store: Store, text: str) -> str:
     """The id of the entity ``text`` names: an id, or a name/alias/phone through the search index.
 
@@ -204,6 +206,7 @@ def shortest_path(store: Store, source: str, target: str, filters: PathFilter = 
     return k_shortest_paths(store, source, target, 1, filters, weight, max_hops, timeout)[0]
 
 
+@logged("path", "k-shortest")
 def k_shortest_paths(store: Store, source: str, target: str, k: int = 3, filters: PathFilter = PathFilter(),
                      weight: str | None = None, max_hops: int = MAX_HOPS, timeout: float | None = None) -> list[Path]:
     """Up to ``k`` shortest paths with distinct entity sequences, shortest first."""
@@ -225,6 +228,7 @@ def k_shortest_paths(store: Store, source: str, target: str, k: int = 3, filters
     return paths
 
 
+@logged("path", "all")
 def all_paths(store: Store, source: str, target: str, max_hops: int = 4, filters: PathFilter = PathFilter(),
               limit: int = 100, timeout: float | None = None) -> list[Path]:
     """Simple paths (no entity twice) of at most ``max_hops`` links, shortest first, at most ``limit``."""
@@ -238,6 +242,7 @@ def all_paths(store: Store, source: str, target: str, max_hops: int = 4, filters
     return paths[:limit]
 
 
+@logged("path", "time-respecting")
 def time_respecting_paths(store: Store, source: str, target: str, max_hops: int = 6,
                           filters: PathFilter = PathFilter(), max_gap_days: int | None = None,
                           limit: int = 20, timeout: float | None = None) -> list[Path]:

@@ -20,6 +20,7 @@ import networkx as nx
 
 from graph.errors import ChokepointError
 from graph.store import Store
+from queries.audit import logged
 
 __all__ = ["PortVolume", "Route", "FlowResult", "WhatIf", "goods_graph", "minimum_cut", "chokepoints",
            "port_volumes", "supply_routes", "routes_by_corridor", "flow_graph", "max_flow", "what_if",
@@ -162,6 +163,7 @@ class WhatIf:
     after: dict[str, float]
 
 
+@logged("routes", "supply-routes")
 def supply_routes(store: Store, sources: Iterable[str], sinks: Iterable[str], dataset: str | None = None,
                   max_hops: int = 6, max_gap_days: int | None = None, limit: int = 500,
                   start: dt.date | None = None, end: dt.date | None = None) -> list[Route]:
@@ -193,6 +195,7 @@ def routes_by_corridor(routes: Iterable[Route]) -> list[dict]:
     return sorted(groups.values(), key=lambda g: (-g["routes"], g["ports"]))
 
 
+@logged("projection", "flow-graph", rows=lambda g: g.number_of_nodes(), lookup=True)
 def flow_graph(store: Store, dataset: str | None = None, through: Sequence[str] = ("port", "courier"),
                capacity: str = "kg", start: dt.date | None = None, end: dt.date | None = None) -> nx.DiGraph:
     """The goods graph with capacities: one edge per pair of places, capacity = kilograms shipped
@@ -244,6 +247,7 @@ def max_flow(graph: nx.DiGraph, sources: Sequence[str], sinks: Sequence[str]) ->
     return FlowResult(float(value), cut, ranked)
 
 
+@logged("what-if", "what-if", rows=lambda _: 1)
 def what_if(graph: nx.DiGraph, sources: Iterable[str], sinks: Iterable[str], remove: Iterable[str]) -> WhatIf:
     """Figures before and after removing entities: max flow, routes (simple source-to-sink paths of the
     flow graph, counted up to ``ROUTE_COUNT_CAP``), source-sink pairs still connected, largest component,
@@ -275,6 +279,7 @@ def _figures(g: nx.DiGraph, sources: list[str], sinks: list[str]) -> dict[str, f
             "fragmentation": round(fragmentation, 6)}
 
 
+@logged("what-if", "best-removals")
 def best_removals(graph: nx.DiGraph, sources: Sequence[str], sinks: Sequence[str], k: int,
                   candidates: int = 50) -> list[tuple[str, float]]:
     """Greedily, ``k`` entities whose removal cuts the most flow: at each step the one (among the
@@ -324,6 +329,7 @@ RETURN n.id AS id, n.caption AS caption, [l IN labels(n) WHERE l <> 'Entity'][0]
 _GOODS_DATASETS = "MATCH ()-[r:SHIPPED_TO]->() RETURN DISTINCT r.dataset AS dataset ORDER BY dataset"
 
 
+@logged("lookup", "route-ends", lookup=True)
 def route_ends(store: Store, role: str, dataset: str | None = None) -> list[dict]:
     """``{"id", "caption"}`` of every entity with ``role`` (a key of ``ROLES``): suppliers and front
     companies (Organizations by role), labs, staging and stash houses and markets (Locations by kind),
@@ -361,6 +367,7 @@ class Chain:
     arrival: dt.date | None       # the earliest the goods can have arrived at the end
 
 
+@logged("routes", "route-chains", rows=lambda found: len(found[0]))
 def route_chains(store: Store, sources: Iterable[str], sinks: Iterable[str], dataset: str | None = None,
                  max_hops: int = 6, max_gap_days: int | None = None, start: dt.date | None = None,
                  end: dt.date | None = None, limit: int = 100) -> tuple[list[Chain], int, bool]:

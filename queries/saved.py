@@ -38,6 +38,7 @@ from graph import errors
 from graph.errors import ChokepointError, StoreUnavailable
 from graph.store import Store
 from graph.values import jsonable
+from queries.audit import audited
 
 __all__ = [
     "BUILTIN",
@@ -369,10 +370,15 @@ def run(store: Store, query: SavedQuery | str, params: Mapping[str, Any] | None 
     relationships with ``_type``, ``_start`` and ``_end``); ``capped`` says whether rows were left out;
     ``graph`` holds every node and relationship in the rows once.
     """
-    if isinstance(query, str):
-        query = get(query)
-    values = coerce_params(query, params)
-    return _execute(store, f"query {query.name}", "saved queries", query.name, query.cypher, values, limit, timeout)
+    with audited("saved-query", query if isinstance(query, str) else query.name, dict(params or {})) as entry:
+        if isinstance(query, str):
+            query = get(query)
+        values = coerce_params(query, params)
+        entry.params = values
+        result = _execute(store, f"query {query.name}", "saved queries", query.name, query.cypher, values, limit,
+                          timeout)
+        entry.rows = len(result.rows)
+        return result
 
 
 def run_cypher(store: Store, cypher: str, params: Mapping[str, Any] | None = None,
@@ -390,16 +396,19 @@ def run_cypher(store: Store, cypher: str, params: Mapping[str, Any] | None = Non
     cypher = (cypher or "").strip()
     if cypher.endswith(";"):
         cypher = cypher[:-1].rstrip()
-    if not _code_only(cypher).strip():
-        raise SavedQueryError("cypher: no query given")
     values = dict(params or {})
-    used = {m.group(1) for m in _PARAM_USE.finditer(_code_only(cypher))}
-    problems = [f"${name} is used but not given (add --param {name}=...)" for name in sorted(used - set(values))]
-    if set(values) - used:
-        problems.append("not used by the query: " + ", ".join(sorted(set(values) - used)))
-    if problems:
-        raise ParameterError("cypher: " + "; ".join(problems))
-    return _execute(store, "cypher", "ad-hoc queries", "cypher", cypher, values, limit, timeout)
+    with audited("cypher", cypher, values) as entry:
+        if not _code_only(cypher).strip():
+            raise SavedQueryError("cypher: no query given")
+        used = {m.group(1) for m in _PARAM_USE.finditer(_code_only(cypher))}
+        problems = [f"${name} is used but not given (add --param {name}=...)" for name in sorted(used - set(values))]
+        if set(values) - used:
+            problems.append("not used by the query: " + ", ".join(sorted(set(values) - used)))
+        if problems:
+            raise ParameterError("cypher: " + "; ".join(problems))
+        result = _execute(store, "cypher", "ad-hoc queries", "cypher", cypher, values, limit, timeout)
+        entry.rows = len(result.rows)
+        return result
 
 
 def cypher_params(raw: Mapping[str, str]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from graph.ids import normalise_key
 from graph.store import Store
+from queries.audit import logged
 
 __all__ = ["Match", "search_entities"]
 
@@ -43,6 +44,7 @@ class Match:
         return f"{self.caption} ({self.label})"
 
 
+@logged("search", query_from="text")
 def search_entities(store: Store, text: str, limit: int = 20) -> list[Match]:
     """Entities whose caption, aliases or id match ``text`` (every word, as a prefix), best first.
 

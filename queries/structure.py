@@ -27,6 +27,7 @@ import networkx as nx
 
 from graph import schema
 from graph.store import Store
+from queries.audit import logged
 from queries.centrality import AnalyticsError, BadParameter, EmptyGraph, Score, Scope, collapse, top_scores
 
 __all__ = [
@@ -119,6 +120,7 @@ class Communities:
 
 # -- brokerage -----------------------------------------------------------------------------------
 
+@logged("structure", "brokers", rows=lambda found: sum(1 for b in found.values() if b.total))
 def brokerage(graph: nx.Graph, group: str | Mapping[Hashable, Hashable] = "label",
               directed: bool = True) -> dict[Hashable, Brokerage]:
     """Gould-Fernandez brokerage counts of every node.
@@ -201,6 +203,7 @@ def fragmentation(graph: nx.Graph, removed: Iterable[Hashable] = ()) -> float:
     return _fragmentation(sum(len(c) * (len(c) - 1) for c in nx.connected_components(h)), len(h))
 
 
+@logged("structure", "key-players", rows=lambda found: len(found.players))
 def key_players(graph: nx.Graph, k: int, starts: int = 5, seed: int = 0, max_rounds: int = 20) -> KeyPlayers:
     """The ``k`` nodes whose removal fragments the network most (Borgatti's KPP-Neg, fragmentation).
 
@@ -255,6 +258,7 @@ def key_players(graph: nx.Graph, k: int, starts: int = 5, seed: int = 0, max_rou
                       before=_fragmentation(_pair_sum(adj, set()), n), after=after)
 
 
+@logged("structure", "articulation-points")
 def articulation_points(graph: nx.Graph) -> list:
     """Nodes whose removal disconnects their component (direction ignored), sorted.
 
@@ -266,6 +270,7 @@ def articulation_points(graph: nx.Graph) -> list:
     return sorted(nx.articulation_points(collapse(graph, directed=False)))
 
 
+@logged("structure", "bridges")
 def bridges(graph: nx.Graph) -> list[tuple]:
     """Pairs of entities whose links (however many relationships) are the only way between two parts.
 
@@ -277,6 +282,7 @@ def bridges(graph: nx.Graph) -> list[tuple]:
     return sorted(tuple(sorted(e)) for e in nx.bridges(collapse(graph, directed=False)))
 
 
+@logged("structure", "components")
 def components(graph: nx.Graph, strong: bool = False) -> list[set]:
     """Connected components, largest first (ties by smallest member): weak (direction ignored) by default,
     strong (mutually reachable along direction) with ``strong=True``.
@@ -317,6 +323,7 @@ def k_core(graph: nx.Graph, k: int) -> set:
 
 # -- communities ---------------------------------------------------------------------------------
 
+@logged("structure", "communities", rows=lambda found: len(found.groups))
 def communities(graph: nx.Graph, method: str = "louvain", seed: int = 0, resolution: float = 1.0,
                 weight: str | None = None) -> Communities:
     """Communities of the undirected collapsed graph and their modularity.
