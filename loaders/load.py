@@ -206,8 +206,9 @@ def _mapped(spec: SourceSpec, path: Path, dataset: str) -> Iterable:
     for row_no, row in read_rows(path, format=spec.format, sheet=spec.sheet):
         name = f"{path.name}[{row[SHEET]}]" if SHEET in row else path.name
         if EXTRA_CELLS in row:
-            reason = (row[EXTRA_CELLS] if fmt in ("json", "jsonl", "parquet")
-                      else f"more cells than the header has columns: {row[EXTRA_CELLS]}")
+            extra = row[EXTRA_CELLS]
+            reason = (extra if fmt in ("json", "jsonl", "parquet") else
+                      f"more cells than the header has columns: {extra if extra.isprintable() else repr(extra)}")
             yield Reject(name, row_no, "", reason, row)
             continue
         yield map_row(spec, dataset, name, row_no, row)

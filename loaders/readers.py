@@ -368,7 +368,7 @@ def _parquet_rows(path: Path) -> Iterator[Row]:
                     record += 1
                     row = _row(names, [cell_text(v) for v in values])
                     if EXTRA_CELLS in row:  # records, not lines: say why, as for JSON
-                        row[EXTRA_CELLS] = f"a value in a column without a name: {row[EXTRA_CELLS]}"
+                        row[EXTRA_CELLS] = f"a value in a column without a name: {row[EXTRA_CELLS]!r}"
                     if not_text:
                         row[EXTRA_CELLS] = f"not UTF-8 text in column(s) {', '.join(not_text)} (shown with \ufffd)"
                     yield record, row

@@ -119,6 +119,8 @@ REJECT_CASES = [
     ("seizures.csv", "seizure_id,date\nCBP-1,yesterday\n", "date", "not a date (use yyyy-mm-dd): 'yesterday'"),
     ("persons.csv", "name,dob\n" + "Ana Soto " * 1_000 + ",1990-01-02\n", "name",
      "too long for a key: 8,999 bytes (at most 8,000)"),  # Neo4j's key index would refuse the whole chunk
+    ("persons.csv", 'name,dob\nAna Soto,1990-01-02,"a\nb"\n', "",
+     "more cells than the header has columns: 'a\\nb'"),  # a reason is one line
 ]
 
 
