@@ -13,11 +13,11 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from app import ids, view
 from app.forms import parse_day
-from app.elements import subgraph_elements, suggestion_options
+from app.suggest import register_suggestions
+from app.elements import subgraph_elements
 from graph.errors import ChokepointError
 from graph.store import Store
 from queries.neighbourhood import DEFAULT_LIMIT, entity_details, link_types, neighbourhood
-from queries.search import search_entities
 
 __all__ = ["search_box", "layout", "register", "cypher_for"]
 
@@ -108,16 +108,7 @@ def _neighbours_change(store: Store, entity_id: str, op: str, types=(), limit: i
 
 
 def register(app: Dash, store: Store) -> None:
-    @app.callback(Output(ids.SEARCH, "options"), Output(ids.BANNER, "children", allow_duplicate=True),
-                  Input(ids.SEARCH, "search_value"), State(ids.SEARCH, "options"), prevent_initial_call=True)
-    def suggest(text, shown):
-        if not text:
-            return no_update, no_update
-        try:
-            matches = search_entities(store, text)
-        except ChokepointError as err:
-            return no_update, str(err)
-        return suggestion_options(text, matches, shown or []), ""
+    register_suggestions(app, store, ids.SEARCH)
 
     @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
                   Output(ids.SELECTED, "data", allow_duplicate=True),

@@ -17,7 +17,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from app import ids, view
 from app.forms import parse_day
-from app.elements import suggestion_options
+from app.suggest import register_suggestions
 from graph import schema
 from graph.errors import ChokepointError, EntityNotFound
 from graph.store import Store
@@ -251,7 +251,7 @@ def _option_for(store: Store, entity_id: str) -> list[dict]:
 
 def register(app: Dash, store: Store) -> None:
     for box in (START, END, AVOID):
-        _register_suggestions(app, store, box)
+        register_suggestions(app, store, box)
 
     for shared, box in ((ids.PATH_START, START), (ids.PATH_END, END)):
         _register_handoff(app, store, shared, box)
@@ -294,27 +294,6 @@ def register(app: Dash, store: Store) -> None:
         if i >= len(found):
             return no_update
         return view.change("mark", f"Path {i + 1} of {len(found)} highlighted.", cls="path", ids=found[i])
-
-
-def _register_suggestions(app: Dash, store: Store, box: str) -> None:
-    @app.callback(Output(box, "options"), Output(ids.BANNER, "children", allow_duplicate=True),
-                  Input(box, "search_value"), State(box, "options"), State(box, "value"), prevent_initial_call=True)
-    def suggest(text, shown, chosen):
-        if not text:
-            return no_update, no_update
-        try:
-            matches = search_entities(store, text)
-        except ChokepointError as err:
-            return no_update, str(err)
-        options = suggestion_options(text, matches, shown or [])
-        return _keep_chosen(options, shown or [], chosen), ""
-
-
-def _keep_chosen(options: list[dict], shown: list[dict], chosen: Any) -> list[dict]:
-    """The chosen entities' options stay even past the suggestion cap (a dropdown shows no label otherwise)."""
-    chosen = set(chosen if isinstance(chosen, list) else [chosen] if chosen else [])
-    have = {o["value"] for o in options}
-    return options + [o for o in shown if o["value"] in chosen and o["value"] not in have]
 
 
 def _register_handoff(app: Dash, store: Store, shared: str, box: str) -> None:
