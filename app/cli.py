@@ -53,7 +53,9 @@ def main() -> None:
     try:
         app()
     except ChokepointError as e:
-        err.print(f"[bold red]error:[/] {e}", highlight=False)
+        # one line, never wrapped, and plain text: a message may quote a cell such as "[/x]", not markup
+        message = " ".join(str(e).splitlines())
+        err.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True, highlight=False)
         sys.exit(1)
 
 
@@ -68,9 +70,11 @@ class _RowsPerSecond(ProgressColumn):
 
 
 def _row_progress(quiet: bool) -> Progress:
-    """A progress display of rows and rows/s per file, on stderr (gone afterwards when ``quiet``)."""
+    """A progress display of rows and rows/s per file, on stderr (gone afterwards when ``quiet``; none at
+    all when ``quiet`` and stderr is not a terminal, where even a transient display leaves a blank line)."""
     return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
-                    _RowsPerSecond(), TimeElapsedColumn(), console=err, transient=quiet)
+                    _RowsPerSecond(), TimeElapsedColumn(), console=err, transient=quiet,
+                    disable=quiet and not err.is_terminal)
 
 
 # -- local Neo4j -------------------------------------------------------------------------------
@@ -190,15 +194,15 @@ def load(
     else:
         out.print(f"dataset {dataset}: {result['rows_read']:,} rows read, {result['rows_loaded']:,} loaded, "
                   f"{result['rows_rejected']:,} rejected; {result['nodes_created']:,} nodes and "
-                  f"{result['relationships_created']:,} relationships created", highlight=False)
+                  f"{result['relationships_created']:,} relationships created", highlight=False, markup=False)
         if summary.rejects_report:
-            out.print(f"rejects: {summary.rejects_report}", highlight=False)
+            out.print(f"rejects: {summary.rejects_report}", highlight=False, markup=False)
         for f in summary.files:
             if f.columns_absent:
                 out.print(f"{Path(f.file).name}: no column(s) {', '.join(f.columns_absent)} (left empty)",
-                          highlight=False)
+                          highlight=False, markup=False)
         if summary.missing_sources:
-            out.print(f"no file for (skipped): {', '.join(summary.missing_sources)}", highlight=False)
+            out.print(f"no file for (skipped): {', '.join(summary.missing_sources)}", highlight=False, markup=False)
 
 
 @app.command("generate")
