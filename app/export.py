@@ -160,26 +160,26 @@ def to_json(elements: list[Mapping], stamp: Mapping[str, Any]) -> str:
 
 
 def to_graphml(elements: list[Mapping], stamp: Mapping[str, Any]) -> str:
-    """GraphML (networkx's writer); the stamp as graph attributes ``stamp_query``, ``stamp_params``
+    """GraphML (networkx's writer; text XML 1.0 cannot hold, such as NUL, becomes U+FFFD); the stamp as graph attributes ``stamp_query``, ``stamp_params``
     (JSON), ``stamp_view``, ``stamp_steps`` (JSON), ``stamp_exported_at``, ``stamp_sha256``,
     ``stamp_nodes``, ``stamp_links``, ``stamp_generator``."""
     g = to_networkx(elements)
     for key, value in stamp.items():
         g.graph[STAMP_PREFIX + key] = _scalar(value)
-    return "\n".join(nx.generate_graphml(g, edge_id_from_attribute="id")) + "\n"
+    return "\n".join(nx.generate_graphml(_xml_graph(g), edge_id_from_attribute="id")) + "\n"
 
 
 def to_gexf(elements: list[Mapping], stamp: Mapping[str, Any]) -> str:
-    """GEXF 1.2 (networkx's writer); the stamp in ``<meta>``: ``<description>`` is the stamp as JSON,
+    """GEXF 1.2 (networkx's writer; text as in :func:`to_graphml`); the stamp in ``<meta>``: ``<description>`` is the stamp as JSON,
     ``<keywords>`` the query, ``lastmodifieddate`` the export's day (UTC); the graph is named after
     the query."""
-    g = to_networkx(elements)
-    g.graph["name"] = str(stamp.get("query", ""))
+    g = _xml_graph(to_networkx(elements))
+    g.graph["name"] = _xml_text(str(stamp.get("query", "")))
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     writer.add_graph(g)
     meta = writer.xml.find("meta")
     meta.set("lastmodifieddate", str(stamp.get("exported_at", ""))[:10])
-    SubElement(meta, "keywords").text = str(stamp.get("query", ""))
+    SubElement(meta, "keywords").text = _xml_text(str(stamp.get("query", "")))
     SubElement(meta, "description").text = json.dumps(dict(stamp), ensure_ascii=False, sort_keys=True, default=str)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + str(writer) + "\n"
 
@@ -263,6 +263,27 @@ def _typed(records: list[dict]) -> list[dict]:
         return cell_text(v) if isinstance(v, bool) else v if isinstance(v, str) else _scalar(v)
 
     return [{k: convert(k, v) for k, v in r.items() if v is not None} for r in records]
+
+
+#: Characters XML 1.0 cannot hold (not even as character references)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: Any) -> Any:
+    """``value``, text in it XML cannot hold replaced with U+FFFD (a NUL in a name would make the file
+    unreadable: no XML parser accepts it)."""
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _xml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``g`` with :func:`_xml_text` applied to every id, key and attribute value."""
+    clean = nx.MultiDiGraph()
+    clean.graph.update({k: _xml_text(v) for k, v in g.graph.items()})
+    for n, attrs in g.nodes(data=True):
+        clean.add_node(_xml_text(n), **{k: _xml_text(v) for k, v in attrs.items()})
+    for u, v, key, attrs in g.edges(keys=True, data=True):
+        clean.add_edge(_xml_text(u), _xml_text(v), key=_xml_text(key), **{k: _xml_text(x) for k, x in attrs.items()})
+    return clean
 
 
 def _stamp_lines(out: io.StringIO, stamp: Mapping[str, Any], what: str) -> None:
