@@ -15,7 +15,7 @@ from graph.errors import ChokepointError
 from graph.store import Store
 from loaders.mapping import STANDARD_MAPPING, Mapping, SourceSpec, load_mapping
 from loaders.provenance import begin_load, end_load, file_digest, load_id
-from loaders.readers import EXTRA_CELLS, SHEET, check_readable, detect_format, read_rows
+from loaders.readers import EXTRA_CELLS, SHEET, _shown, check_readable, detect_format, read_rows
 from loaders.pipeline import prefetch
 from loaders.rejects import RejectsReport
 from loaders.rows import Reject, map_row
@@ -197,8 +197,13 @@ def _preflight(spec: SourceSpec, path: Path) -> list[str]:
     missing = sorted(spec.required_columns() - columns)
     if missing:
         raise ChokepointError(f"{path}: row 1: missing column(s) {', '.join(missing)} that source "
-                              f"{spec.name!r} needs (columns: {', '.join(k for k in first[1] if k != SHEET)})")
+                              f"{spec.name!r} needs (columns: {', '.join(_cut(k) for k in first[1] if k != SHEET)})")
     return sorted(spec.columns() - columns)
+
+
+def _cut(name: str, limit: int = 40) -> str:
+    """A column name for a message: a header cell can be a whole paragraph."""
+    return name if len(name) <= limit else name[:limit] + "..."
 
 
 def _mapped(spec: SourceSpec, path: Path, dataset: str) -> Iterable:
@@ -207,8 +212,10 @@ def _mapped(spec: SourceSpec, path: Path, dataset: str) -> Iterable:
         name = f"{path.name}[{row[SHEET]}]" if SHEET in row else path.name
         if EXTRA_CELLS in row:
             extra = row[EXTRA_CELLS]
-            reason = (extra if fmt in ("json", "jsonl", "parquet") else
-                      f"more cells than the header has columns: {extra if extra.isprintable() else repr(extra)}")
+            if fmt not in ("json", "jsonl", "parquet"):  # those say why; a table row has cells to show
+                shown = extra if extra.isprintable() and len(extra) <= 60 else _shown(extra)
+                extra = f"more cells than the header has columns: {shown}"
+            reason = extra
             yield Reject(name, row_no, "", reason, row)
             continue
         yield map_row(spec, dataset, name, row_no, row)

@@ -267,7 +267,10 @@ def _csv_rows(path: Path, delimiter: str | None) -> Iterator[Row]:
     if first is None:
         return
     names = _header(path, first[1])
+    width = len(names)
     for line_no, cells in lines:
+        if len(cells) < width:  # a short line: its missing cells are empty, as in a spreadsheet
+            cells += [None] * (width - len(cells))
         yield line_no, _row(names, cells)
 
 
@@ -368,7 +371,7 @@ def _parquet_rows(path: Path) -> Iterator[Row]:
                     record += 1
                     row = _row(names, [cell_text(v) for v in values])
                     if EXTRA_CELLS in row:  # records, not lines: say why, as for JSON
-                        row[EXTRA_CELLS] = f"a value in a column without a name: {row[EXTRA_CELLS]!r}"
+                        row[EXTRA_CELLS] = f"a value in a column without a name: {_shown(row[EXTRA_CELLS])}"
                     if not_text:
                         row[EXTRA_CELLS] = f"not UTF-8 text in column(s) {', '.join(not_text)} (shown with \ufffd)"
                     yield record, row
@@ -428,12 +431,23 @@ def _record(value: object) -> dict[str, str | None]:
         return {EXTRA_CELLS: f"not a JSON object: {shown[:60] + '...' if len(shown) > 60 else shown}"}
     names = [_key_name(k) for k in value]
     row = _row(names, [cell_text(v) for v in value.values()])
+    if EXTRA_CELLS in row:  # values under keys such as "" or "#": say so, as a reason
+        row[EXTRA_CELLS] = f"a value under a key without letters or digits: {_shown(row[EXTRA_CELLS])}"
     if len(row) < len(names) and (dupes := sorted(n for n, count in Counter(names).items() if n and count > 1)):
         row[EXTRA_CELLS] = f"duplicate key(s) {', '.join(dupes)}"
     if _SURROGATE.search("".join(v for v in row.values() if v)):  # "\ud800" is valid JSON, not text
         row = {k: v and _SURROGATE.sub("\ufffd", v) for k, v in row.items()}
         row[EXTRA_CELLS] = "not text: a \\u escape of half a surrogate pair (shown as \ufffd)"
     return row
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """``text`` quoted on one line for a reason, cut at ``limit`` characters.
+
+    >>> _shown("a\\nb"), _shown("x" * 70)[-6:]
+    ("'a\\\\nb'", "xx'...")
+    """
+    return repr(text[:limit]) + ("..." if len(text) > limit else "")
 
 
 @lru_cache(maxsize=4096)

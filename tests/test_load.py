@@ -99,6 +99,19 @@ def test_unreadable_file_is_fatal_and_named(clean, tmp_path):
     assert clean.read("MATCH (n:Entity) RETURN count(n) AS n")[0]["n"] == 0
 
 
+def test_a_short_first_line_is_a_reject_not_a_missing_column(clean, tmp_path):
+    """The columns are checked against the header (the first line's cells once stood for it)."""
+    d = tmp_path / "records"
+    d.mkdir()
+    (d / "supplies.csv").write_text("supplier,buyer,buyer_type\nJinlong\nAcme,Lab 1,Lab\n")
+    summary = load_records(clean, d, dataset="t")
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (2, 1, 1)
+    with open(summary.rejects_report, newline="", encoding="utf-8") as f:
+        [reject] = list(csv.DictReader(f))
+    assert (reject["row"], reject["column"], reject["reason"]) == (
+        "2", "buyer_type", "unknown type ''; expected one of Organization, Person, Lab")
+
+
 def test_cp1252_file_is_read(clean, tmp_path):
     d = tmp_path / "records"
     d.mkdir()

@@ -126,6 +126,13 @@ def test_csv_delimiter_is_the_one_that_fits_the_header_and_rows(tmp_path, data, 
     assert rows(path) == expected
 
 
+def test_csv_short_line_has_every_column_empty_beyond_its_cells(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("supplier,buyer,buyer_type\nJinlong\nAcme,Lab 1,Lab\n")
+    assert rows(path) == [(2, {"supplier": "Jinlong", "buyer": None, "buyer_type": None}),
+                          (3, {"supplier": "Acme", "buyer": "Lab 1", "buyer_type": "Lab"})]
+
+
 def test_csv_cell_longer_than_the_csv_module_default_limit(tmp_path):
     path = tmp_path / "p.csv"
     path.write_text("name,note\nAna,x\nBo," + "y" * 300_000 + "\n")  # was "field larger than field limit"
@@ -345,6 +352,12 @@ def test_jsonl_rows_bad_lines_and_blank_lines(tmp_path):
         (5, {EXTRA_CELLS: "line is not UTF-8 text"}),
         (6, {"name": "Cy", "ok": "false"}),
     ]
+
+
+def test_json_value_under_a_key_without_a_name_is_a_one_line_reason(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"name": "Ana", "#": "0\\n1"}\n')
+    assert rows(path) == [(1, {"name": "Ana", EXTRA_CELLS: "a value under a key without letters or digits: '0\\n1'"})]
 
 
 def test_a_lone_surrogate_escape_is_a_rejected_row_not_text(tmp_path):
