@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 __all__ = ["BadValue", "parse_value"]
@@ -11,6 +12,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%d %
 _TRUE = {"true", "yes", "y", "1", "si", "sí", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
 _LIST_SPLIT = re.compile(r"\s*[;|]\s*")
+_INT64 = (-2**63, 2**63 - 1)
 
 
 class BadValue(ValueError):
@@ -38,17 +40,27 @@ def parse_value(text: str | None, kind: str):
         return [part for part in _LIST_SPLIT.split(text) if part]
     if kind == "float":
         try:
-            return float(text.replace(",", "").replace(" ", ""))
-        except ValueError:
-            raise BadValue(f"not a number: {text!r}") from None
-    if kind == "integer":
-        try:
             number = float(text.replace(",", "").replace(" ", ""))
         except ValueError:
-            raise BadValue(f"not a whole number: {text!r}") from None
-        if not number.is_integer():
-            raise BadValue(f"not a whole number: {text!r}")
-        return int(number)
+            raise BadValue(f"not a number: {text!r}") from None
+        if not math.isfinite(number):  # "nan", "inf", "1e400": no quantity or coordinate
+            raise BadValue(f"not a finite number: {text!r}")
+        return number
+    if kind == "integer":
+        digits = text.replace(",", "").replace(" ", "")
+        try:
+            number = int(digits)  # exact, however many digits
+        except ValueError:
+            try:
+                number = float(digits)
+            except ValueError:
+                raise BadValue(f"not a whole number: {text!r}") from None
+            if not number.is_integer():
+                raise BadValue(f"not a whole number: {text!r}")
+            number = int(number)
+        if not _INT64[0] <= number <= _INT64[1]:  # Neo4j stores 64-bit integers
+            raise BadValue(f"whole number out of range: {text!r}")
+        return number
     if kind == "boolean":
         low = text.casefold()
         if low in _TRUE:

@@ -13,6 +13,9 @@ from loaders.values import BadValue, parse_value
     ("5 Mar 2024", "date", dt.date(2024, 3, 5)),
     ("1,250.5", "float", 1250.5),
     ("42", "integer", 42),
+    ("9,007,199,254,740,993", "integer", 9_007_199_254_740_993),  # exact, not through a float
+    ("1e3", "integer", 1000),
+    ("9223372036854775807", "integer", 2**63 - 1),
     ("Sí", "boolean", True),
     ("no", "boolean", False),
     ("a; b |c", "string[]", ["a", "b", "c"]),
@@ -29,6 +32,12 @@ def test_parse_value(text, kind, expected):
     ("twelve", "float", "not a number"),
     ("1.5", "integer", "not a whole number"),
     ("maybe", "boolean", "not yes/no"),
+    # values Neo4j cannot store, or that are no quantity (found by tests/test_fuzz_loaders.py)
+    ("1e30", "integer", "whole number out of range: '1e30'"),
+    ("9223372036854775808", "integer", "whole number out of range"),
+    ("nan", "float", "not a finite number: 'nan'"),
+    ("-inf", "float", "not a finite number"),
+    ("1e400", "float", "not a finite number"),
 ])
 def test_bad_values_say_why(text, kind, reason):
     with pytest.raises(BadValue, match=reason):
