@@ -382,20 +382,23 @@ def _parquet_rows(path: Path) -> Iterator[Row]:
 # -- shared helpers ----------------------------------------------------------------------------------
 
 def _encoding(path: Path) -> str:
-    """UTF-8 with BOM, UTF-8 (when the whole file decodes), else cp1252; reads in chunks."""
+    """UTF-8 (``utf-8-sig`` with a BOM) when the whole file decodes, else cp1252 when it does, else
+    latin-1 (every byte is a character). Reads in chunks; a file is never refused for its bytes."""
     with open(path, "rb") as f:
-        chunk = f.read(_CHUNK)
-        if chunk.startswith(_BOM):
-            return "utf-8-sig"
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk:
-                decoder.decode(chunk)
-                chunk = f.read(_CHUNK)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
+        for encoding in ("utf-8", "cp1252"):
+            f.seek(0)
+            chunk = f.read(_CHUNK)
+            bom = encoding == "utf-8" and chunk.startswith(_BOM)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                while chunk:
+                    decoder.decode(chunk)
+                    chunk = f.read(_CHUNK)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+            return "utf-8-sig" if bom else encoding
+    return "latin-1"
 
 
 def _header(path: Path, cells: Iterable[str | None], row_no: int | None = 1,

@@ -145,6 +145,17 @@ def test_cp1252_detected_beyond_the_first_megabyte(tmp_path):
     assert rows(path)[-1] == (200_002, {"name": "Zoë", "city": "Málaga"})
 
 
+def test_bytes_cp1252_lacks_make_the_file_latin1_not_an_error_half_way(tmp_path):
+    """0x81 has no cp1252 character: past the first 64 KiB it once failed the load after rows were
+    written; now such a file is read as latin-1, where every byte is a character."""
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"name,city\n" + b"Ana,Lima\n" * 10_000 + b"Bo\x81,Z\xe9\n")
+    check_readable(path)
+    assert rows(path)[-1] == (10_002, {"name": "Bo\x81", "city": "Zé"})
+    path.write_bytes(b"\xef\xbb\xbfname\nAna\nB\xe9\n")  # a BOM, then not UTF-8: cp1252
+    assert rows(path) == [(2, {"name": "Ana"}), (3, {"name": "Bé"})]
+
+
 def test_tsv_forces_tab(tmp_path):
     path = tmp_path / "p.tsv"
     path.write_text("name\tnote\nAna\ta, b; c\n")
