@@ -18,7 +18,33 @@ from graph.errors import ChokepointError
 from graph.store import Store
 from queries.neighbourhood import entity_details
 
-__all__ = ["create_app", "PANELS", "HEALTH_SECONDS"]
+__all__ = ["create_app", "PANELS", "HEALTH_SECONDS", "LINKED", "link_values"]
+
+#: What a link holds: URL parameter -> (the control the URL follows, what a link sets). A path end is
+#: set through the store the canvas menu sets too, so the Paths box shows its caption. Other
+#: parameters (the trainer's lesson and step) are kept as they are.
+LINKED = {
+    "entity": ((ids.SEARCH, "value"), (ids.SEARCH, "value")),
+    "tab": ((ids.TABS, "value"), (ids.TABS, "value")),
+    "types": ((ids.EXPAND_TYPE, "value"), (ids.EXPAND_TYPE, "value")),
+    "from": ((explore.EXPAND_FROM, "value"), (explore.EXPAND_FROM, "value")),
+    "to": ((explore.EXPAND_TO, "value"), (explore.EXPAND_TO, "value")),
+    "path_start": ((paths.START, "value"), (ids.PATH_START, "data")),
+    "path_end": ((paths.END, "value"), (ids.PATH_END, "data")),
+}
+
+
+def link_values(query: dict[str, str]) -> dict:
+    """The controls' values a link's parameters ask for (None where it says nothing).
+
+    >>> v = link_values({"entity": "e1", "types": "CALLED,USES_PHONE", "from": "2024-01-01"})
+    >>> v["entity"], v["types"], v["from"], v["path_start"]
+    ('e1', ['CALLED', 'USES_PHONE'], '2024-01-01', None)
+    """
+    values: dict = {key: query.get(key) or None for key in LINKED}
+    if values["types"]:
+        values["types"] = [t for t in values["types"].split(",") if t]
+    return values
 
 # (tab value, tab label, panel module): each module has layout() and register(app, store)
 PANELS = (
@@ -88,24 +114,39 @@ def _register_shell(app: Dash, store: Store) -> None:
         why = store.reachable()
         return f"Neo4j is unreachable ({store.where}): {why}. Retrying every {HEALTH_SECONDS} s." if why else ""
 
-    # Deep links: ?entity=ID&tab=NAME reproduces the view; the URL follows the search and the tab.
-    @app.callback(Output(ids.URL, "search"), Output(ids.SEARCH, "value"), Output(ids.SEARCH, "options",
-                                                                                  allow_duplicate=True),
-                  Output(ids.TABS, "value"),
-                  Input(ids.URL, "search"), Input(ids.SEARCH, "value"), Input(ids.TABS, "value"),
-                  State(ids.SEARCH, "options"), prevent_initial_call="initial_duplicate")
-    def deep_link(search, entity, tab, options):
+    # Deep links: the URL holds the view (see LINKED and docs/explorer.md); a link or a reload reproduces
+    # it, and the URL follows the controls.
+    @app.callback(Output(ids.URL, "search"), Output(ids.SEARCH, "options", allow_duplicate=True),
+                  Output(ids.EXPAND_TYPE, "options", allow_duplicate=True),
+                  *[Output(*sets, allow_duplicate=True) for _, sets in LINKED.values()],
+                  Input(ids.URL, "search"), *[Input(*follows) for follows, _ in LINKED.values()],
+                  State(ids.SEARCH, "options"),
+                  prevent_initial_call="initial_duplicate")
+    def deep_link(search, *values_and_options):
+        *values, options = values_and_options
+        current = dict(zip(LINKED, values))
+        query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+        unchanged = [no_update] * len(LINKED)
         if ctx.triggered_id == ids.URL or not ctx.triggered_id:
-            query = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
-            wanted, wanted_tab = query.get("entity"), query.get("tab")
-            new_tab = wanted_tab if wanted_tab in {p[0] for p in PANELS} else no_update
-            if not wanted or wanted == entity:
-                return no_update, no_update, no_update, new_tab
-            try:
-                d = entity_details(store, wanted)
-            except ChokepointError:
-                return no_update, no_update, no_update, new_tab
-            option = {"label": f"{d['caption']} ({d['label']})", "value": d["id"], "search": d["caption"]}
-            return no_update, d["id"], [option, *(options or [])], new_tab
-        query = {k: v for k, v in (("entity", entity), ("tab", tab)) if v}
-        return "?" + urlencode(query) if query else "", no_update, no_update, no_update
+            wanted = link_values(query)
+            if wanted["tab"] not in {p[0] for p in PANELS}:
+                wanted["tab"] = None
+            out = [wanted[k] if wanted[k] and wanted[k] != current[k] else no_update for k in LINKED]
+            new_options = no_update
+            entity = wanted["entity"]
+            if entity and entity != current["entity"]:
+                try:
+                    d = entity_details(store, entity)
+                    new_options = [{"label": f"{d['caption']} ({d['label']})", "value": d["id"],
+                                    "search": d["caption"]}, *(options or [])]
+                except ChokepointError:
+                    out[list(LINKED).index("entity")] = no_update
+            # a dropdown drops a value it has no option for, so the link's types come with theirs
+            type_options = [{"label": t, "value": t} for t in wanted["types"]] if wanted["types"] else no_update
+            return no_update, new_options, type_options, *out
+        for key, value in current.items():
+            query.pop(key, None)
+            text = ",".join(value) if isinstance(value, list) else value
+            if text:
+                query[key] = text
+        return ("?" + urlencode(query) if query else ""), no_update, no_update, *unchanged

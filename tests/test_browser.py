@@ -157,6 +157,35 @@ def test_deep_link_reproduces_the_view_and_follows_the_search(sample_store, make
     page.locator("#entity-details h4", has_text="Luis Ortega").wait_for()
 
 
+def test_a_link_holds_the_filters_and_the_path_ends(sample_store, make_app, page):
+    courier = entity(sample_store, "Luis Ortega")
+    port = entity(sample_store, "San Ysidro")
+    chosen = sorted({e["type"] for e in neighbourhood(sample_store, courier).edges})[0]
+    through = {n["id"] for n in neighbourhood(sample_store, courier, rel_types=[chosen]).nodes}
+    assert through != {n["id"] for n in neighbourhood(sample_store, courier).nodes}  # the filter narrows
+
+    url = make_app(sample_store)
+    page.goto(url + f"?entity={courier}&tab=paths&types={chosen}&from=2020-01-01&path_start={courier}&path_end={port}")
+    settled(page, len(through))
+    assert set(page.evaluate(NODE_IDS)) == through
+    page.locator("#paths-start", has_text="Luis Ortega").wait_for()
+    page.locator("#paths-end", has_text="San Ysidro").wait_for()
+
+    # the URL follows the controls: a date, then a reload gives the same view
+    page.locator("#tab-details").click()
+    assert page.input_value("#explore-from") == "2020-01-01"
+    page.fill("#explore-to", "2030-12-31")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('to=2030-12-31')")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["entity"] == [courier] and query["types"] == [chosen] and query["tab"] == ["details"]
+    assert query["path_start"] == [courier] and query["path_end"] == [port]
+    page.reload()
+    settled(page, len(through))
+    assert set(page.evaluate(NODE_IDS)) == through
+    assert page.input_value("#explore-to") == "2030-12-31"
+
+
 def test_neo4j_outage_shows_a_banner_and_the_app_recovers(make_app, page, tmp_path):
     data = tmp_path / "outage"
     inst = local.start(data, port=local.free_port())

@@ -113,12 +113,15 @@ def register(app: Dash, store: Store) -> None:
     @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
                   Output(ids.SELECTED, "data", allow_duplicate=True),
                   Output(ids.BANNER, "children", allow_duplicate=True),
-                  Input(ids.SEARCH, "value"), prevent_initial_call=True)
-    def start_view(entity_id):
+                  Input(ids.SEARCH, "value"), State(ids.EXPAND_TYPE, "value"), State(EXPAND_FROM, "value"),
+                  State(EXPAND_TO, "value"), prevent_initial_call=True)
+    def start_view(entity_id, types, date_from, date_to):
+        """The searched entity and its neighbours, through the link types and dates chosen (if any)."""
         if not entity_id:
             return no_update, no_update, no_update
         try:
-            return _neighbours_change(store, entity_id, "replace"), entity_id, ""
+            return _neighbours_change(store, entity_id, "replace", types=types or (),
+                                      start=parse_day(date_from, "From"), end=parse_day(date_to, "To")), entity_id, ""
         except ChokepointError as err:
             return no_update, no_update, str(err)
 
