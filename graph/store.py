@@ -315,6 +315,8 @@ def _translated(where: str) -> Iterator[None]:
         raise StoreUnavailable(f"Neo4j at {where} refused the credentials: {err.message}") from err
     except (ServiceUnavailable, SessionExpired) as err:
         raise StoreUnavailable(f"Neo4j at {where} is unreachable: {err}") from err
+    except BufferError as err:  # the driver's buffers, when a connection breaks mid-message (server restarting)
+        raise StoreUnavailable(f"Neo4j at {where}: the connection broke mid-message ({err}); try again") from err
     except ClientError as err:
         raise ChokepointError(f"Neo4j rejected the query: {err.message}") from err
     except (Neo4jError, DriverError) as err:

@@ -50,3 +50,13 @@ def test_a_server_that_is_not_there_is_one_clear_message():
 def test_wrong_credentials_are_one_clear_message(neo4j_settings):
     with pytest.raises(StoreUnavailable, match=rf"^Neo4j at {neo4j_settings.uri} refused the credentials"):
         Store.connect(Settings(neo4j_settings.uri, neo4j_settings.user, neo4j_settings.password + "-wrong"))
+
+
+def test_a_connection_breaking_mid_message_is_unavailable_not_a_traceback():
+    """The driver raises BufferError when a connection breaks while it holds a buffer (seen when Neo4j
+    restarts under the app); users get the same message kind as any outage."""
+    from graph.store import _translated
+
+    with pytest.raises(StoreUnavailable, match=r"bolt://x:1: the connection broke mid-message"):
+        with _translated("bolt://x:1"):
+            raise BufferError("Existing exports of data: object cannot be re-sized")
