@@ -8,7 +8,7 @@ PORT ?= 8050
 NEO4J_PORT ?= 7687
 PYTEST_ARGS ?=
 
-.PHONY: install chromium launcher demo test neo4j-start neo4j-stop compose-check clean
+.PHONY: install chromium launcher demo test fuzz neo4j-start neo4j-stop compose-check clean
 
 install: $(STAMP)
 
@@ -39,6 +39,12 @@ demo: install
 
 test: install chromium launcher
 	BIN=$(BIN) tests/with-local-neo4j $(BIN)/pytest $(PYTEST_ARGS)
+
+# Property-based fuzzing of the loaders: more than 10,000 generated record files, against a throw-away
+# local Neo4j (tests/test_fuzz_loaders.py; `make test` runs a small derandomised subset of the same tests).
+fuzz: install launcher
+	BIN=$(BIN) CHOKEPOINT_FUZZ=fuzz tests/with-local-neo4j $(BIN)/pytest tests/test_fuzz_loaders.py \
+		--hypothesis-show-statistics -p no:cacheprovider $(PYTEST_ARGS)
 
 neo4j-start: install
 	$(BIN)/chokepoint neo4j start --port $(NEO4J_PORT)
