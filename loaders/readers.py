@@ -430,7 +430,7 @@ def _row(names: list[str], cells: list[str | None]) -> dict[str, str | None]:
 def _record(value: object) -> dict[str, str | None]:
     """One JSON value as a row: an object's keys normalised, anything else a row to reject."""
     if not isinstance(value, dict):
-        shown = json.dumps(value, ensure_ascii=False, default=_json_default)
+        shown = _SURROGATE.sub("\ufffd", json.dumps(value, ensure_ascii=False, default=_json_default))
         return {EXTRA_CELLS: f"not a JSON object: {shown[:60] + '...' if len(shown) > 60 else shown}"}
     names = [_key_name(k) for k in value]
     row = _row(names, [cell_text(v) for v in value.values()])

@@ -30,7 +30,8 @@ class RejectsReport:
     def add(self, reject: Reject) -> None:
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "w", newline="", encoding="utf-8")
+            # whatever a reader lets through, the report is written: text that is not UTF-8 as \\u escapes
+            self._file = open(self.path, "w", newline="", encoding="utf-8", errors="backslashreplace")
             self._writer = csv.writer(self._file)
             self._writer.writerow(self.HEADER)
         values = {k: v for k, v in reject.values.items()}

@@ -186,3 +186,13 @@ def test_chunk_size_does_not_change_the_graph(clean, tmp_path, monkeypatch):
     monkeypatch.setattr(loaders.load, "CHUNK_ROWS", 1)
     load_records(clean, d, dataset="chunks", rejects_path=tmp_path / "r.csv")
     assert canonical_hash(clean) == whole
+
+
+def test_the_rejects_report_is_written_whatever_text_a_reject_holds(tmp_path):
+    from loaders.rejects import RejectsReport
+    from loaders.rows import Reject
+
+    with RejectsReport(tmp_path / "r.csv") as report:
+        report.add(Reject("p.jsonl", 3, "name", "not text", {"name": "A\ud800"}))  # no UTF-8 for it
+    text = (tmp_path / "r.csv").read_text(encoding="utf-8")
+    assert "p.jsonl,3,name,not text," in text and "A\\ud800" in text

@@ -375,8 +375,9 @@ def test_a_lone_surrogate_escape_is_a_rejected_row_not_text(tmp_path):
     """``"\\ud800"`` is valid JSON but no character: such a JSON Lines record is rejected, shown with U+FFFD."""
     reason = "not text: a \\u escape of half a surrogate pair (shown as \ufffd)"
     path = tmp_path / "p.jsonl"
-    path.write_text('{"name": "Ana"}\n{"name": "A\\ud800na"}\n')
-    assert rows(path) == [(1, {"name": "Ana"}), (2, {"name": "A\ufffdna", EXTRA_CELLS: reason})]
+    path.write_text('{"name": "Ana"}\n{"name": "A\\ud800na"}\n"\\udfff"\n')
+    assert rows(path) == [(1, {"name": "Ana"}), (2, {"name": "A\ufffdna", EXTRA_CELLS: reason}),
+                          (3, {EXTRA_CELLS: 'not a JSON object: "\ufffd"'})]
     path = tmp_path / "p.json"  # the JSON parser refuses it: the file is refused before anything is written
     path.write_text('[{"name": "Ana"}, {"name": "A\\udfffna", "n": 1}]')
     with pytest.raises(ReadError, match=r"p\.json: record 2: invalid JSON"):
