@@ -6,7 +6,6 @@ real browser (where no script they carry ever runs), exported literally, and quo
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import subprocess
@@ -18,7 +17,7 @@ import pytest
 from app.elements import subgraph_elements
 from app.export import export, make_stamp, read_csv
 from graph.ids import entity_id
-from loaders.load import SAMPLE_CASE, load_records
+from loaders.load import load_records
 from queries.neighbourhood import entity_details, neighbourhood
 from queries.saved import run, run_cypher
 from queries.search import search_entities
