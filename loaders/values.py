@@ -44,7 +44,7 @@ def parse_value(text: str | None, kind: str):
         except ValueError:
             raise BadValue(f"not a number: {text!r}") from None
         if not math.isfinite(number):  # "nan", "inf", "1e400": no quantity or coordinate
-            raise BadValue(f"not a finite number: {text!r}")
+            raise BadValue(f"not a number: {text!r}")
         return number
     if kind == "integer":
         digits = text.replace(",", "").replace(" ", "")
