@@ -27,7 +27,7 @@ RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, n.caption A
        n.aliases AS aliases, 100.0 AS score
 """
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+(?:\.\w+)*")  # a word, or dotted words ("john.smith", "acme.com")
 _PHONE_LIKE = re.compile(r"[\d\s+().-]+")
 
 
@@ -54,6 +54,8 @@ def search_entities(store: Store, text: str, limit: int = 20) -> list[Match]:
     '1* AND 619* AND x*'
     >>> _lucene("+1 (619) 555")
     '1619555*'
+    >>> _lucene("John.Smith acme")
+    '(john.smith* OR (john* AND smith*)) AND acme*'
     """
     text = (text or "").strip()
     if not text:
@@ -75,8 +77,16 @@ def search_entities(store: Store, text: str, limit: int = 20) -> list[Match]:
 def _lucene(text: str) -> str:
     """Folded word prefixes: only letters and digits reach Lucene, so no input can break its syntax.
 
-    Text that looks like a phone number ("+52 (667) 111-2233") becomes one run of digits.
+    Text that looks like a phone number ("+52 (667) 111-2233") becomes one run of digits. Lucene's
+    standard tokenizer keeps dotted words whole ("john.smith" is one word in the index), so a dotted
+    word is looked for whole or as its parts.
     """
     if _PHONE_LIKE.fullmatch(text) and sum(c.isdigit() for c in text) >= 3:
         return "".join(c for c in text if c.isdigit()) + "*"
-    return " AND ".join(f"{w}*" for w in _WORD.findall(normalise_key(text)))
+    return " AND ".join(_term(w) for w in _WORD.findall(normalise_key(text)))
+
+
+def _term(word: str) -> str:
+    if "." not in word:
+        return f"{word}*"
+    return f"({word}* OR ({' AND '.join(f'{part}*' for part in word.split('.'))}))"
