@@ -103,3 +103,21 @@ def test_seizure_chart_totals_equal_the_queries_and_the_csv_exports(case_store, 
         kg[r["port"]] += r["kg"]
     page.wait_for_function(f"() => Math.abs(({figure})().data.map(t => t.y.reduce((a, b) => a + b, 0))"
                            f".reduce((a, b) => a + b, 0) - {sum(kg.values())}) < 1e-6")
+
+
+def test_a_dataset_can_be_chosen_and_the_charts_follow(case_store, make_app, page, tmp_path):
+    """Runs last in this module: it adds the built-in sample case (dataset ``sample``) beside ``case``."""
+    from loaders.load import SAMPLE_CASE, load_records
+
+    store, _ = case_store
+    load_records(store, SAMPLE_CASE, "sample", rejects_path=tmp_path / "rejects.csv")
+    everything = sum(r["seizures"] for r in metrics.seizures_by_port_month(store))
+    sample = sum(r["seizures"] for r in metrics.seizures_by_port_month(store, "sample"))
+    assert 0 < sample < everything
+
+    page.goto(make_app(store) + "/?tab=metrics")
+    page.get_by_text(f"{everything:,} seizures at ports of entry").wait_for()
+    page.click("#metrics-dataset")
+    page.get_by_role("option", name="sample", exact=True).click()
+    page.get_by_text(f"{sample:,} seizures at ports of entry").wait_for()
+    assert page.locator("#metrics-dataset").inner_text().strip().startswith("sample")

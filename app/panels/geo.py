@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from app import ids, view
+from app.datasets import picker, register_picker
 from app.elements import subgraph_elements
 from app.style import LABEL_STYLE
 from graph.errors import ChokepointError
@@ -33,6 +34,7 @@ NEAR = 0.1
 
 GRAPH, SCOPE, REFRESH, PICKED, DRAW = "map-graph", "map-scope", "map-refresh", "map-picked", "map-draw"
 PICKED_ID = "map-picked-id"
+DATASET = "map-dataset"
 
 
 def _hover(p: Place, volume: PortVolume | None) -> str:
@@ -121,6 +123,7 @@ def layout() -> html.Div:
         html.Div([
             dcc.Dropdown(id=SCOPE, options=list(SCOPES), value="North America", clearable=False,
                          style={"width": 180, "display": "inline-block", "verticalAlign": "middle"}),
+            picker(DATASET),
             html.Button("Refresh", id=REFRESH, n_clicks=0, title="read the places again", style={"marginLeft": 6}),
         ]),
         dcc.Graph(id=GRAPH, figure=figure([], []),
@@ -136,19 +139,22 @@ def layout() -> html.Div:
 
 
 def register(app: Dash, store: Store) -> None:
+    register_picker(app, store, DATASET, "map")
+
     @app.callback(Output(GRAPH, "figure"), Output("map-status", "children"),
                   Output(ids.BANNER, "children", allow_duplicate=True),
                   Input(ids.TABS, "value"), Input(SCOPE, "value"), Input(REFRESH, "n_clicks"),
-                  prevent_initial_call=True)
-    def draw(tab, scope, _):
+                  Input(DATASET, "value"), prevent_initial_call=True)
+    def draw(tab, scope, _, dataset):
         if tab != "map":
             return no_update, no_update, no_update
         try:
-            places, volumes = located(store), port_volumes(store)
+            places, volumes = located(store, dataset or None), port_volumes(store, dataset or None)
         except ChokepointError as err:
             return no_update, no_update, str(err)
         ports = sum(1 for p in places if p.label == "PortOfEntry")
-        status = (f"{ports:,} ports of entry and {len(places) - ports:,} other places with coordinates; "
+        status = (f"{ports:,} ports of entry and {len(places) - ports:,} other places with coordinates"
+                  f"{f' in dataset {dataset}' if dataset else ''}; "
                   "ports are sized by the kilograms that entered there.")
         return figure(places, volumes, SCOPES.get(scope, "north america")), status, ""
 

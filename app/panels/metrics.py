@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, dash_table, dcc, html, no_update
 
 from app import ids
+from app.datasets import picker, register_picker
 from graph.errors import ChokepointError
 from graph.store import Store
 from graph.values import jsonable
@@ -32,6 +33,7 @@ CHARTS = {
     "firearms": "Traced firearms by purchaser and dealer",
 }
 REFRESH, SEIZURE_MEASURE, ENTRY_MEASURE = "metrics-refresh", "metrics-seizure-measure", "metrics-entry-measure"
+DATASET = "metrics-dataset"
 
 
 def _id(name: str, part: str) -> str:
@@ -140,7 +142,9 @@ def _chart(name: str, controls=None) -> html.Div:
 def layout() -> html.Div:
     radio = {"inline": True, "style": {"fontSize": 12}}
     return html.Div([
-        html.Button("Refresh", id=REFRESH, n_clicks=0, title="compute every chart again"),
+        html.Div([picker(DATASET),
+                  html.Button("Refresh", id=REFRESH, n_clicks=0, title="compute every chart again",
+                              style={"marginLeft": 6})]),
         _chart("seizures", dcc.RadioItems(id=SEIZURE_MEASURE, value="seizures", **radio,
                                           options=[{"label": " seizures ", "value": "seizures"},
                                                    {"label": " kilograms seized", "value": "kg"}])),
@@ -175,15 +179,17 @@ def register(app: Dash, store: Store) -> None:
         return fig, data, columns, note, ""
 
     banner = Output(ids.BANNER, "children", allow_duplicate=True)
+    chosen = Input(DATASET, "value")
+    register_picker(app, store, DATASET, "metrics")
 
     @app.callback(*_outputs("seizures"), banner, Input(ids.TABS, "value"), Input(REFRESH, "n_clicks"),
-                  Input(SEIZURE_MEASURE, "value"), prevent_initial_call=True)
-    def seizures(tab, _, measure):
+                  Input(SEIZURE_MEASURE, "value"), chosen, prevent_initial_call=True)
+    def seizures(tab, _, measure, dataset):
         if _skip(tab):
             return (no_update,) * 5
 
         def compute():
-            rows = metrics.seizures_by_port_month(store)
+            rows = metrics.seizures_by_port_month(store, dataset or None)
             total = sum(r["seizures"] for r in rows)
             kg = sum(r["kg"] for r in rows)
             note = f"{total:,} seizures at ports of entry, {kg:,.1f} kg." if rows else \
@@ -192,26 +198,26 @@ def register(app: Dash, store: Store) -> None:
         return guarded(compute)
 
     @app.callback(*_outputs("entries"), banner, Input(ids.TABS, "value"), Input(REFRESH, "n_clicks"),
-                  Input(ENTRY_MEASURE, "value"), prevent_initial_call=True)
-    def entries(tab, _, measure):
+                  Input(ENTRY_MEASURE, "value"), chosen, prevent_initial_call=True)
+    def entries(tab, _, measure, dataset):
         if _skip(tab):
             return (no_update,) * 5
 
         def compute():
-            rows = metrics.entries_by_port_month(store)
+            rows = metrics.entries_by_port_month(store, dataset or None)
             note = (f"{sum(r['shipments'] for r in rows):,} shipments, {sum(r['kg'] for r in rows):,.1f} kg "
                     "(saved query port-volume-by-month).") if rows else "No shipments entered at a port of entry."
             return stacked_by_month(rows, measure), rows, note
         return guarded(compute)
 
     @app.callback(*_outputs("corridors"), banner, Input(ids.TABS, "value"), Input(REFRESH, "n_clicks"),
-                  prevent_initial_call=True)
-    def corridors(tab, _):
+                  chosen, prevent_initial_call=True)
+    def corridors(tab, _, dataset):
         if _skip(tab):
             return (no_update,) * 5
 
         def compute():
-            groups, found = metrics.corridors(store, limit=ROUTE_LIMIT)
+            groups, found = metrics.corridors(store, dataset or None, limit=ROUTE_LIMIT)
             rows = corridor_rows(groups)
             capped = (f" Capped at the first {ROUTE_LIMIT:,} routes: ask the Routes tab for chosen sources and "
                       "sinks.") if found >= ROUTE_LIMIT else ""
@@ -223,14 +229,14 @@ def register(app: Dash, store: Store) -> None:
         return guarded(compute)
 
     @app.callback(*_outputs("brokers"), banner, Input(ids.TABS, "value"), Input(REFRESH, "n_clicks"),
-                  Input(ids.PHASES, "data"), prevent_initial_call=True)
-    def brokers(tab, _, phases):
+                  Input(ids.PHASES, "data"), chosen, prevent_initial_call=True)
+    def brokers(tab, _, phases, dataset):
         if _skip(tab):
             return (no_update,) * 5
 
         def compute():
-            periods = periods_of(date_span(store), phases)
-            rows = metrics.brokers_by_period(store, periods, top=BROKERS) if periods else []
+            periods = periods_of(date_span(store, dataset or None), phases)
+            rows = metrics.brokers_by_period(store, periods, dataset or None, top=BROKERS) if periods else []
             kind = "phase" if phases else "quarter"
             note = (f"Top {BROKERS} persons and organisations by brokerage (Gould-Fernandez, between entity "
                     f"types) in each {kind}.") if rows else "No brokers (no dated links, or no two-step paths)."
@@ -238,13 +244,13 @@ def register(app: Dash, store: Store) -> None:
         return guarded(compute)
 
     @app.callback(*_outputs("firearms"), banner, Input(ids.TABS, "value"), Input(REFRESH, "n_clicks"),
-                  prevent_initial_call=True)
-    def firearms(tab, _):
+                  chosen, prevent_initial_call=True)
+    def firearms(tab, _, dataset):
         if _skip(tab):
             return (no_update,) * 5
 
         def compute():
-            rows = metrics.firearms_traced(store)
+            rows = metrics.firearms_traced(store, dataset or None)
             note = f"{sum(r['firearms'] for r in rows if r['by'] == 'dealer'):,} traced firearms." if rows else \
                 "No traced firearms in the data."
             return bar_figure(rows[:40], "caption", "firearms", group="by"), rows, note
