@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from graph import local
+from tests_support import serve_in_thread
 from graph.config import Settings, settings_from_env
 from graph.errors import ConfigError
 from graph.store import Store
@@ -130,10 +129,7 @@ def make_app() -> Iterator[Callable[[Store], str]]:
     servers = []
 
     def factory(store: Store) -> str:
-        server = make_server("127.0.0.1", 0, create_app(store).server, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
+        return serve_in_thread(create_app(store).server, servers)
 
     yield factory
     for server in servers:

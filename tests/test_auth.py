@@ -10,18 +10,17 @@ import re
 import stat
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 
 import dash
 import pytest
 from typer.testing import CliRunner
-from werkzeug.serving import make_server
 
 from app import auth
 from app.cli import app as cli
 from graph.errors import ConfigError
+from tests_support import serve_in_thread
 
 runner = CliRunner()
 AUTH_ENV = (auth.USERS_FILE_ENV, auth.USERS_ENV, auth.HEADER_ENV, auth.PROXIES_ENV,
@@ -62,10 +61,7 @@ def serve(store):
     def factory(config: auth.AuthConfig) -> str:
         dash_app = create_app(store, config)
         dash_app.server.add_url_rule("/whoami", "whoami", lambda: repr(auth.current_user()))
-        server = make_server("127.0.0.1", 0, dash_app.server, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
+        return serve_in_thread(dash_app.server, servers)
 
     yield factory
     for server in servers:

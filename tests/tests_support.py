@@ -25,3 +25,15 @@ def wipe_all(store) -> None:
     """Empty a test database (entities, load records, decisions), keeping the mark that says it is one."""
     while store.write("MATCH (n) WHERE NOT n:ChokepointTestDatabase WITH n LIMIT 10000 DETACH DELETE n")["nodes_deleted"]:
         pass
+
+
+def serve_in_thread(flask_app, servers: list) -> str:
+    """Serve a Flask app on a free loopback port in a daemon thread; the caller shuts ``servers`` down."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    servers.append(server)
+    return f"http://127.0.0.1:{server.server_port}"
