@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -43,6 +44,20 @@ def entity_id(dataset: str, label: str, keys: Iterable[object]) -> str | None:
 
     Each key is normalised by the schema's normaliser for it (``graph/normalise.py``).
     """
+    keys = tuple(keys)
+    if all(type(k) is str for k in keys):  # text cells, as loaders read them: remembered
+        return _remembered_entity_id(dataset, label, keys)
+    return _entity_id(dataset, label, keys)
+
+
+# Records name the same port, courier or place again and again. Only text keys are remembered: as
+# dictionary keys 1, 1.0 and True are one, though they normalise differently.
+@functools.lru_cache(maxsize=1 << 16)
+def _remembered_entity_id(dataset: str, label: str, keys: tuple[str, ...]) -> str | None:
+    return _entity_id(dataset, label, keys)
+
+
+def _entity_id(dataset: str, label: str, keys: tuple) -> str | None:
     node = SCHEMA.nodes.get(label)
     if node is None:
         normalised = [normalise_key(k) for k in keys]

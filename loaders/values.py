@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 
@@ -69,10 +70,24 @@ def parse_value(text: str | None, kind: str):
             return False
         raise BadValue(f"not yes/no: {text!r}")
     if kind == "date":
-        for fmt in _DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        raise BadValue(f"not a date (use yyyy-mm-dd): {text!r}")
+        return _date(text)
     raise BadValue(f"unknown type {kind!r}")
+
+
+@functools.lru_cache(maxsize=4096)  # a file repeats its dates: a year of days is 365 texts
+def _date(text: str) -> dt.date:
+    """
+    >>> _date("2024-02-03"), _date("3 Feb 2024")
+    (datetime.date(2024, 2, 3), datetime.date(2024, 2, 3))
+    """
+    if len(text) == 10 and text[4] == text[7] == "-" and text.replace("-", "").isdigit():
+        try:
+            return dt.date.fromisoformat(text)  # yyyy-mm-dd, the common case, without strptime
+        except ValueError:
+            pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise BadValue(f"not a date (use yyyy-mm-dd): {text!r}")
