@@ -150,8 +150,9 @@ def _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progres
                mapping=str(mapping.path), mapping_sha256=mapping_sha, source=spec.name)
     writer = RecordWriter(store, dataset, fs.load_id)
     counters: Counter = Counter()
-    for chunk in prefetch(_chunks(spec, path, dataset, fs, report, progress)):
-        counters += writer.write(chunk)
+    # reading, mapping and preparing the next chunk (Python) runs while this one is written (Neo4j)
+    for batch in prefetch(map(writer.prepare, _chunks(spec, path, dataset, fs, report, progress))):
+        counters += writer.send(batch)
     end_load(store, fs.load_id, rows_read=fs.rows_read, rows_loaded=fs.rows_loaded,
              rows_rejected=fs.rows_rejected, nodes_created=counters["nodes_created"],
              relationships_created=counters["relationships_created"])

@@ -1,8 +1,8 @@
 """Reading and mapping the next chunk of a file while the current one is being written.
 
-Mapping rows is Python work and writing them is Neo4j's, so on two cores the two overlap. The producer
-runs in a thread; its exceptions come out of the consumer's loop, and a consumer that stops early (a
-write failed, Ctrl-C) stops the producer and closes what it was reading.
+Reading, mapping and preparing rows is Python work and writing them is Neo4j's, so on two cores the
+two overlap. The producer runs in a thread; its exceptions come out of the consumer's loop, and a
+consumer that stops early (a write failed, Ctrl-C) stops the producer and closes what it was reading.
 """
 
 from __future__ import annotations

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from graph import schema
 from graph.store import Store
 from loaders.resolve import redirects
 from loaders.rows import NodeRecord, RelRecord
 
-__all__ = ["RecordWriter"]
+__all__ = ["RecordWriter", "Batch"]
 
 # Each row is sent once, lean: a new entity gets its keys, properties and provenance; an existing one is
 # updated property by property (keys keep the first spelling seen), with its lists kept as sets.
@@ -59,6 +60,13 @@ ON MATCH SET r += row.props,
 REMEMBERED = 200_000
 
 
+@dataclass
+class Batch:
+    """A chunk ready to send: the entity statement's rows per label and the link statement's per type."""
+    entities: dict[str, list[dict]]
+    links: dict[str, list[dict]]
+
+
 class RecordWriter:
     """Writes chunks of mapped rows for one load (one file, or one network import) of ``dataset``.
 
@@ -73,6 +81,12 @@ class RecordWriter:
 
     def write(self, mapped_rows: Iterable[tuple[list[NodeRecord], list[RelRecord]]]) -> Counter:
         """Merge the entities, then the links, of ``mapped_rows``; return Neo4j's update counters."""
+        return self.send(self.prepare(mapped_rows))
+
+    def prepare(self, mapped_rows: Iterable[tuple[list[NodeRecord], list[RelRecord]]]) -> Batch:
+        """The statements' rows for a chunk: each entity and link once, and no referenced entity the
+        load has written already. Python work only, so it can run while the previous chunk is sent;
+        the entities it leaves out are taken as written (if a send fails, so does the load)."""
         nodes: dict[str, dict[str, dict]] = defaultdict(dict)
         rels: dict[str, dict[str, dict]] = defaultdict(dict)
         moved = self.moved
@@ -87,25 +101,31 @@ class RecordWriter:
                                           "sources": [r.ref]}
                 elif r.ref not in row["sources"]:
                     row["sources"].append(r.ref)
-        counters: Counter = Counter()
-        written = []
-        loads = [self.load_id] if self.load_id else []
-        params = {"dataset": self.dataset, "load": self.load_id, "loads": loads}
+        entities = {}
         for label, rows in nodes.items():
+            todo = []
             for row in rows.values():
-                row["fingerprint"] = hash((label, repr(sorted(row["keys"].items())),
-                                           repr(sorted(row["props"].items())), tuple(row["aliases"])))
-            todo = [row for row in rows.values()
-                    if row["sources"] or self.remembered.get(row["id"]) != row["fingerprint"]]
+                if not row["sources"]:  # only referenced: skipped while nothing about it changes
+                    row["fingerprint"] = hash((label, repr(sorted(row["keys"].items())),
+                                               repr(sorted(row["props"].items())), tuple(row["aliases"])))
+                    if self.remembered.get(row["id"]) == row["fingerprint"]:
+                        continue
+                todo.append(row)
+            self._remember(todo)
             caption = schema.SCHEMA.nodes[label].caption
-            counters += self.store.write_batches(_MERGE_NODES % {"label": schema.label(label)},
-                                                 (self._sent(row, caption) for row in todo),
-                                                 caption=caption, **params)
-            written += todo
-        for rtype, rows in rels.items():
+            entities[label] = [self._sent(row, caption) for row in todo]
+        return Batch(entities, {rtype: list(rows.values()) for rtype, rows in rels.items()})
+
+    def send(self, batch: Batch) -> Counter:
+        """Write a prepared chunk: entities first, then links; return Neo4j's update counters."""
+        counters: Counter = Counter()
+        params = {"dataset": self.dataset, "load": self.load_id, "loads": [self.load_id] if self.load_id else []}
+        for label, rows in batch.entities.items():
+            counters += self.store.write_batches(_MERGE_NODES % {"label": schema.label(label)}, rows,
+                                                 caption=schema.SCHEMA.nodes[label].caption, **params)
+        for rtype, rows in batch.links.items():
             counters += self.store.write_batches(_MERGE_RELATIONSHIPS % {"type": schema.rel_type(rtype)},
-                                                 rows.values(), **params)
-        self._remember(written)
+                                                 rows, **params)
         return counters
 
     @staticmethod
