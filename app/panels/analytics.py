@@ -310,6 +310,11 @@ def _figures(*pairs) -> html.Div:
 
 # -- callbacks ---------------------------------------------------------------------------------
 
+def _busy(button: str) -> list:
+    """While an analysis runs its button is disabled, so a second click cannot queue the same work."""
+    return [(Output(P + button, "disabled"), True, False)]
+
+
 def register(app: Dash, store: Store) -> None:
     scope_state = [State(P + "where", "value"), State(ids.CANVAS, "elements"), State(P + "labels", "value"),
                    State(P + "types", "value"), State(P + "dataset", "value"), State(P + "from", "value"),
@@ -325,7 +330,7 @@ def register(app: Dash, store: Store) -> None:
                   Input(P + "run", "n_clicks"), State(P + "measure", "value"), State(P + "top", "value"),
                   State(P + "bmode", "value"), State(P + "k", "value"), State(P + "seed", "value"),
                   State(P + "directed", "value"), State(P + "weight", "value"), *scope_state,
-                  prevent_initial_call=True)
+                  running=_busy("run"), prevent_initial_call=True)
     def rank(_, measure, top, bmode, k, seed, directed, weight, where, elements, labels, types, dataset, start,
              end):
         began = time.perf_counter()
@@ -397,7 +402,7 @@ def register(app: Dash, store: Store) -> None:
     @app.callback(Output(P + "communities-out", "children"), Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
                   Output(ids.BANNER, "children", allow_duplicate=True),
                   Input(P + "communities", "n_clicks"), State(P + "method", "value"), State(P + "resolution", "value"),
-                  *scope_state, prevent_initial_call=True)
+                  *scope_state, running=_busy("communities"), prevent_initial_call=True)
     def communities(_, method, resolution, where, elements, labels, types, dataset, start, end):
         began = time.perf_counter()
         try:
@@ -436,7 +441,7 @@ def register(app: Dash, store: Store) -> None:
     @app.callback(Output(P + "keyplayers-out", "children"), Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
                   Output(ids.BANNER, "children", allow_duplicate=True),
                   Input(P + "keyplayers", "n_clicks"), State(P + "kp-k", "value"), *scope_state,
-                  prevent_initial_call=True)
+                  running=_busy("keyplayers"), prevent_initial_call=True)
     def key_players(_, k, where, elements, labels, types, dataset, start, end):
         began = time.perf_counter()
         try:
@@ -467,7 +472,7 @@ def register(app: Dash, store: Store) -> None:
 
     @app.callback(Output(P + "brokers-out", "children"), Output(ids.BANNER, "children", allow_duplicate=True),
                   Input(P + "brokers", "n_clicks"), State(P + "group", "value"), State(P + "role", "value"),
-                  State(P + "top", "value"), *scope_state, prevent_initial_call=True)
+                  State(P + "top", "value"), *scope_state, running=_busy("brokers"), prevent_initial_call=True)
     def brokers(_, group, role, top, where, elements, labels, types, dataset, start, end):
         began = time.perf_counter()
         group = (group or "label").strip()
@@ -491,7 +496,8 @@ def register(app: Dash, store: Store) -> None:
 
     @app.callback(Output(P + "cuts-out", "children"), Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
                   Output(ids.BANNER, "children", allow_duplicate=True),
-                  Input(P + "cuts", "n_clicks"), State(P + "top", "value"), *scope_state, prevent_initial_call=True)
+                  Input(P + "cuts", "n_clicks"), State(P + "top", "value"), *scope_state,
+                  running=_busy("cuts"), prevent_initial_call=True)
     def cuts(_, top, where, elements, labels, types, dataset, start, end):
         began = time.perf_counter()
         try:
@@ -515,7 +521,8 @@ def register(app: Dash, store: Store) -> None:
         return out, view.change("mark", notice, cls="cut", ids=marked), ""
 
     @app.callback(Output(P + "components-out", "children"), Output(ids.BANNER, "children", allow_duplicate=True),
-                  Input(P + "components", "n_clicks"), *scope_state, prevent_initial_call=True)
+                  Input(P + "components", "n_clicks"), *scope_state, running=_busy("components"),
+                  prevent_initial_call=True)
     def components(_, where, elements, labels, types, dataset, start, end):
         began = time.perf_counter()
         try:
