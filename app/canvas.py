@@ -32,6 +32,7 @@ LAYOUTS = {
 # The ids become DOM ids of the menu's buttons, hence the prefix.
 CONTEXT_MENU = [
     {"id": "menu-expand", "label": "Expand neighbours", "availableOn": ["node"]},
+    {"id": "menu-collapse", "label": "Collapse (hide neighbours linked only to it)", "availableOn": ["node"]},
     {"id": "menu-details", "label": "Details and provenance", "availableOn": ["node", "edge"]},
     {"id": "menu-hide", "label": "Hide", "availableOn": ["node", "edge"]},
     {"id": "menu-pin", "label": "Pin / unpin", "availableOn": ["node"]},

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["apply", "restore_classes", "ViewTooBig", "MAX_NODES", "HISTORY", "node_ids", "is_node", "change"]
+__all__ = ["apply", "restore_classes", "leaves_of", "ViewTooBig", "MAX_NODES", "HISTORY", "node_ids", "is_node", "change"]
 
 #: The most nodes the canvas is given (browsers stay responsive well past this with preset positions).
 MAX_NODES = 2000
@@ -60,6 +60,27 @@ def is_node(element: dict) -> bool:
 
 def node_ids(elements: Iterable[dict]) -> set[str]:
     return {e["data"]["id"] for e in elements if is_node(e)}
+
+
+def leaves_of(elements: Iterable[dict], node_id: str) -> list[str]:
+    """What collapsing ``node_id`` takes off: its neighbours on the canvas linked to nothing else there
+    (pinned ones stay).
+
+    >>> n = lambda i, cls="": {"data": {"id": i}, "classes": cls}
+    >>> e = lambda a, b: {"data": {"id": a + b, "source": a, "target": b}}
+    >>> leaves_of([n("c"), n("x"), n("y"), n("z"), n("p", "pinned"), e("c", "x"), e("y", "c"), e("c", "z"),
+    ...            e("z", "y"), e("c", "p")], "c")
+    ['x']
+    """
+    elements = restore_classes(elements)
+    pinned = {e["data"]["id"] for e in elements if is_node(e) and "pinned" in _classes(e)}
+    linked: dict[str, set[str]] = {}
+    for e in elements:
+        if not is_node(e):
+            a, b = e["data"]["source"], e["data"]["target"]
+            linked.setdefault(a, set()).add(b)
+            linked.setdefault(b, set()).add(a)
+    return sorted(n for n in linked.get(node_id, ()) if n != node_id and linked[n] == {node_id} and n not in pinned)
 
 
 def _classes(element: dict) -> list[str]:

@@ -121,6 +121,29 @@ def test_context_menu_hides_a_node(sample_store, make_app, page):
     assert car not in page.evaluate(NODE_IDS)
 
 
+def test_collapse_takes_back_what_only_that_node_links(sample_store, make_app, page):
+    from app.view import leaves_of
+
+    port = entity(sample_store, "San Ysidro")
+    courier = entity(sample_store, "Luis Ortega")
+    first = {n["id"] for n in neighbourhood(sample_store, port).nodes}
+    grown = first | {n["id"] for n in neighbourhood(sample_store, courier).nodes}
+
+    page.goto(make_app(sample_store) + f"?entity={port}")
+    settled(page, len(first))
+    page.mouse.dblclick(*node_point(page, courier))
+    settled(page, len(grown))
+    canvas = page.evaluate(f"() => {CY}.elements().map(e => ({{data: e.data()}}))")
+    leaves = set(leaves_of(canvas, courier))
+    assert leaves and leaves <= grown - first  # the expansion added entities linked only to the courier
+
+    page.mouse.click(*node_point(page, courier), button="right")
+    page.locator("#menu-collapse").click()
+    settled(page, len(grown - leaves))
+    assert set(page.evaluate(NODE_IDS)) == grown - leaves
+    assert courier in page.evaluate(NODE_IDS)
+
+
 def test_expand_by_link_type_keeps_only_those_neighbours(sample_store, make_app, page):
     port = entity(sample_store, "San Ysidro")
     courier = entity(sample_store, "Luis Ortega")

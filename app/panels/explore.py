@@ -162,6 +162,10 @@ def register(app: Dash, store: Store) -> None:
         try:
             if action == "expand":
                 out[0], out[1] = _neighbours_change(store, target, "add"), target
+            elif action == "collapse":
+                leaves = view.leaves_of(elements or [], target)
+                out[0] = view.change("remove", f"Collapsed: {len(leaves):,} neighbours linked only to it hidden.",
+                                     ids=leaves)
             elif action == "hide":
                 out[0] = view.change("remove", "Hidden.", ids=[target])
             elif action == "pin":
