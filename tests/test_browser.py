@@ -238,5 +238,7 @@ def test_every_tab_opens_by_a_click_and_the_url_follows(sample_store, make_app, 
     for value, label, _ in [*PANELS[1:], PANELS[0]]:  # the first is open already: it comes last
         page.locator(f"#tab-{value}").click()  # fails if another tab lies over it
         page.wait_for_function(f"() => location.search.includes('tab={value}')")
+        # let the tab finish drawing before leaving it: plotly errors when its graph is unmounted mid-draw
+        page.wait_for_load_state("networkidle")
         assert page.locator(f"#tab-{value}").inner_text() == label
     assert page.inner_text("#banner") == ""
