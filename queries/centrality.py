@@ -37,7 +37,6 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import math
-import os
 import random
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -45,17 +44,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graph import schema
 from graph.errors import ChokepointError
 
-#: Processes for igraph betweenness on big graphs (the machine's cores, at most 4).
-WORKERS = min(4, os.cpu_count() or 1)
-#: Below this many links x sources, one process is faster than starting more.
-PARALLEL_WORK = 50_000_000
 from graph.projection import project
 from graph.values import plain
 from graph.store import Store
+from queries import brandes
 from queries.audit import audited, json_safe, logged
 
 __all__ = [
@@ -228,12 +225,12 @@ def degree(graph: nx.Graph, mode: str = "total", weight: str | None = None, back
         return s.reorder(dict(view(weight=w)))
     g = s.to_igraph()
     ig_mode = {"total": "all", "in": "in", "out": "out"}[mode]
-    values = g.strength(mode=ig_mode, weights=s.weights, loops=False) if weight else g.degree(mode=ig_mode)
+    values = g.strength(mode=ig_mode, weights=s.weight_list(), loops=False) if weight else g.degree(mode=ig_mode)
     return s.scores(values)
 
 
 def betweenness(graph: nx.Graph, k: int | None = None, seed: int | None = None, directed: bool = False,
-                normalized: bool = True, backend: str = "auto", workers: int = WORKERS) -> dict:
+                normalized: bool = True, backend: str = "auto", threads: int = brandes.THREADS) -> dict:
     """Shortest-path betweenness of every node, exact or from ``k`` sampled sources.
 
     Parameters
@@ -249,9 +246,9 @@ def betweenness(graph: nx.Graph, k: int | None = None, seed: int | None = None, 
     normalized : bool
         Divide by the number of ordered node pairs, as networkx does.
     backend : {"auto", "networkx", "igraph"}
-    workers : int
-        With igraph on a big graph (links x sources >= ``PARALLEL_WORK``), split the sources over this
-        many processes and add their counts (igraph's per-source counts sum exactly to the whole).
+        ``auto`` runs the compiled Brandes of :mod:`queries.brandes` (the fastest measured).
+    threads : int
+        With ``auto`` on a big graph, split the sources over this many threads and add their counts.
 
     Returns
     -------
@@ -278,8 +275,8 @@ def betweenness(graph: nx.Graph, k: int | None = None, seed: int | None = None, 
         raw = nx.betweenness_centrality_subset(h, sources, s.nodes, normalized=False)
         return _scale_betweenness(s.reorder(raw), n, directed, normalized, sources)
     indices = list(range(n)) if sources is None else [s.index[v] for v in sources]
-    if workers > 1 and len(s.pairs) * len(indices) >= PARALLEL_WORK:
-        raw = s.scores(_parallel_betweenness(n, s.pairs, directed, indices, workers))
+    if backend == "auto":
+        raw = s.scores(brandes.counts(n, s.pairs, directed, indices, threads=threads))
     elif sources is None:
         raw = s.scores(s.to_igraph().betweenness(directed=directed))
     else:
@@ -359,7 +356,7 @@ def pagerank(graph: nx.Graph, alpha: float = 0.85, weight: str | None = None, ba
         return s.reorder(nx.pagerank(h, alpha=alpha, weight="weight" if weight else None,
                                 tol=_PAGERANK_TOL, max_iter=_MAX_ITER))
     g = s.to_igraph()
-    return s.scores(g.pagerank(directed=True, damping=alpha, weights=s.weights if weight else None))
+    return s.scores(g.pagerank(directed=True, damping=alpha, weights=s.weight_list() if weight else None))
 
 
 def eigenvector(graph: nx.Graph, weight: str | None = None, backend: str = "auto") -> dict:
@@ -385,7 +382,7 @@ def eigenvector(graph: nx.Graph, weight: str | None = None, backend: str = "auto
     g = s.to_igraph()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # igraph warns on disconnected graphs
-        values = g.eigenvector_centrality(weights=s.weights if weight else None)
+        values = g.eigenvector_centrality(weights=s.weight_list() if weight else None)
     norm = math.sqrt(sum(x * x for x in values)) or 1.0
     return s.scores([abs(x) / norm for x in values])
 
@@ -541,28 +538,32 @@ def _project_ids(store: Store, ids: Sequence[str], labels: Sequence[str] | None,
 
 @dataclass
 class _Simple:
-    """A collapsed graph as integer-indexed edge arrays (nodes sorted), ready for either backend."""
+    """A collapsed graph as integer-indexed edge arrays (nodes sorted), ready for any backend."""
 
     nodes: list
     index: dict
-    pairs: list[tuple[int, int]]
-    weights: list[float]
+    pairs: np.ndarray  # (m, 2) node indices, one row per linked pair (from, to), sorted
+    weights: np.ndarray  # (m,) summed weight, or number of parallel relationships
     directed: bool
 
     def to_networkx(self) -> nx.Graph:
         h = nx.DiGraph() if self.directed else nx.Graph()
         h.add_nodes_from(self.nodes)
         nodes = self.nodes
-        h.add_weighted_edges_from((nodes[i], nodes[j], w) for (i, j), w in zip(self.pairs, self.weights))
+        h.add_weighted_edges_from((nodes[i], nodes[j], w)
+                                  for (i, j), w in zip(self.pairs.tolist(), self.weights.tolist()))
         return h
 
     def to_igraph(self):
         import igraph
 
-        return igraph.Graph(n=len(self.nodes), edges=self.pairs, directed=self.directed)
+        return igraph.Graph(n=len(self.nodes), edges=self.pairs.tolist(), directed=self.directed)
+
+    def weight_list(self) -> list[float]:
+        return self.weights.tolist()
 
     def scores(self, values: Iterable[float]) -> dict:
-        """igraph's list (by index) as node -> float."""
+        """A list of values by node index as node -> float."""
         return {v: float(x) for v, x in zip(self.nodes, values)}
 
     def reorder(self, values: Mapping) -> dict:
@@ -575,25 +576,34 @@ def _collapse(graph: nx.Graph, directed: bool, weight: str | None) -> _Simple:
         raise EmptyGraph("the graph has no entities (check the labels, relationship types, dataset and time window)")
     nodes = _ordered(graph)
     index = {v: i for i, v in enumerate(nodes)}
-    acc: dict[tuple[int, int], float] = {}
-    # walk the adjacency (a pair's parallel relationships at once); an undirected input lists each pair
-    # from both ends: both are wanted for a directed result, one for an undirected one
-    once = not graph.is_directed() and not directed
     multi = graph.is_multigraph()
+    # the adjacency lists a pair's parallel relationships at once; an undirected input lists each pair
+    # from both ends: both are wanted for a directed result, one for an undirected one
+    ends: list[int] = []
+    targets: list[int] = []
+    amounts: list[float] = []
     for u, nbrs in graph.adjacency():
         i = index[u]
-        for v, data in nbrs.items():
-            j = index[v]
-            if i == j or (once and i > j):
-                continue
-            links = data.values() if multi else (data,)
-            if weight:
-                w = sum(_weight_value(d.get(weight), weight, u, v) for d in links)
-            else:
-                w = float(len(links))
-            key = (i, j) if directed or i < j else (j, i)
-            acc[key] = acc.get(key, 0.0) + w
-    return _Simple(nodes, index, list(acc), list(acc.values()), directed)
+        ends.extend([i] * len(nbrs))
+        targets.extend([index[v] for v in nbrs])
+        if weight:
+            amounts.extend(sum(_weight_value(d.get(weight), weight, u, v) for d in (data.values() if multi else (data,)))
+                           for v, data in nbrs.items())
+        elif multi:
+            amounts.extend([len(data) for data in nbrs.values()])
+    src = np.array(ends, dtype=np.int64)
+    dst = np.array(targets, dtype=np.int64)
+    amount = np.array(amounts, dtype=float) if (weight or multi) else np.ones(len(src))
+    keep = src != dst
+    if not graph.is_directed() and not directed:
+        keep &= src < dst
+    src, dst, amount = src[keep], dst[keep], amount[keep]
+    if not directed:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
+    n = len(nodes)
+    keys, which = np.unique(src * n + dst, return_inverse=True)
+    pairs = np.stack([keys // n, keys % n], axis=1)
+    return _Simple(nodes, index, pairs, np.bincount(which, weights=amount, minlength=len(keys)), directed)
 
 
 def _weight_value(value: Any, name: str, u: Hashable, v: Hashable) -> float:
@@ -664,43 +674,3 @@ def _sort_key(node: Hashable) -> tuple[str, str]:
 
 def _nan(x: float) -> bool:
     return x != x
-
-
-def _parallel_betweenness(n: int, pairs: list, directed: bool, sources: list[int], workers: int) -> list[float]:
-    """igraph betweenness from ``sources``, split over ``workers`` processes (igraph holds the GIL): this
-    process takes the first share, helpers the rest.
-
-    Helpers are forked when this process runs no other thread (no re-import, no start-up cost), and
-    spawned otherwise (forking a threaded server is unsafe). A spawned helper re-imports ``__main__``;
-    if that fails (a script without ``if __name__ == "__main__"``), the work is done here, alone.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    chunks = [chunk for chunk in (sources[i::workers] for i in range(workers)) if chunk]
-    if len(chunks) < 2:
-        return _betweenness_part((n, pairs, directed, sources))
-    context = multiprocessing.get_context(_start_method())
-    try:
-        with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
-            helpers = [pool.submit(_betweenness_part, (n, pairs, directed, chunk)) for chunk in chunks[1:]]
-            parts = [_betweenness_part((n, pairs, directed, chunks[0]))] + [h.result() for h in helpers]
-    except (BrokenProcessPool, OSError):
-        parts = [_betweenness_part((n, pairs, directed, chunk)) for chunk in chunks]
-    return [sum(values) for values in zip(*parts)]
-
-
-def _start_method() -> str:
-    """"fork" when this process runs no other thread and the platform has it, else "spawn"."""
-    import multiprocessing
-    import threading
-
-    return "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-
-
-def _betweenness_part(job: tuple[int, list, bool, list[int]]) -> list[float]:
-    import igraph
-
-    n, pairs, directed, sources = job
-    return igraph.Graph(n=n, edges=pairs, directed=directed).betweenness(directed=directed, sources=sources)

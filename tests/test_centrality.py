@@ -72,7 +72,7 @@ def simple_undirected(g):
 
 
 # -- known answers -------------------------------------------------------------------------------
-@pytest.mark.parametrize("backend", ["networkx", "igraph"])
+@pytest.mark.parametrize("backend", ["networkx", "igraph", "auto"])
 def test_star_hub_and_path_middle(backend):
     star = nx.star_graph(5)
     for measure in ("degree", "betweenness", "closeness", "harmonic", "pagerank", "eigenvector"):
@@ -86,7 +86,7 @@ def test_star_hub_and_path_middle(backend):
     assert c.harmonic(path, backend=backend)[2] == pytest.approx(1 + 1 + 1 / 2 + 1 / 2)
 
 
-@pytest.mark.parametrize("backend", ["networkx", "igraph"])
+@pytest.mark.parametrize("backend", ["networkx", "igraph", "auto"])
 def test_bridge_between_two_cliques(backend):
     g = nx.barbell_graph(5, 0)  # K5 (0-4) and K5 (5-9) joined by the edge 4-5
     top = c.rank(g, "betweenness", top=2, backend=backend).top
@@ -94,7 +94,7 @@ def test_bridge_between_two_cliques(backend):
     assert top[0].score == pytest.approx(4 * 5 * 2 / (9 * 8))  # pairs {0..3} x {5..9}, normalized
 
 
-@pytest.mark.parametrize("backend", ["networkx", "igraph"])
+@pytest.mark.parametrize("backend", ["networkx", "igraph", "auto"])
 def test_karate_club_known_values(backend):
     g = nx.karate_club_graph()
     b = c.betweenness(g, backend=backend)
@@ -142,7 +142,8 @@ def test_igraph_equals_networkx(name, measure, options):
     fast = c.compute(g, measure, backend="igraph", **options)
     assert list(reference) == list(fast) == sorted(g)
     assert max_diff(reference, fast) < EXACT
-    assert max_diff(c.compute(g, measure, **options), fast) < EXACT  # auto is igraph (ARPACK starts at random)
+    # auto is igraph, or the compiled Brandes for betweenness (eigenvector: ARPACK starts at random)
+    assert max_diff(c.compute(g, measure, **options), fast) < EXACT
 
 
 @pytest.mark.parametrize("name", ["messy", "scale_free"])
@@ -178,7 +179,7 @@ def test_sampled_betweenness_is_networkx_sampled_betweenness(directed, normalize
     ordered.add_nodes_from(sorted(collapsed))
     ordered.add_edges_from(collapsed.edges())
     ref = nx.betweenness_centrality(ordered, k=40, seed=11, normalized=normalized)
-    for backend in ("networkx", "igraph"):
+    for backend in ("networkx", "igraph", "auto"):
         got = c.betweenness(g, k=40, seed=11, directed=directed, normalized=normalized, backend=backend)
         assert max_diff(ref, got) < EXACT, backend
 
@@ -316,29 +317,21 @@ def test_karate_club_imported_into_neo4j_keeps_its_known_centralities(clean, tmp
     assert max(abs(ranking.scores[k] - expected[i]) for k, i in ids.items()) < EXACT
 
 
-@pytest.mark.parametrize("directed,start", [(False, "fork"), (True, "spawn"), (False, "broken")])
-def test_betweenness_split_over_processes_equals_one_process(monkeypatch, directed, start):
-    """Forked helpers, spawned helpers, and helpers that cannot start (the work is then done in this
-    process) all give the one-process answer."""
-    import concurrent.futures
+@pytest.mark.parametrize("directed", [False, True])
+def test_betweenness_split_over_threads_equals_one_thread_and_networkx(monkeypatch, directed):
+    """The compiled Brandes gives networkx's answer with one thread or several, on a graph in pieces."""
+    from queries import brandes
 
-    import queries.centrality as centrality_module
-
-    if start == "broken":
-        class Broken(concurrent.futures.ProcessPoolExecutor):
-            def submit(self, *args, **kwargs):
-                raise concurrent.futures.process.BrokenProcessPool("a helper could not start")
-
-        monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
-    else:
-        monkeypatch.setattr(centrality_module, "_start_method", lambda: start)
-
-    g = nx.gnm_random_graph(120, 400, seed=5, directed=directed)
-    whole = centrality_module.betweenness(g, directed=directed, workers=1)
-    sampled = centrality_module.betweenness(g, k=30, seed=2, directed=directed, workers=1)
-    monkeypatch.setattr(centrality_module, "PARALLEL_WORK", 1)  # make this small graph "big"
-    split = centrality_module.betweenness(g, directed=directed, workers=2)
-    split_sampled = centrality_module.betweenness(g, k=30, seed=2, directed=directed, workers=2)
-    assert max(abs(whole[v] - split[v]) for v in g) < 1e-12
-    assert max(abs(sampled[v] - split_sampled[v]) for v in g) < 1e-12
+    g = nx.disjoint_union(nx.gnm_random_graph(120, 400, seed=5, directed=directed),
+                          nx.gnm_random_graph(30, 40, seed=6, directed=directed))
+    g.add_node(150)  # alone
+    reference = c.betweenness(g, directed=directed, backend="networkx")
+    sampled_reference = c.betweenness(g, k=30, seed=2, directed=directed, backend="networkx")
+    whole = c.betweenness(g, directed=directed, threads=1)
+    sampled = c.betweenness(g, k=30, seed=2, directed=directed, threads=1)
+    monkeypatch.setattr(brandes, "THREADED_WORK", 0)  # make this small graph "big"
+    split = c.betweenness(g, directed=directed, threads=3)
+    split_sampled = c.betweenness(g, k=30, seed=2, directed=directed, threads=3)
+    assert max_diff(reference, whole) < EXACT and max_diff(whole, split) < EXACT
+    assert max_diff(sampled_reference, sampled) < EXACT and max_diff(sampled, split_sampled) < EXACT
     assert max(whole.values()) > 0
