@@ -87,6 +87,34 @@ def canonical_keys(label: str, props: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How an entity of a mapping yields a node of one label: worked out once, used on every row."""
+    label: str
+    key_columns: tuple[str, ...]                   # the label's keys in schema order, as columns
+    columns: tuple[tuple[str, str, Any], ...]      # (property, column, property type), keys first
+    canonical: bool                                # some key is stored in canonical form
+    single_key: bool
+
+
+_PLANS: dict[tuple[int, str], tuple[EntitySpec, _Plan]] = {}
+
+
+def _plan(entity: EntitySpec, label: str) -> _Plan:
+    found = _PLANS.get((id(entity), label))
+    if found is not None and found[0] is entity:
+        return found[1]
+    node_type = schema.SCHEMA.nodes[label]
+    keys = {(prop or node_type.keys[0]): column for prop, column in entity.keys.items()}
+    plan = _Plan(label, tuple(keys[k] for k in node_type.keys),
+                 tuple((prop, column, node_type.properties[prop])
+                       for prop, column in [*keys.items(), *entity.properties.items()]),
+                 any(node_type.normalise[k] in CANONICAL_FORMS for k in node_type.keys),
+                 len(node_type.keys) == 1)
+    _PLANS[(id(entity), label)] = (entity, plan)
+    return plan
+
+
 def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str | None):
     """A NodeRecord, None (optional entity absent), or (column, reason) for a reject."""
     if entity.label_column:
@@ -99,26 +127,29 @@ def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str | No
         label = match[0]
     else:
         label = entity.labels[0]
-    node_type = schema.SCHEMA.nodes[label]
-    keys = {(prop or node_type.keys[0]): column for prop, column in entity.keys.items()}
-    raw_keys = [(row.get(keys[k]) or "").strip() for k in node_type.keys]
+    plan = _plan(entity, label)
+    raw_keys = [(row.get(column) or "").strip() for column in plan.key_columns]
     node_id = ids.entity_id(dataset, label, raw_keys)
     if node_id is None:
         if entity.optional:
             return None
-        return ", ".join(keys.values()), f"missing key for {label}"
+        return ", ".join(plan.key_columns), f"missing key for {label}"
     props: dict[str, Any] = {}
-    for prop, column in [*keys.items(), *entity.properties.items()]:
+    for prop, column, prop_type in plan.columns:
         try:
-            props[prop] = parse_value(row.get(column), node_type.properties[prop])
+            value = parse_value(row.get(column), prop_type)
         except BadValue as err:
             return column, str(err)
-    props = {k: v for k, v in props.items() if v is not None}
-    props = canonical_keys(label, props)
-    for key in node_type.keys:
-        size = len(str(props.get(key, "")).encode("utf-8", "surrogatepass"))
-        if size > MAX_KEY_BYTES:
-            return keys[key], f"too long for a key: {size:,} bytes (at most {MAX_KEY_BYTES:,})"
-    aliases = [v for v in raw_keys if v] if len(node_type.keys) == 1 else [" ".join(raw_keys)]
+        if value is not None:
+            props[prop] = value
+    if plan.canonical:
+        props = canonical_keys(label, props)
+    for prop, column in zip(schema.SCHEMA.nodes[label].keys, plan.key_columns):
+        text = str(props.get(prop, ""))
+        if len(text) * 4 > MAX_KEY_BYTES:  # 4 bytes per character at most: only long values are encoded
+            size = len(text.encode("utf-8", "surrogatepass"))
+            if size > MAX_KEY_BYTES:
+                return column, f"too long for a key: {size:,} bytes (at most {MAX_KEY_BYTES:,})"
+    aliases = [v for v in raw_keys if v] if plan.single_key else [" ".join(raw_keys)]
     aliases += props.pop("aliases", [])
     return NodeRecord(node_id, label, props, aliases, ref)

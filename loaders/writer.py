@@ -89,10 +89,21 @@ class RecordWriter:
         the entities it leaves out are taken as written (if a send fails, so does the load)."""
         nodes: dict[str, dict[str, dict]] = defaultdict(dict)
         rels: dict[str, dict[str, dict]] = defaultdict(dict)
-        moved = self.moved
+        moved, remembered = self.moved, self.remembered
+        referenced: set[tuple[str, int]] = set()  # (id, fingerprint) of references taken in this chunk
         for node_records, rel_records in mapped_rows:
             for n in node_records:
-                self._add_node(nodes[n.label], moved.get(n.id, n.id), n)
+                node_id = moved.get(n.id, n.id)
+                fingerprint = None
+                if n.source is None:  # a mere reference: skipped while nothing about it changes
+                    fingerprint = _fingerprint(n)
+                    if fingerprint is not None:
+                        if remembered.get(node_id) == fingerprint or (node_id, fingerprint) in referenced:
+                            continue
+                        referenced.add((node_id, fingerprint))
+                else:
+                    remembered.pop(node_id, None)
+                self._add_node(nodes[n.label], node_id, n)["fingerprint"] = fingerprint
             for r in rel_records:
                 row = rels[r.type].get(r.id)
                 if row is None:
@@ -103,17 +114,9 @@ class RecordWriter:
                     row["sources"].append(r.ref)
         entities = {}
         for label, rows in nodes.items():
-            todo = []
-            for row in rows.values():
-                if not row["sources"]:  # only referenced: skipped while nothing about it changes
-                    row["fingerprint"] = hash((label, repr(sorted(row["keys"].items())),
-                                               repr(sorted(row["props"].items())), tuple(row["aliases"])))
-                    if self.remembered.get(row["id"]) == row["fingerprint"]:
-                        continue
-                todo.append(row)
-            self._remember(todo)
+            self._remember(rows.values())
             caption = schema.SCHEMA.nodes[label].caption
-            entities[label] = [self._sent(row, caption) for row in todo]
+            entities[label] = [self._sent(row, caption) for row in rows.values()]
         return Batch(entities, {rtype: list(rows.values()) for rtype, rows in rels.items()})
 
     def send(self, batch: Batch) -> Counter:
@@ -129,7 +132,7 @@ class RecordWriter:
         return counters
 
     @staticmethod
-    def _add_node(rows: dict[str, dict], node_id: str, n: NodeRecord) -> None:
+    def _add_node(rows: dict[str, dict], node_id: str, n: NodeRecord) -> dict:
         row = rows.get(node_id)
         if row is None:
             keys = schema.SCHEMA.nodes[n.label].keys
@@ -138,11 +141,12 @@ class RecordWriter:
                 "keys": {k: v for k, v in n.props.items() if k in keys},
                 "props": {k: v for k, v in n.props.items() if k not in keys},
             }
-            return
+            return rows[node_id]
         row["props"].update({k: v for k, v in n.props.items() if k not in row["keys"]})
         row["aliases"] += [a for a in n.aliases if a not in row["aliases"]]
         if n.source and n.source not in row["sources"]:
             row["sources"].append(n.source)
+        return row
 
     @staticmethod
     def _sent(row: dict, caption: str) -> dict:
@@ -153,13 +157,21 @@ class RecordWriter:
                 "sources": row["sources"], "caption": str(row["id"] if shown is None else shown),
                 "search_text": " ".join([row["id"], *row["aliases"]])}
 
-    def _remember(self, written: list[dict]) -> None:
-        """Remember entities written only as references; forget any written as a row's own entity."""
+    def _remember(self, written: Iterable[dict]) -> None:
+        """Remember entities written only as references (by their last record's fingerprint)."""
         for row in written:
-            if row["sources"]:
+            if row["sources"] or row["fingerprint"] is None:
                 self.remembered.pop(row["id"], None)
                 continue
             self.remembered[row["id"]] = row["fingerprint"]
             self.remembered.move_to_end(row["id"])
         while len(self.remembered) > REMEMBERED:
             self.remembered.popitem(last=False)
+
+
+def _fingerprint(n: NodeRecord) -> int | None:
+    """What a reference says about its entity, as a hash; None when a value cannot be hashed (a list)."""
+    try:
+        return hash((n.label, tuple(n.props.items()), tuple(n.aliases)))
+    except TypeError:
+        return None
