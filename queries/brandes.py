@@ -4,9 +4,10 @@
 500k-link benchmark graph it is several times faster than igraph (``bench/centrality.py`` prints both),
 and the tests check it against networkx and igraph (max |diff| < 1e-9 after scaling).
 
-For each source, a breadth-first search counts shortest paths (``sigma``), then the nodes are taken in
-reverse order of distance and each gets its dependency ``delta`` from its successors one step further
-(Brandes 2001, accumulating from successors instead of stored predecessor lists). The compiled loop
+For each source, a breadth-first search counts shortest paths (``sigma``) and lists, node by node,
+the links that lie on shortest paths; then the nodes are taken in reverse order of distance and each
+gets its dependency ``delta`` from those successors (Brandes 2001, accumulating from successors
+instead of predecessors, so the second pass reads only the links the first one kept). The compiled loop
 releases the GIL, so threads share the graph's arrays with no copies and no extra processes. The
 compiled code is cached beside this file (numba's ``cache=True``): the first call after an install
 compiles it, in about 2 s.
@@ -75,6 +76,9 @@ def _from_sources(indptr, indices, sources):  # pragma: no cover - compiled; its
     delta = np.empty(n)
     dist = np.empty(n, np.int32)
     order = np.empty(n, np.int32)
+    # the links on shortest paths, as the search finds them: order[i]'s are succ[start[i]:start[i + 1]]
+    succ = np.empty(len(indices), np.int32)
+    start = np.empty(n + 1, np.int64)
     for s in sources:
         for i in range(n):
             sigma[i] = 0.0
@@ -83,9 +87,10 @@ def _from_sources(indptr, indices, sources):  # pragma: no cover - compiled; its
         sigma[s] = 1.0
         dist[s] = 0
         order[0] = s
-        head, tail = 0, 1
+        head, tail, used = 0, 1, 0
         while head < tail:  # breadth first, counting shortest paths
             v = order[head]
+            start[head] = used
             head += 1
             step = dist[v] + 1
             for k in range(indptr[v], indptr[v + 1]):
@@ -96,14 +101,15 @@ def _from_sources(indptr, indices, sources):  # pragma: no cover - compiled; its
                     tail += 1
                 if dist[w] == step:
                     sigma[w] += sigma[v]
+                    succ[used] = w
+                    used += 1
+        start[tail] = used
         for i in range(tail - 1, 0, -1):  # farthest first: each node's share of the paths through it
             v = order[i]
-            step = dist[v] + 1
             share = 0.0
-            for k in range(indptr[v], indptr[v + 1]):
-                w = indices[k]
-                if dist[w] == step:
-                    share += (1.0 + delta[w]) / sigma[w]
+            for k in range(start[i], start[i + 1]):
+                w = succ[k]
+                share += (1.0 + delta[w]) / sigma[w]
             delta[v] = sigma[v] * share
             total[v] += delta[v]
     return total
