@@ -52,7 +52,6 @@ from graph.errors import ChokepointError
 from graph.projection import project
 from graph.values import plain
 from graph.store import Store
-from queries import brandes
 from queries.audit import audited, json_safe, logged
 
 __all__ = [
@@ -230,7 +229,7 @@ def degree(graph: nx.Graph, mode: str = "total", weight: str | None = None, back
 
 
 def betweenness(graph: nx.Graph, k: int | None = None, seed: int | None = None, directed: bool = False,
-                normalized: bool = True, backend: str = "auto", threads: int = brandes.THREADS) -> dict:
+                normalized: bool = True, backend: str = "auto", threads: int | None = None) -> dict:
     """Shortest-path betweenness of every node, exact or from ``k`` sampled sources.
 
     Parameters
@@ -247,8 +246,9 @@ def betweenness(graph: nx.Graph, k: int | None = None, seed: int | None = None, 
         Divide by the number of ordered node pairs, as networkx does.
     backend : {"auto", "networkx", "igraph"}
         ``auto`` runs the compiled Brandes of :mod:`queries.brandes` (the fastest measured).
-    threads : int
-        With ``auto`` on a big graph, split the sources over this many threads and add their counts.
+    threads : int, optional
+        With ``auto`` on a big graph, split the sources over this many threads and add their counts
+        (default :data:`queries.brandes.THREADS`).
 
     Returns
     -------
@@ -276,7 +276,9 @@ def betweenness(graph: nx.Graph, k: int | None = None, seed: int | None = None, 
         return _scale_betweenness(s.reorder(raw), n, directed, normalized, sources)
     indices = list(range(n)) if sources is None else [s.index[v] for v in sources]
     if backend == "auto":
-        raw = s.scores(brandes.counts(n, s.pairs, directed, indices, threads=threads))
+        from queries import brandes  # numba takes 0.5 s to import: only when betweenness runs
+
+        raw = s.scores(brandes.counts(n, s.pairs, directed, indices, threads=threads or brandes.THREADS))
     elif sources is None:
         raw = s.scores(s.to_igraph().betweenness(directed=directed))
     else:
