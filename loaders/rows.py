@@ -97,7 +97,9 @@ class _Plan:
     single_key: bool
 
 
+#: Plans by (mapping entity, label); the entity is kept beside its plan so its id cannot be reused.
 _PLANS: dict[tuple[int, str], tuple[EntitySpec, _Plan]] = {}
+_MAX_PLANS = 1_000  # a long-lived process loading many mappings starts afresh past this
 
 
 def _plan(entity: EntitySpec, label: str) -> _Plan:
@@ -111,6 +113,8 @@ def _plan(entity: EntitySpec, label: str) -> _Plan:
                        for prop, column in [*keys.items(), *entity.properties.items()]),
                  any(node_type.normalise[k] in CANONICAL_FORMS for k in node_type.keys),
                  len(node_type.keys) == 1)
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
     _PLANS[(id(entity), label)] = (entity, plan)
     return plan
 
