@@ -17,10 +17,10 @@ pagerank       kept; transitions weighted by ``weight`` when given
 eigenvector    ignored; weighted by ``weight`` when given
 =============  ===========================================================================
 
-networkx is the reference implementation; ``backend="auto"`` runs igraph instead, which gives the same
-values (the tests check max |diff| < 1e-9) many times faster (``bench/centrality.py``). Sampled
-betweenness picks its ``k`` source entities with :func:`sample_sources` (seeded, over the sorted ids),
-so both backends, and ``networkx.betweenness_centrality(g, k, seed)`` over a graph whose nodes are in
+networkx is the reference implementation; ``backend="auto"`` runs igraph instead (and, for betweenness,
+the compiled Brandes of :mod:`queries.brandes`), which gives the same values (the tests check
+max |diff| < 1e-9) many times faster (``bench/centrality.py``). Sampled betweenness picks its ``k``
+source entities with :func:`sample_sources` (seeded, over the sorted ids), so every backend, and ``networkx.betweenness_centrality(g, k, seed)`` over a graph whose nodes are in
 sorted order, give the same result.
 
 Example
@@ -224,7 +224,7 @@ def degree(graph: nx.Graph, mode: str = "total", weight: str | None = None, back
         return s.reorder(dict(view(weight=w)))
     g = s.to_igraph()
     ig_mode = {"total": "all", "in": "in", "out": "out"}[mode]
-    values = g.strength(mode=ig_mode, weights=s.weight_list(), loops=False) if weight else g.degree(mode=ig_mode)
+    values = g.strength(mode=ig_mode, weights=s.weights.tolist(), loops=False) if weight else g.degree(mode=ig_mode)
     return s.scores(values)
 
 
@@ -358,7 +358,7 @@ def pagerank(graph: nx.Graph, alpha: float = 0.85, weight: str | None = None, ba
         return s.reorder(nx.pagerank(h, alpha=alpha, weight="weight" if weight else None,
                                 tol=_PAGERANK_TOL, max_iter=_MAX_ITER))
     g = s.to_igraph()
-    return s.scores(g.pagerank(directed=True, damping=alpha, weights=s.weight_list() if weight else None))
+    return s.scores(g.pagerank(directed=True, damping=alpha, weights=s.weights.tolist() if weight else None))
 
 
 def eigenvector(graph: nx.Graph, weight: str | None = None, backend: str = "auto") -> dict:
@@ -384,7 +384,7 @@ def eigenvector(graph: nx.Graph, weight: str | None = None, backend: str = "auto
     g = s.to_igraph()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # igraph warns on disconnected graphs
-        values = g.eigenvector_centrality(weights=s.weight_list() if weight else None)
+        values = g.eigenvector_centrality(weights=s.weights.tolist() if weight else None)
     norm = math.sqrt(sum(x * x for x in values)) or 1.0
     return s.scores([abs(x) / norm for x in values])
 
@@ -560,9 +560,6 @@ class _Simple:
         import igraph
 
         return igraph.Graph(n=len(self.nodes), edges=self.pairs.tolist(), directed=self.directed)
-
-    def weight_list(self) -> list[float]:
-        return self.weights.tolist()
 
     def scores(self, values: Iterable[float]) -> dict:
         """A list of values by node index as node -> float."""
