@@ -1,6 +1,7 @@
 """Loader throughput against Neo4j's own LOAD CSV and a naive row-by-row MERGE, side by side in one run.
 
     python bench/load.py [--rows 1000000] [--naive-rows 20000] [--rss-rows 1000000 5000000]
+    python bench/load.py --rss-only [--rss-rows 1000000 5000000]
 
 Every contender loads the same generated shipments.csv (standard record format) into a fresh local
 Neo4j (its own temporary data directory, same constraints from `ensure_schema`), and the script prints
@@ -13,7 +14,7 @@ Cypher from lower-cased keys, cheaper than the loader's normalisation):
 - "values only": ids and values, none of the provenance; the cheapest graph LOAD CSV can make.
 
 Then the loader's peak RSS is measured (a subprocess polled with psutil) at each --rss-rows size (a
-size equal to --rows reuses the first run).
+size equal to --rows reuses the first run). `--rss-only` runs just that: the loader at each size.
 """
 
 from __future__ import annotations
@@ -146,13 +147,38 @@ def run_loader(records: Path, data_dir: Path) -> tuple[float, int]:
     return time.perf_counter() - start, peak
 
 
+def measure_rss(work: Path, sizes: list[int], measured: dict[int, int]) -> None:
+    """Print the loader's peak RSS at each size (``measured``: sizes whose peak a run above gave)."""
+    peaks = []
+    for n in sizes:
+        if n in measured:
+            peaks.append(measured[n])
+            print(f"  loader at {n:>10,} rows: peak RSS {measured[n] / 2**20:,.0f} MiB (the run above)", flush=True)
+            continue
+        d = work / f"rss-{n}"
+        d.mkdir()
+        generate(d / "shipments.csv", n)
+        with FreshNeo4j() as neo:
+            secs, rss = run_loader(d, neo.dir)
+        shutil.rmtree(d, ignore_errors=True)
+        peaks.append(rss)
+        print(f"  loader at {n:>10,} rows: peak RSS {rss / 2**20:,.0f} MiB ({n / secs:,.0f} rows/s)", flush=True)
+    if len(peaks) > 1:
+        print(f"  RSS growth {sizes[0]:,} -> {sizes[-1]:,} rows: {peaks[-1] / peaks[0]:.2f}x (target <= 1.5x)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--naive-rows", type=int, default=20_000)
     ap.add_argument("--rss-rows", type=int, nargs="*", default=[1_000_000, 5_000_000])
+    ap.add_argument("--rss-only", action="store_true", help="only the loader's peak RSS at each --rss-rows size")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="chokepoint-bench-records-"))
+    if args.rss_only:
+        measure_rss(work, args.rss_rows, {})
+        shutil.rmtree(work, ignore_errors=True)
+        return
     records = work / "records"
     records.mkdir()
     generate(records / "shipments.csv", args.rows)
@@ -194,22 +220,7 @@ def main() -> None:
         print(f"  ratio loader / LOAD CSV ({name}): {loader_rate / rate:.2f}x (target >= 1.0x)")
     print(f"  ratio loader / naive:    {loader_rate / naive_rate:.1f}x (target >= 20x)")
 
-    peaks = []
-    for n in args.rss_rows:
-        if n == args.rows:
-            peaks.append(first_rss)
-            print(f"  loader at {n:>10,} rows: peak RSS {first_rss / 2**20:,.0f} MiB (the run above)", flush=True)
-            continue
-        d = work / f"rss-{n}"
-        d.mkdir()
-        generate(d / "shipments.csv", n)
-        with FreshNeo4j() as neo:
-            secs, rss = run_loader(d, neo.dir)
-        peaks.append(rss)
-        print(f"  loader at {n:>10,} rows: peak RSS {rss / 2**20:,.0f} MiB ({n / secs:,.0f} rows/s)", flush=True)
-    if len(peaks) > 1:
-        print(f"  RSS growth {args.rss_rows[0]:,} -> {args.rss_rows[-1]:,} rows: {peaks[-1] / peaks[0]:.2f}x "
-              "(target <= 1.5x)")
+    measure_rss(work, args.rss_rows, {args.rows: first_rss})
     shutil.rmtree(work, ignore_errors=True)
 
 
