@@ -16,7 +16,7 @@ from graph.store import Store
 from loaders.mapping import STANDARD_MAPPING, Mapping, SourceSpec, load_mapping
 from loaders.provenance import begin_load, end_load, file_digest, load_id
 from loaders.readers import EXTRA_CELLS, SHEET, _shown, check_readable, detect_format, read_rows
-from loaders.pipeline import prefetch
+from loaders.pipeline import few_collections, prefetch
 from loaders.rejects import RejectsReport
 from loaders.rows import Reject, map_row
 from loaders.writer import RecordWriter
@@ -132,7 +132,7 @@ def load_records(
     first = Path(paths) if isinstance(paths, (str, Path)) else Path(paths[0])
     rejects_path = Path(rejects_path or (first if first.is_dir() else first.parent) / "rejects.csv")
     mapping_sha = file_digest(mapping.path)
-    with RejectsReport(rejects_path) as report:
+    with RejectsReport(rejects_path) as report, few_collections():
         for spec, path in planned:
             file_summary, counters = _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progress)
             file_summary.columns_absent = absent[path]

@@ -24,6 +24,7 @@ from graph import ids, schema
 from graph.errors import ChokepointError
 from graph.store import Store
 from loaders.readers import EXTRA_CELLS, ReadError, csv_cells, normalise_header, read_rows
+from loaders.pipeline import few_collections
 from loaders.rejects import RejectsReport
 from loaders.rows import NodeRecord, Reject, RelRecord, canonical_keys
 from loaders.values import BadValue, parse_value
@@ -182,7 +183,7 @@ def import_network(
     summary = NetworkSummary(file=str(path), format=fmt, dataset=dataset, label=label, rel_type=rel_type,
                              directed=plan.directed)
     rejects_path = Path(rejects_path or path.with_name(path.name + ".rejects.csv"))
-    with RejectsReport(rejects_path) as report:
+    with RejectsReport(rejects_path) as report, few_collections():
         _Importer(store, plan, report, summary, progress).run(events)
     summary.rejects_report = str(rejects_path) if report.count else None
     return summary

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import gc
 import json
 import shutil
 
@@ -9,6 +10,7 @@ import pytest
 
 from graph.ids import entity_id
 from loaders.load import SAMPLE_CASE, StrictLoadError, load_records
+from loaders.pipeline import LOAD_THRESHOLDS
 from loaders.readers import ReadError
 from tests_support import canonical_hash, wipe_all
 
@@ -33,6 +35,15 @@ def test_sample_case_round_trips_properties(clean, tmp_path):
                      "RETURN r.quantity AS q, r.unit AS u, r.date AS d, r.sources AS s, p.code AS code")[0]
     assert (leg["q"], leg["u"], leg["d"].to_native(), leg["code"]) == (15.0, "kg", dt.date(2024, 3, 5), "2504")
     assert leg["s"] == ["shipments.csv:6"]
+
+
+def test_loads_run_the_garbage_collector_rarely_and_restore_it(clean, tmp_path):
+    before = gc.get_threshold()
+    seen = []
+    load_records(clean, SAMPLE_CASE, dataset="sample", rejects_path=tmp_path / "r.csv",
+                 progress=lambda name, rows: seen.append(gc.get_threshold()))
+    assert seen and set(seen) == {LOAD_THRESHOLDS}
+    assert gc.get_threshold() == before
 
 
 def test_reload_gives_the_same_graph(clean, tmp_path):

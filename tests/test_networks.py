@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import gc
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from graph.ids import entity_id
 from graph.projection import project
 from graph.values import jsonable
 from loaders.networks import NetworkImportError, import_network
+from loaders.pipeline import LOAD_THRESHOLDS
 
 runner = CliRunner()
 
@@ -73,6 +75,15 @@ EDGES = ("source,target,weight,date\n"
          "Beto Cruz,Andrés López,3,2024-03-06\n"      # row 4: the other direction
          "Carla Díaz,Carla Díaz,,\n"                  # row 5: self-loop, no weight
          "Andrés López,Beto Cruz,2,2024-03-05\n")     # row 6: duplicate of row 2
+
+
+def test_network_imports_run_the_garbage_collector_rarely_and_restore_it(clean, tmp_path):
+    before = gc.get_threshold()
+    seen = []
+    import_network(clean, write(tmp_path, "net.csv", EDGES), "edgelist", "Person", "ASSOCIATED_WITH",
+                   progress=lambda rows: seen.append(gc.get_threshold()))
+    assert seen and set(seen) == {LOAD_THRESHOLDS}
+    assert gc.get_threshold() == before
 
 
 def test_edge_list_round_trips_directed_with_weights_and_dates(clean, tmp_path):

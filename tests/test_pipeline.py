@@ -1,11 +1,12 @@
 """The prefetching pipeline between mapping rows and writing them."""
 
+import gc
 import threading
 import time
 
 import pytest
 
-from loaders.pipeline import prefetch
+from loaders.pipeline import LOAD_THRESHOLDS, few_collections, prefetch
 
 
 def test_items_come_out_in_order():
@@ -47,3 +48,13 @@ def test_a_consumer_that_stops_early_stops_and_closes_the_producer():
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.01)
     assert threading.active_count() == before
+
+
+def test_the_collector_runs_rarely_inside_a_load_and_as_before_after_it():
+    before = gc.get_threshold()
+    assert before != LOAD_THRESHOLDS
+    with pytest.raises(RuntimeError):
+        with few_collections():
+            assert gc.get_threshold() == LOAD_THRESHOLDS
+            raise RuntimeError("a write failed")
+    assert gc.get_threshold() == before
