@@ -181,6 +181,9 @@ class Store:
                 total += session.execute_write(work, batch)
                 if progress:
                     progress(len(batch))
+                # The driver's finished result keeps its parameters, in a reference cycle that only a
+                # full garbage collection frees; emptied, the batch's rows go now.
+                batch.clear()
         return total
 
     def ensure_schema(self) -> tuple[int, int]:

@@ -29,3 +29,26 @@ def test_server_info_and_counts(store):
     store.write("CREATE (:Entity:Phone {id: 'count-test', number: '+1'})")
     assert store.counts()["labels"]["Phone"] == 1
     store.write("MATCH (n {id: 'count-test'}) DETACH DELETE n")
+
+
+class _Row(dict):
+    """A statement row that a weak reference can watch."""
+
+
+def test_batch_writes_let_their_rows_go_once_written_and_keep_the_callers(clean):
+    import gc
+    import weakref
+
+    rows = [_Row(id=f"batch-{i}", name=f"n{i}") for i in range(5)]
+    watched = weakref.ref(rows[0])
+    gc.disable()  # only reference counting: the driver keeps finished results in reference cycles
+    try:
+        counters = clean.write_batches("UNWIND $rows AS row CREATE (:Entity:Person {id: row.id, name: row.name})",
+                                       rows, batch_size=2)
+        assert counters["nodes_created"] == 5
+        assert [r["id"] for r in rows] == [f"batch-{i}" for i in range(5)]  # the caller's list is untouched
+        del rows
+        assert watched() is None
+    finally:
+        gc.enable()
+    assert clean.read("MATCH (n:Person) WHERE n.id STARTS WITH 'batch-' RETURN count(n) AS n")[0]["n"] == 5
