@@ -7,9 +7,9 @@ consumer that stops early (a write failed, Ctrl-C) stops the producer and closes
 
 A load makes millions of short-lived dicts and lists, and with Python's default thresholds they set
 off a full collection every few thousand rows, each walking every object the load keeps (the table of
-entities written, the id caches): 40% of the time spent mapping rows (``bench/load.py``,
-docs/performance.md). The rows make no reference cycles, so reference counting frees them; during a
-load the collector runs far less often.
+entities written, the id caches): 40% of the time spent mapping rows (docs/performance.md). The rows
+make no reference cycles, so reference counting frees them; during a load the collector runs far less
+often.
 """
 
 from __future__ import annotations
