@@ -6,8 +6,8 @@ two overlap. The producer runs in a thread; its exceptions come out of the consu
 consumer that stops early (a write failed, Ctrl-C) stops the producer and closes what it was reading.
 
 A load makes millions of short-lived dicts and lists, and with Python's default thresholds they set
-off a full collection every few thousand rows, each walking every object the load keeps (the table of
-entities written, the id caches): 40% of the time spent mapping rows (docs/performance.md). The rows
+off a full collection every few thousand rows, each walking every object the load keeps (the id caches
+above all): a fifth of the CPU spent mapping rows (``bench/mapping.py``, docs/performance.md). The rows
 make no reference cycles, so reference counting frees them; during a load the collector runs far less
 often.
 """
