@@ -28,7 +28,7 @@ chromium:
 
 # The embedded Neo4j launcher (Maven, cached until its sources change).
 launcher: install
-	$(BIN)/python -c "from graph.local import build_launcher; print(build_launcher())"
+	$(BIN)/python -c "from chokepoint.graph.local import build_launcher; print(build_launcher())"
 
 demo: install
 	$(BIN)/chokepoint neo4j start --port $(NEO4J_PORT)

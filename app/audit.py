@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Flask, g, has_request_context, request
 
-from app import auth
-from queries.audit import action, default_user
+from chokepoint.app import auth
+from chokepoint.queries.audit import action, default_user
 
 __all__ = ["install", "current_user"]
 

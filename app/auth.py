@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.errors import ConfigError
+from chokepoint.graph.errors import ConfigError
 
 __all__ = ["AuthConfig", "config_from_env", "current_user", "hash_password", "verify_password", "read_users",
            "write_user", "install", "USERS_FILE_ENV", "USERS_ENV", "HEADER_ENV", "PROXIES_ENV"]

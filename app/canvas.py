@@ -11,8 +11,8 @@ import datetime as dt
 import dash_cytoscape as cyto
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 
-from app import ids, positions, view
-from app.style import LABEL_STYLE, LEGEND_ITEM, legend, stylesheet
+from chokepoint.app import ids, positions, view
+from chokepoint.app.style import LABEL_STYLE, LEGEND_ITEM, legend, stylesheet
 
 __all__ = ["LAYOUTS", "CONTEXT_MENU", "layout", "register", "layout_options"]
 

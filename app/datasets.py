@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State, dcc, no_update
 
-from app import ids
-from graph.errors import ChokepointError
-from graph.store import Store
-from queries.datasets import datasets
+from chokepoint.app import ids
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.queries.datasets import datasets
 
 __all__ = ["picker", "register_picker"]
 

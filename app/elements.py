@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from queries.neighbourhood import Subgraph
-from queries.search import Match
+from chokepoint.queries.neighbourhood import Subgraph
+from chokepoint.queries.search import Match
 
 __all__ = ["subgraph_elements", "suggestion_options", "MAX_SUGGESTIONS"]
 

@@ -40,7 +40,7 @@ from xml.etree.ElementTree import SubElement
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from graph.values import cell_text
+from chokepoint.graph.values import cell_text
 
 __all__ = ["FORMATS", "STAMP_PREFIX", "canonical", "data_hash", "rows_hash", "make_stamp", "result_stamp",
            "to_networkx", "nodes_csv", "links_csv", "to_json", "to_graphml", "to_gexf", "export", "rows_csv",

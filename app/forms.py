@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from graph.errors import ChokepointError
+from chokepoint.graph.errors import ChokepointError
 
 __all__ = ["parse_day"]
 
@@ -16,7 +16,7 @@ def parse_day(text: str | None, what: str = "date") -> dt.date | None:
     (datetime.date(2024, 3, 1), None)
     >>> parse_day("March", "From")
     Traceback (most recent call last):
-    graph.errors.ChokepointError: From is not a date (yyyy-mm-dd): 'March'
+    chokepoint.graph.errors.ChokepointError: From is not a date (yyyy-mm-dd): 'March'
     """
     text = (text or "").strip()
     if not text:

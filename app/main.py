@@ -11,12 +11,12 @@ from urllib.parse import parse_qs, urlencode
 import dash_cytoscape as cyto
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import audit, auth, canvas, ids
-from app.panels import analytics, explore, geo, metrics, paths, routes, timeline, trainer
-from app.panels import queries as saved_queries  # (the tab; `queries` is the analytics package)
-from graph.errors import ChokepointError
-from graph.store import Store
-from queries.neighbourhood import entity_details
+from chokepoint.app import audit, auth, canvas, ids
+from chokepoint.app.panels import analytics, explore, geo, metrics, paths, routes, timeline, trainer
+from chokepoint.app.panels import queries as saved_queries  # (the tab; `queries` is the analytics package)
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.queries.neighbourhood import entity_details
 
 __all__ = ["create_app", "PANELS", "HEALTH_SECONDS", "LINKED", "link_values"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from app.view import is_node
+from chokepoint.app.view import is_node
 
 __all__ = ["BROWSER_LAYOUT_LIMIT", "force_positions", "by_stage", "with_positions"]
 

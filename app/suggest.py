@@ -7,11 +7,11 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from app import ids
-from app.elements import suggestion_options
-from graph.errors import ChokepointError
-from graph.store import Store
-from queries.search import search_entities
+from chokepoint.app import ids
+from chokepoint.app.elements import suggestion_options
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.queries.search import search_entities
 
 __all__ = ["register_suggestions", "keep_chosen"]
 

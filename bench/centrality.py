@@ -20,7 +20,7 @@ import time
 
 import networkx as nx
 
-from queries import centrality as c
+from chokepoint.queries import centrality as c
 
 MEASURES = [
     ("degree", {}),
@@ -73,8 +73,8 @@ def compare(g: nx.MultiDiGraph, skip_networkx_exact: bool, directed: bool) -> No
 
 
 def neo4j_projection(g: nx.MultiDiGraph) -> None:
-    from graph.config import settings_from_env
-    from graph.store import Store
+    from chokepoint.graph.config import settings_from_env
+    from chokepoint.graph.store import Store
 
     store = Store.connect(settings_from_env())
     store.ensure_schema()

@@ -32,9 +32,9 @@ import threading
 import time
 from pathlib import Path
 
-from graph import local
-from graph.config import settings_from_env
-from graph.store import Store
+from chokepoint.graph import local
+from chokepoint.graph.config import settings_from_env
+from chokepoint.graph.store import Store
 
 FIRST = ["Ana", "Luis", "Jorge", "María", "José", "Carlos", "Rosa", "Miguel", "Elena", "Pedro", "Sofía", "Raúl"]
 LAST = ["Ortega", "Ruiz", "García", "López", "Pérez", "Soto", "Reyes", "Cruz", "Flores", "Vega", "Ríos", "Mora"]
@@ -143,7 +143,7 @@ def timed(calls: int, fn) -> tuple[float, float]:
 
 
 def measure(store: Store, picks: dict, calls: int, seed: int = 3) -> None:
-    from app.main import create_app
+    from chokepoint.app.main import create_app
 
     rnd = random.Random(seed)
     cb = Callbacks(create_app(store))
@@ -172,7 +172,7 @@ def paint(store: Store, elements: int = 500) -> None:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
-    from app.main import create_app
+    from chokepoint.app.main import create_app
 
     server = make_server("127.0.0.1", 0, create_app(store).server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -26,9 +26,9 @@ TARGET = 200_000
 
 def graph_size(folder: Path) -> tuple[int, int]:
     """Distinct entity and relationship ids the loaders would write for the case in ``folder``."""
-    from loaders.load import _mapped, plan
-    from loaders.mapping import STANDARD_MAPPING, load_mapping
-    from loaders.rows import Reject
+    from chokepoint.loaders.load import _mapped, plan
+    from chokepoint.loaders.mapping import STANDARD_MAPPING, load_mapping
+    from chokepoint.loaders.rows import Reject
 
     entities, links = set(), set()
     for spec, path in plan(folder, load_mapping(STANDARD_MAPPING))[0]:
@@ -41,7 +41,7 @@ def graph_size(folder: Path) -> tuple[int, int]:
 
 def one_run(scenario: str, seed: int, scale: float, links: bool) -> dict:
     """Runs in the child process: generate, then report figures as JSON on stdout."""
-    from synthetic.generator import generate
+    from chokepoint.synthetic.generator import generate
 
     out = Path(tempfile.mkdtemp(prefix="chokepoint-bench-generate-"))
     try:

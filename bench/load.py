@@ -30,9 +30,9 @@ from pathlib import Path
 
 import psutil
 
-from graph import local
-from graph.config import settings_from_env
-from graph.store import Store
+from chokepoint.graph import local
+from chokepoint.graph.config import settings_from_env
+from chokepoint.graph.store import Store
 
 PORTS = ["2504", "2604", "2503", "2304", "2402", "2305", "2404", "2406", "2407", "2408"]
 LOAD_CSV_SAME_GRAPH = """
@@ -131,7 +131,7 @@ class FreshNeo4j:
 
 def run_loader(records: Path, data_dir: Path) -> tuple[float, int]:
     """Seconds and peak RSS (bytes) of `chokepoint load` in a subprocess."""
-    cmd = [sys.executable, "-m", "app.cli", "load", str(records), "--dataset", "bench", "--json"]
+    cmd = [sys.executable, "-m", "chokepoint.cli", "load", str(records), "--dataset", "bench", "--json"]
     env = {"CHOKEPOINT_NEO4J_DATA": str(data_dir), "PATH": "/usr/bin:/bin"}
     start = time.perf_counter()
     proc = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

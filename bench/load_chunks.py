@@ -16,11 +16,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from graph.config import settings_from_env
-from graph.store import Store
-from loaders import writer
-from loaders.load import _mapped
-from loaders.mapping import load_mapping
+from chokepoint.graph.config import settings_from_env
+from chokepoint.graph.store import Store
+from chokepoint.loaders import writer
+from chokepoint.loaders.load import _mapped
+from chokepoint.loaders.mapping import load_mapping
 
 
 def main() -> None:

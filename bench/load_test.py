@@ -48,11 +48,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import auth  # noqa: E402
+from chokepoint.app import auth  # noqa: E402
 from bench.explorer import build  # noqa: E402
-from graph import local  # noqa: E402
-from graph.config import settings_from_env  # noqa: E402
-from graph.store import Store  # noqa: E402
+from chokepoint.graph import local  # noqa: E402
+from chokepoint.graph.config import settings_from_env  # noqa: E402
+from chokepoint.graph.store import Store  # noqa: E402
 
 # outputs whose new value fires further callbacks in the browser (the chains of an action)
 FOLLOW = {("view-change", "data"), ("selected", "data")}
@@ -194,7 +194,7 @@ def serve(data: Path, port: int, users_file: Path | None, log: Path) -> subproce
     env["CHOKEPOINT_NEO4J_DATA"] = str(data)
     if users_file:
         env[auth.USERS_FILE_ENV] = str(users_file)
-    cmd = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "chokepoint.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     return subprocess.Popen(cmd, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
                             cwd=Path(__file__).resolve().parents[1])
 

@@ -19,9 +19,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from loaders.load import CHUNK_ROWS, _mapped
-from loaders.mapping import load_mapping
-from loaders.pipeline import few_collections
+from chokepoint.loaders.load import CHUNK_ROWS, _mapped
+from chokepoint.loaders.mapping import load_mapping
+from chokepoint.loaders.pipeline import few_collections
 
 
 def map_in_chunks(source, path: Path) -> int:

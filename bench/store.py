@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from graph import ids
-from graph.config import settings_from_env
-from graph.projection import project
-from graph.store import Store
+from chokepoint.graph import ids
+from chokepoint.graph.config import settings_from_env
+from chokepoint.graph.projection import project
+from chokepoint.graph.store import Store
 
 DATASET = "bench-store"
 MERGE = """

@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph import local
-from graph.errors import ConfigError
+from chokepoint.graph import local
+from chokepoint.graph.errors import ConfigError
 
 __all__ = ["Settings", "settings_from_env"]
 

@@ -18,8 +18,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from graph.normalise import NORMALISERS
-from graph.schema import SCHEMA
+from chokepoint.graph.normalise import NORMALISERS
+from chokepoint.graph.schema import SCHEMA
 
 __all__ = ["normalise_key", "entity_id", "relationship_id"]
 

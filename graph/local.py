@@ -19,7 +19,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from graph.errors import LocalNeo4jError
+from chokepoint.graph.errors import LocalNeo4jError
 
 __all__ = [
     "LocalInstance",

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import networkx as nx
-from graph import schema
-from graph.store import Store
-from graph.values import plain
+from chokepoint.graph import schema
+from chokepoint.graph.store import Store
+from chokepoint.graph.values import plain
 
 __all__ = ["project"]
 

@@ -6,7 +6,7 @@ any name the schema does not define.
 
 Example
 -------
->>> from graph import schema
+>>> from chokepoint.graph import schema
 >>> schema.label("Person")
 'Person'
 >>> schema.SCHEMA.nodes["PortOfEntry"].keys
@@ -23,8 +23,8 @@ import re
 
 import yaml
 
-from graph.errors import SchemaError, UnknownName
-from graph.normalise import NORMALISERS
+from chokepoint.graph.errors import SchemaError, UnknownName
+from chokepoint.graph.normalise import NORMALISERS
 
 __all__ = [
     "ENTITY",
@@ -173,7 +173,7 @@ def bound(value: object, low: int, high: int, what: str = "value") -> str:
     >>> bound("3; MATCH (n) DETACH DELETE n", 1, 10, "k")
     Traceback (most recent call last):
     ...
-    graph.errors.UnknownName: k must be a whole number from 1 to 10, not '3; MATCH (n) DETACH DELETE n'
+    chokepoint.graph.errors.UnknownName: k must be a whole number from 1 to 10, not '3; MATCH (n) DETACH DELETE n'
     """
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise UnknownName(f"{what} must be a whole number from {low} to {high}, not {value!r}")

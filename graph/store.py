@@ -17,10 +17,10 @@ import neo4j
 from neo4j import GraphDatabase, NotificationMinimumSeverity, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph import schema
-from graph.config import Settings
-from graph.errors import ChokepointError, NotReadOnly, QueryTimeout, StoreUnavailable
-from graph.values import cell
+from chokepoint.graph import schema
+from chokepoint.graph.config import Settings
+from chokepoint.graph.errors import ChokepointError, NotReadOnly, QueryTimeout, StoreUnavailable
+from chokepoint.graph.values import cell
 
 __all__ = ["Store", "BATCH_SIZE"]
 

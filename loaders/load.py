@@ -11,15 +11,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.errors import ChokepointError
-from graph.store import Store
-from loaders.mapping import STANDARD_MAPPING, Mapping, SourceSpec, load_mapping
-from loaders.provenance import begin_load, end_load, file_digest, load_id
-from loaders.readers import EXTRA_CELLS, SHEET, _shown, check_readable, detect_format, read_rows
-from loaders.pipeline import few_collections, prefetch
-from loaders.rejects import RejectsReport
-from loaders.rows import Reject, map_row
-from loaders.writer import RecordWriter
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.loaders.mapping import STANDARD_MAPPING, Mapping, SourceSpec, load_mapping
+from chokepoint.loaders.provenance import begin_load, end_load, file_digest, load_id
+from chokepoint.loaders.readers import EXTRA_CELLS, SHEET, _shown, check_readable, detect_format, read_rows
+from chokepoint.loaders.pipeline import few_collections, prefetch
+from chokepoint.loaders.rejects import RejectsReport
+from chokepoint.loaders.rows import Reject, map_row
+from chokepoint.loaders.writer import RecordWriter
 
 __all__ = ["FileSummary", "LoadSummary", "StrictLoadError", "load_records", "SAMPLE_CASE"]
 

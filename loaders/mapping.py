@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from graph import schema
-from graph.errors import ChokepointError, UnknownName
-from loaders.readers import FORMATS, SUFFIXES
+from chokepoint.graph import schema
+from chokepoint.graph.errors import ChokepointError, UnknownName
+from chokepoint.loaders.readers import FORMATS, SUFFIXES
 
 __all__ = ["MappingError", "EntitySpec", "RelationshipSpec", "SourceSpec", "Mapping", "load_mapping",
            "STANDARD_MAPPING"]

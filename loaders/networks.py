@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph import ids, schema
-from graph.errors import ChokepointError
-from graph.store import Store
-from loaders.readers import EXTRA_CELLS, ReadError, csv_cells, normalise_header, read_rows
-from loaders.pipeline import few_collections
-from loaders.rejects import RejectsReport
-from loaders.rows import NodeRecord, Reject, RelRecord, canonical_keys
-from loaders.values import BadValue, parse_value
-from loaders.writer import RecordWriter
+from chokepoint.graph import ids, schema
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.loaders.readers import EXTRA_CELLS, ReadError, csv_cells, normalise_header, read_rows
+from chokepoint.loaders.pipeline import few_collections
+from chokepoint.loaders.rejects import RejectsReport
+from chokepoint.loaders.rows import NodeRecord, Reject, RelRecord, canonical_keys
+from chokepoint.loaders.values import BadValue, parse_value
+from chokepoint.loaders.writer import RecordWriter
 
 __all__ = ["FORMATS", "CHUNK_ROWS", "NetworkImportError", "NetworkSummary", "import_network"]
 

@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from graph.store import Store
+from chokepoint.graph.store import Store
 
 __all__ = ["file_digest", "load_id", "begin_load", "end_load", "loads"]
 

@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl.utils.exceptions import InvalidFileException
 
-from graph.errors import ChokepointError
+from chokepoint.graph.errors import ChokepointError
 
 __all__ = [
     "csv_cells",

@@ -6,7 +6,7 @@ import csv
 import json
 from pathlib import Path
 
-from loaders.rows import Reject
+from chokepoint.loaders.rows import Reject
 
 __all__ = ["RejectsReport"]
 

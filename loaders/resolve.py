@@ -20,12 +20,12 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from graph import schema
-from graph.errors import ChokepointError, EntityNotFound
-from graph.normalise import NORMALISERS
-from graph.store import Store
-from graph.values import jsonable
-from loaders.values import parse_value
+from chokepoint.graph import schema
+from chokepoint.graph.errors import ChokepointError, EntityNotFound
+from chokepoint.graph.normalise import NORMALISERS
+from chokepoint.graph.store import Store
+from chokepoint.graph.values import jsonable
+from chokepoint.loaders.values import parse_value
 
 __all__ = ["Candidate", "candidates", "merge", "split", "decisions", "redirects", "ResolveError"]
 

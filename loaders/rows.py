@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph import ids, schema
-from graph.normalise import NORMALISERS
-from loaders.mapping import EntitySpec, SourceSpec
-from loaders.values import BadValue, parse_value
+from chokepoint.graph import ids, schema
+from chokepoint.graph.normalise import NORMALISERS
+from chokepoint.loaders.mapping import EntitySpec, SourceSpec
+from chokepoint.loaders.values import BadValue, parse_value
 
 __all__ = ["NodeRecord", "RelRecord", "Reject", "map_row", "canonical_keys"]
 

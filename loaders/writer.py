@@ -19,10 +19,10 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph import schema
-from graph.store import Store
-from loaders.resolve import redirects
-from loaders.rows import NodeRecord, RelRecord
+from chokepoint.graph import schema
+from chokepoint.graph.store import Store
+from chokepoint.loaders.resolve import redirects
+from chokepoint.loaders.rows import NodeRecord, RelRecord
 
 __all__ = ["RecordWriter", "Batch"]
 

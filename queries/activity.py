@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from graph import schema
-from graph.store import Store
-from graph.values import plain
+from chokepoint.graph import schema
+from chokepoint.graph.store import Store
+from chokepoint.graph.values import plain
 
 __all__ = ["crossing_days", "supplied_by_chemical", "date_span", "link_dates", "EVENT_LABELS"]
 

@@ -50,7 +50,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from graph import errors
+from chokepoint.graph import errors
 
 __all__ = ["ENV", "USER_ENV", "SOURCES", "OUTCOMES", "Entry", "Action", "log_path", "default_user", "audited",
            "logged", "action", "outcome_of", "json_safe"]

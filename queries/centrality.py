@@ -46,13 +46,13 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from graph import schema
-from graph.errors import ChokepointError
+from chokepoint.graph import schema
+from chokepoint.graph.errors import ChokepointError
 
-from graph.projection import project
-from graph.values import plain
-from graph.store import Store
-from queries.audit import audited, json_safe, logged
+from chokepoint.graph.projection import project
+from chokepoint.graph.values import plain
+from chokepoint.graph.store import Store
+from chokepoint.queries.audit import audited, json_safe, logged
 
 __all__ = [
     "AnalyticsError",
@@ -276,7 +276,7 @@ def betweenness(graph: nx.Graph, k: int | None = None, seed: int | None = None, 
         return _scale_betweenness(s.reorder(raw), n, directed, normalized, sources)
     indices = list(range(n)) if sources is None else [s.index[v] for v in sources]
     if backend == "auto":
-        from queries import brandes  # numba takes 0.5 s to import: only when betweenness runs
+        from chokepoint.queries import brandes  # numba takes 0.5 s to import: only when betweenness runs
 
         raw = s.scores(brandes.counts(n, s.pairs, directed, indices, threads=threads or brandes.THREADS))
     elif sources is None:
@@ -401,7 +401,7 @@ def compute(graph: nx.Graph, measure: str, backend: str = "auto", **options: Any
     >>> compute(nx.path_graph(3), "fame")
     Traceback (most recent call last):
     ...
-    queries.centrality.UnknownMeasure: unknown measure 'fame'; known: betweenness, closeness, degree, eigenvector, harmonic, in_degree, out_degree, pagerank
+    chokepoint.queries.centrality.UnknownMeasure: unknown measure 'fame'; known: betweenness, closeness, degree, eigenvector, harmonic, in_degree, out_degree, pagerank
     """
     fn, fixed = _checked(measure, options)
     return fn(graph, backend=backend, **fixed, **options)

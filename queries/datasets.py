@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.store import Store
+from chokepoint.graph.store import Store
 
 __all__ = ["datasets"]
 

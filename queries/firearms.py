@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from graph.store import Store
+from chokepoint.graph.store import Store
 
 __all__ = ["traced_by_purchaser", "traced_by_dealer", "traced_by_seizure_place"]
 

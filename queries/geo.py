@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph import schema
-from graph.store import Store
+from chokepoint.graph import schema
+from chokepoint.graph.store import Store
 
 __all__ = ["Place", "located", "located_labels"]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from graph.store import Store
-from queries import firearms, routes, saved
-from queries.centrality import Scope, within
-from queries.structure import rank_brokers
+from chokepoint.graph.store import Store
+from chokepoint.queries import firearms, routes, saved
+from chokepoint.queries.centrality import Scope, within
+from chokepoint.queries.structure import rank_brokers
 
 __all__ = ["Period", "seizures_by_port_month", "entries_by_port_month", "corridors", "brokers_by_period",
            "firearms_traced", "captions", "quarters", "KG"]

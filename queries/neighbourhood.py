@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph import schema
-from graph.errors import EntityNotFound
-from graph.store import Store
-from graph.values import jsonable
-from queries.audit import logged
+from chokepoint.graph import schema
+from chokepoint.graph.errors import EntityNotFound
+from chokepoint.graph.store import Store
+from chokepoint.graph.values import jsonable
+from chokepoint.queries.audit import logged
 
 __all__ = ["Subgraph", "entity_details", "neighbourhood", "entities", "link_types", "DEFAULT_LIMIT", "MAX_LIMIT"]
 

@@ -26,14 +26,14 @@ from typing import Any
 
 import networkx as nx
 
-from graph import schema
-from graph.errors import ChokepointError, EntityNotFound, QueryTimeout
-from graph.normalise import text as fold
-from graph.projection import project
-from graph.store import Store
-from graph.values import jsonable, plain
-from queries.audit import logged
-from queries.search import search_entities
+from chokepoint.graph import schema
+from chokepoint.graph.errors import ChokepointError, EntityNotFound, QueryTimeout
+from chokepoint.graph.normalise import text as fold
+from chokepoint.graph.projection import project
+from chokepoint.graph.store import Store
+from chokepoint.graph.values import jsonable, plain
+from chokepoint.queries.audit import logged
+from chokepoint.queries.search import search_entities
 
 __all__ = ["PathFilter", "Path", "NoPath", "AmbiguousEntity", "find_entity", "shortest_path",
            "k_shortest_paths", "all_paths", "time_respecting_paths", "time_respecting_paths_nx", "MAX_HOPS"]

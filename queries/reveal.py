@@ -20,11 +20,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from graph import schema
-from graph.errors import ChokepointError
-from graph.store import Store
-from graph.values import jsonable
-from queries.neighbourhood import Subgraph, entities
+from chokepoint.graph import schema
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.graph.values import jsonable
+from chokepoint.queries.neighbourhood import Subgraph, entities
 
 __all__ = ["revealed_subgraph", "DEFAULT_LIMIT", "MAX_LIMIT"]
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.errors import ChokepointError
-from graph.store import Store
-from queries.audit import logged
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.queries.audit import logged
 
 __all__ = ["PortVolume", "Route", "FlowResult", "WhatIf", "goods_graph", "minimum_cut", "chokepoints",
            "port_volumes", "supply_routes", "routes_by_corridor", "flow_graph", "max_flow", "what_if",
@@ -170,10 +170,10 @@ def supply_routes(store: Store, sources: Iterable[str], sinks: Iterable[str], da
     """Time-respecting chains of ``SHIPPED_TO`` legs (in the direction goods move) from ``sources`` to
     ``sinks``, at most ``limit`` (fewest legs first), with each leg's port of entry when it crossed one.
     With ``start`` / ``end``, only legs dated in that window (inclusive; undated legs then excluded)."""
-    from graph import schema
-    from graph.values import plain
+    from chokepoint.graph import schema
+    from chokepoint.graph.values import plain
 
-    from queries.paths import TIME_ORDER
+    from chokepoint.queries.paths import TIME_ORDER
 
     query = _ROUTES % {"hops": schema.bound(max_hops, 1, 10, "max_hops"), "time_order": TIME_ORDER}
     rows = store.read(query, sources=list(sources), sinks=list(sinks), dataset=dataset, gap=max_gap_days,
@@ -383,7 +383,7 @@ def route_chains(store: Store, sources: Iterable[str], sinks: Iterable[str], dat
     later, undated legs pass, no place twice, at most ``max_hops`` legs). A sink may be a place, a courier
     or a port: the chain stops there.
     """
-    from graph import schema
+    from chokepoint.graph import schema
 
     max_hops = int(schema.bound(max_hops, 1, 10, "max_hops"))
     sinks = set(sinks)
@@ -433,7 +433,7 @@ def route_chains(store: Store, sources: Iterable[str], sinks: Iterable[str], dat
 
 
 def _as_date(value):
-    from graph.values import plain
+    from chokepoint.graph.values import plain
 
     return plain(value)
 

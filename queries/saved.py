@@ -34,11 +34,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from graph import errors
-from graph.errors import ChokepointError, StoreUnavailable
-from graph.store import Store
-from graph.values import jsonable
-from queries.audit import audited
+from chokepoint.graph import errors
+from chokepoint.graph.errors import ChokepointError, StoreUnavailable
+from chokepoint.graph.store import Store
+from chokepoint.graph.values import jsonable
+from chokepoint.queries.audit import audited
 
 __all__ = [
     "BUILTIN",
@@ -267,7 +267,7 @@ def parse(text: str, path: Path | str = "<text>", source: str = "user") -> Saved
     >>> parse("// name: x\\n// title: X\\nRETURN $n AS n")
     Traceback (most recent call last):
     ...
-    queries.saved.QueryFileError: <text>:3: $n is used but not declared (add '// param: n TYPE ... -- help')
+    chokepoint.queries.saved.QueryFileError: <text>:3: $n is used but not declared (add '// param: n TYPE ... -- help')
     """
     lines = text.splitlines()
     fields: dict[str, tuple[str, int]] = {}
@@ -334,7 +334,7 @@ def coerce_params(query: SavedQuery, raw: Mapping[str, Any] | None = None) -> di
     >>> coerce_params(q, {"n": "two", "since": "2024-03-01"})
     Traceback (most recent call last):
     ...
-    queries.saved.ParameterError: query q: parameter 'n' must be an integer (e.g. 3), got 'two'
+    chokepoint.queries.saved.ParameterError: query q: parameter 'n' must be an integer (e.g. 3), got 'two'
     """
     raw = dict(raw or {})
     unknown = [k for k in raw if k not in {p.name for p in query.params}]
@@ -391,7 +391,7 @@ def run_cypher(store: Store, cypher: str, params: Mapping[str, Any] | None = Non
     >>> run_cypher(None, "MATCH (p:Person {id: $id}) RETURN p", {"ID": "x"})
     Traceback (most recent call last):
     ...
-    queries.saved.ParameterError: cypher: $id is used but not given (add --param id=...); not used by the query: ID
+    chokepoint.queries.saved.ParameterError: cypher: $id is used but not given (add --param id=...); not used by the query: ID
     """
     cypher = (cypher or "").strip()
     if cypher.endswith(";"):

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.ids import normalise_key
-from graph.store import Store
-from queries.audit import logged
+from chokepoint.graph.ids import normalise_key
+from chokepoint.graph.store import Store
+from chokepoint.queries.audit import logged
 
 __all__ = ["Match", "search_entities"]
 

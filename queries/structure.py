@@ -25,10 +25,10 @@ from typing import Any
 
 import networkx as nx
 
-from graph import schema
-from graph.store import Store
-from queries.audit import logged
-from queries.centrality import AnalyticsError, BadParameter, EmptyGraph, Score, Scope, collapse, top_scores
+from chokepoint.graph import schema
+from chokepoint.graph.store import Store
+from chokepoint.queries.audit import logged
+from chokepoint.queries.centrality import AnalyticsError, BadParameter, EmptyGraph, Score, Scope, collapse, top_scores
 
 __all__ = [
     "BadPropertyName",
@@ -378,7 +378,7 @@ def check_property_name(name: str) -> str:
     >>> check_property_name("name")
     Traceback (most recent call last):
     ...
-    queries.structure.BadPropertyName: cannot write results to 'name': the name must start with score_ or community
+    chokepoint.queries.structure.BadPropertyName: cannot write results to 'name': the name must start with score_ or community
     """
     if not isinstance(name, str) or not schema.IDENTIFIER.match(name):
         raise BadPropertyName(f"cannot write results to {name!r}: not a plain identifier (letters, digits, _)")

@@ -11,9 +11,9 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from graph import ids
-from graph.store import Store
-from queries import activity, firearms, routes
+from chokepoint.graph import ids
+from chokepoint.graph.store import Store
+from chokepoint.queries import activity, firearms, routes
 
 __all__ = ["graph_answers", "expected_ids"]
 

@@ -6,7 +6,7 @@ time and keeps only the shared part of the world (suppliers, brokers, front comp
 houses, dealers) and small per-question tallies in memory, so memory does not grow with the number of
 records. docs/synthetic.md explains the structure and why it looks the way it does.
 
-    >>> from synthetic.generator import SCENARIOS
+    >>> from chokepoint.synthetic.generator import SCENARIOS
     >>> sorted(SCENARIOS)
     ['poe-couriers', 'precursor-brokerage', 'southbound-firearms']
 """
@@ -28,9 +28,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import ChokepointError
-from queries.routes import minimum_cut
-from synthetic import pools
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.queries.routes import minimum_cut
+from chokepoint.synthetic import pools
 
 __all__ = ["Scenario", "SCENARIOS", "GenerateSummary", "generate", "FILES"]
 

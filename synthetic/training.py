@@ -24,10 +24,10 @@ from typing import Any
 
 import yaml
 
-from graph.errors import ChokepointError
-from graph.ids import entity_id
-from graph.normalise import text
-from synthetic.generator import QUESTION_TEXT, SCENARIOS, generate
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.ids import entity_id
+from chokepoint.graph.normalise import text
+from chokepoint.synthetic.generator import QUESTION_TEXT, SCENARIOS, generate
 
 __all__ = ["Lesson", "Step", "Feedback", "LessonError", "lessons", "load_lesson", "case_dir", "truth",
            "check_answer", "revealed_dates", "dataset_of", "entity_ids"]

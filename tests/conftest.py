@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import local
+from chokepoint.graph import local
 from tests_support import serve_in_thread
-from graph.config import Settings, settings_from_env
-from graph.errors import ConfigError
-from graph.store import Store
+from chokepoint.graph.config import Settings, settings_from_env
+from chokepoint.graph.errors import ConfigError
+from chokepoint.graph.store import Store
 
 CHROMIUM = "/usr/bin/chromium"
 TEST_MARKER = "ChokepointTestDatabase"
@@ -97,7 +97,7 @@ def clean(store: Store) -> Store:
 @pytest.fixture(scope="module")
 def sample_store(store: Store) -> Store:
     """The clean database with the built-in sample case loaded (dataset ``sample``)."""
-    from loaders.load import SAMPLE_CASE, load_records
+    from chokepoint.loaders.load import SAMPLE_CASE, load_records
 
     with tempfile.TemporaryDirectory() as tmp:
         summary = load_records(store, SAMPLE_CASE, dataset="sample", rejects_path=Path(tmp) / "rejects.csv")
@@ -111,8 +111,8 @@ def case_store(store: Store, tmp_path_factory) -> tuple[Store, dict]:
     ``case``), and that case's ``truth.json`` (true roles, routes, arrests, questions and answers)."""
     import json
 
-    from loaders.load import load_records
-    from synthetic.generator import generate
+    from chokepoint.loaders.load import load_records
+    from chokepoint.synthetic.generator import generate
 
     folder = tmp_path_factory.mktemp("case")
     generate("poe-couriers", 1, folder)
@@ -124,7 +124,7 @@ def case_store(store: Store, tmp_path_factory) -> tuple[Store, dict]:
 @pytest.fixture(scope="module")
 def make_app() -> Iterator[Callable[[Store], str]]:
     """Factory: serve ``create_app(store)`` on a free loopback port in a thread; returns its URL."""
-    from app.main import create_app
+    from chokepoint.app.main import create_app
 
     servers = []
 

@@ -24,8 +24,8 @@ import pyarrow.parquet as pq
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from loaders.mapping import STANDARD_MAPPING, load_mapping
-from loaders.readers import normalise_header
+from chokepoint.loaders.mapping import STANDARD_MAPPING, load_mapping
+from chokepoint.loaders.readers import normalise_header
 
 __all__ = ["PROFILE", "EXAMPLES", "MAPPING", "SOURCES", "PAYLOADS", "record_file", "record_folder",
            "well_formed_csv"]

@@ -6,7 +6,7 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
+from chokepoint.cli.main import app
 
 runner = CliRunner()
 

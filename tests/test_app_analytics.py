@@ -8,14 +8,14 @@ import doctest
 import networkx as nx
 import pytest
 
-from app import view
-from app.forms import parse_day
-from app.panels import analytics as a
-from app.style import COMMUNITY_COLOURS
-from graph.errors import ChokepointError
-from graph.projection import project
-from queries import centrality as c
-from queries import structure as s
+from chokepoint.app import view
+from chokepoint.app.forms import parse_day
+from chokepoint.app.panels import analytics as a
+from chokepoint.app.style import COMMUNITY_COLOURS
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.projection import project
+from chokepoint.queries import centrality as c
+from chokepoint.queries import structure as s
 
 
 def node(i, classes=""):
@@ -138,7 +138,7 @@ CANVAS_IDS = f"() => {CY}.nodes().map(n => n.id())"
 def hub(case_store):
     """A well-linked entity of the case whose neighbourhood (the canvas the journeys analyse) has
     structure: several communities and at least one cut point."""
-    from queries.neighbourhood import neighbourhood
+    from chokepoint.queries.neighbourhood import neighbourhood
 
     store, _ = case_store
     for candidate in c.rank_in_store(store, "degree", c.Scope(dataset="case"), top=60).top:

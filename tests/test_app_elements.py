@@ -1,7 +1,7 @@
 """Pure shaping of query results for the app."""
 
-from app.elements import suggestion_options
-from queries.search import Match
+from chokepoint.app.elements import suggestion_options
+from chokepoint.queries.search import Match
 
 
 def m(i, caption):

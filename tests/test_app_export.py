@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from app import export
+from chokepoint.app import export
 
 NOW = dt.datetime(2024, 3, 1, 12, 30, 5, tzinfo=dt.timezone.utc)
 

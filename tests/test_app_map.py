@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from app.panels import geo as geo_panel
-from queries.geo import Place, located, located_labels
-from queries.routes import PortVolume
+from chokepoint.app.panels import geo as geo_panel
+from chokepoint.queries.geo import Place, located, located_labels
+from chokepoint.queries.routes import PortVolume
 
 ASSETS = Path(geo_panel.__file__).resolve().parent.parent / "assets"
 

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from app.panels import metrics as panel
-from queries import metrics
+from chokepoint.app.panels import metrics as panel
+from chokepoint.queries import metrics
 
 
 def test_stacked_bars_keep_every_value_once():
@@ -107,7 +107,7 @@ def test_seizure_chart_totals_equal_the_queries_and_the_csv_exports(case_store, 
 
 def test_a_dataset_can_be_chosen_and_the_charts_follow(case_store, make_app, page, tmp_path):
     """Runs last in this module: it adds the built-in sample case (dataset ``sample``) beside ``case``."""
-    from loaders.load import SAMPLE_CASE, load_records
+    from chokepoint.loaders.load import SAMPLE_CASE, load_records
 
     store, _ = case_store
     load_records(store, SAMPLE_CASE, "sample", rejects_path=tmp_path / "rejects.csv")

@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from app import view
-from app.panels import paths as panel
-from graph.errors import ChokepointError, UnknownName
-from queries.paths import NoPath, Path, PathFilter, k_shortest_paths, shortest_path
-from queries.search import search_entities
+from chokepoint.app import view
+from chokepoint.app.panels import paths as panel
+from chokepoint.graph.errors import ChokepointError, UnknownName
+from chokepoint.queries.paths import NoPath, Path, PathFilter, k_shortest_paths, shortest_path
+from chokepoint.queries.search import search_entities
 
 
 def p(*names, dates=None):
@@ -91,7 +91,7 @@ def test_bad_form_values_are_refused_before_any_query():
 
 
 def test_a_path_thickens_its_links_but_keeps_its_entities_size():
-    from app.style import stylesheet
+    from chokepoint.app.style import stylesheet
 
     rules = stylesheet()
     assert [r["style"]["width"] for r in rules if r["selector"] == "edge.path"] == [4]

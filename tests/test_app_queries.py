@@ -7,10 +7,10 @@ import json
 import networkx as nx
 import pytest
 
-from app import export, view
-from app.panels import queries as panel
-from graph.values import cell_text
-from queries import saved
+from chokepoint.app import export, view
+from chokepoint.app.panels import queries as panel
+from chokepoint.graph.values import cell_text
+from chokepoint.queries import saved
 
 # -- pure helpers ------------------------------------------------------------------------------
 

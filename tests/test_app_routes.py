@@ -11,12 +11,12 @@ import doctest
 import networkx as nx
 import pytest
 
-from app import view
-from app.forms import parse_day
-from app.panels import routes as panel
-from graph.errors import ChokepointError
-from graph.ids import entity_id
-from queries import routes as rq
+from chokepoint.app import view
+from chokepoint.app.forms import parse_day
+from chokepoint.app.panels import routes as panel
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.ids import entity_id
+from chokepoint.queries import routes as rq
 
 CY = "document.querySelector('#cy')._cyreg.cy"
 DATASET = "case"

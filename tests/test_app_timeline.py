@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from app.panels import timeline as tl
-from queries.activity import date_span, link_dates
+from chokepoint.app.panels import timeline as tl
+from chokepoint.queries.activity import date_span, link_dates
 
 D = dt.date
 

@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from app import ids
-from app.panels import trainer
-from graph.errors import ChokepointError, UnknownName
-from queries.neighbourhood import Subgraph
-from queries.reveal import revealed_subgraph
-from synthetic import training
+from chokepoint.app import ids
+from chokepoint.app.panels import trainer
+from chokepoint.graph.errors import ChokepointError, UnknownName
+from chokepoint.queries.neighbourhood import Subgraph
+from chokepoint.queries.reveal import revealed_subgraph
+from chokepoint.synthetic import training
 
 LESSON = "poe-couriers-101"
 TINY = "tiny-couriers"
@@ -49,7 +49,7 @@ def env(tmp_path_factory):
 @pytest.fixture(scope="module")
 def lesson_store(env, store):
     """The clean store with the lesson's case loaded as ``chokepoint train load`` loads it."""
-    from loaders.load import load_records
+    from chokepoint.loaders.load import load_records
 
     lesson = training.load_lesson(LESSON)
     folder = training.case_dir(lesson)
@@ -195,7 +195,7 @@ def test_entity_ids_follow_the_loaders_ids_and_accept_port_names_and_variants(en
     lesson = training.load_lesson(LESSON)
     case = training.truth(lesson)
     port = next(e for e in case["entities"] if e["label"] == "PortOfEntry")
-    from graph.ids import entity_id
+    from chokepoint.graph.ids import entity_id
 
     want = entity_id(LESSON, "PortOfEntry", [port["key"]])
     assert training.entity_ids(lesson, [port["key"], port["name"]], case=case) == {port["key"]: want,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app import positions, view
+from chokepoint.app import positions, view
 
 
 def node(i, classes=""):

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app as cli
-from queries import audit, saved
+from chokepoint.cli.main import app as cli
+from chokepoint.queries import audit, saved
+from tests_support import append_audit_lines
 
 runner = CliRunner()
 FIELDS = ["time", "user", "source", "client", "action", "query", "params", "rows", "duration_ms", "outcome", "error",
@@ -75,7 +76,7 @@ def test_a_hook_writes_one_line_with_json_safe_params_and_nested_hooks_write_not
 
 
 def test_errors_are_recorded_and_re_raised_unchanged(log):
-    from graph.errors import NotReadOnly, QueryTimeout
+    from chokepoint.graph.errors import NotReadOnly, QueryTimeout
 
     for exc, outcome in ((NotReadOnly("it writes"), "refused"), (QueryTimeout("too slow"), "timeout"),
                          (KeyError("x"), "error")):
@@ -145,17 +146,8 @@ def test_concurrent_threads_never_interleave_lines(log):
     assert log.path.stat().st_mode & 0o777 == 0o600
 
 
-def _append_from_a_process(path: str, n: int) -> None:
-    import os
-
-    os.environ[audit.ENV] = path
-    for i in range(n):
-        with audit.audited("cypher", f"{os.getpid()}-{i}", {"pad": "y" * 70_000}):
-            pass
-
-
 def test_concurrent_processes_never_interleave_lines(log):
-    procs = [multiprocessing.get_context("spawn").Process(target=_append_from_a_process, args=(str(log.path), 25))
+    procs = [multiprocessing.get_context("spawn").Process(target=append_audit_lines, args=(str(log.path), 25))
              for _ in range(3)]
     for p in procs:
         p.start()
@@ -265,8 +257,8 @@ def callbacks(sample_store):
     """The app over the sample case with basic auth: user ``ana`` signed in."""
     import base64
 
-    from app.auth import AuthConfig, hash_password
-    from app.main import create_app
+    from chokepoint.app.auth import AuthConfig, hash_password
+    from chokepoint.app.main import create_app
 
     config = AuthConfig(users={"ana": hash_password("s3cret", n=2**10)}, source="test")
     token = base64.b64encode(b"ana:s3cret").decode()

@@ -17,9 +17,9 @@ import dash
 import pytest
 from typer.testing import CliRunner
 
-from app import auth
-from app.cli import app as cli
-from graph.errors import ConfigError
+from chokepoint.app import auth
+from chokepoint.cli.main import app as cli
+from chokepoint.graph.errors import ConfigError
 from tests_support import serve_in_thread
 
 runner = CliRunner()
@@ -54,7 +54,7 @@ HEALTH_CALLBACK = {"output": "store-status.children", "outputs": {"id": "store-s
 def serve(store):
     """Factory: the real app over ``store`` with an auth config, on a free loopback port; plus ``/whoami``,
     which answers :func:`app.auth.current_user` for the request."""
-    from app.main import create_app
+    from chokepoint.app.main import create_app
 
     servers = []
 
@@ -197,7 +197,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 
 def test_serve_refuses_a_public_bind_without_authentication():
-    done = subprocess.run([sys.executable, "-m", "app.cli", "serve", "--host", "0.0.0.0"], env=_clean_env(),
+    done = subprocess.run([sys.executable, "-m", "chokepoint.cli", "serve", "--host", "0.0.0.0"], env=_clean_env(),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     line = " ".join(done.stderr.split())

@@ -5,11 +5,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from graph import local
-from graph.config import settings_from_env
-from graph.store import Store
-from queries.neighbourhood import entity_details, neighbourhood
-from queries.search import search_entities
+from chokepoint.graph import local
+from chokepoint.graph.config import settings_from_env
+from chokepoint.graph.store import Store
+from chokepoint.queries.neighbourhood import entity_details, neighbourhood
+from chokepoint.queries.search import search_entities
 
 pytestmark = pytest.mark.browser
 
@@ -122,7 +122,7 @@ def test_context_menu_hides_a_node(sample_store, make_app, page):
 
 
 def test_collapse_takes_back_what_only_that_node_links(sample_store, make_app, page):
-    from app.view import leaves_of
+    from chokepoint.app.view import leaves_of
 
     port = entity(sample_store, "San Ysidro")
     courier = entity(sample_store, "Luis Ortega")
@@ -231,7 +231,7 @@ def test_neo4j_outage_shows_a_banner_and_the_app_recovers(make_app, page, tmp_pa
 
 
 def test_every_tab_opens_by_a_click_and_the_url_follows(sample_store, make_app, page):
-    from app.main import PANELS
+    from chokepoint.app.main import PANELS
 
     page.goto(make_app(sample_store))
     page.wait_for_selector("#cy canvas")

@@ -6,11 +6,11 @@ import random
 import networkx as nx
 import pytest
 
-from graph.errors import UnknownName
-from graph.ids import entity_id
-from graph.projection import project
-from loaders.networks import import_network
-from queries import centrality as c
+from chokepoint.graph.errors import UnknownName
+from chokepoint.graph.ids import entity_id
+from chokepoint.graph.projection import project
+from chokepoint.loaders.networks import import_network
+from chokepoint.queries import centrality as c
 
 EXACT = 1e-9
 
@@ -320,7 +320,7 @@ def test_karate_club_imported_into_neo4j_keeps_its_known_centralities(clean, tmp
 @pytest.mark.parametrize("directed", [False, True])
 def test_betweenness_split_over_threads_equals_one_thread_and_networkx(monkeypatch, directed):
     """The compiled Brandes gives networkx's answer with one thread or several, on a graph in pieces."""
-    from queries import brandes
+    from chokepoint.queries import brandes
 
     g = nx.disjoint_union(nx.gnm_random_graph(120, 400, seed=5, directed=directed),
                           nx.gnm_random_graph(30, 40, seed=6, directed=directed))

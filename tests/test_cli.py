@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from app.cli import app
-from graph import local
+from chokepoint.cli.main import app
+from chokepoint.graph import local
 from tests_support import all_commands
 
 runner = CliRunner()
@@ -55,11 +55,11 @@ def test_load_needs_a_directory_or_sample():
 
 def test_errors_are_one_line_messages_not_tracebacks(tmp_path):
     env = {**os.environ, "NEO4J_URI": f"bolt://127.0.0.1:{local.free_port()}", "NEO4J_PASSWORD": "x"}
-    done = subprocess.run([sys.executable, "-m", "app.cli", "status"], env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "chokepoint.cli", "status"], env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 1
     assert "error: Neo4j at bolt://127.0.0.1" in done.stderr and "unreachable" in done.stderr
     assert "Traceback" not in done.stderr
-    done = subprocess.run([sys.executable, "-m", "app.cli", "serve", "--host", "0.0.0.0"], env=env,
+    done = subprocess.run([sys.executable, "-m", "chokepoint.cli", "serve", "--host", "0.0.0.0"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "refusing to bind 0.0.0.0" in done.stderr

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import typer
 
-from app.cli import app
-from graph.schema import SCHEMA
-from loaders.mapping import load_mapping
+from chokepoint.cli.main import app
+from chokepoint.graph.schema import SCHEMA
+from chokepoint.loaders.mapping import load_mapping
 from tests_support import all_commands
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ def test_every_command_is_in_the_readme():
 
 
 def test_every_setting_is_in_the_readme():
-    code = "".join(p.read_text() for p in (ROOT / "graph").glob("*.py")) + (ROOT / "app" / "cli.py").read_text()
+    code = "".join(p.read_text() for p in (ROOT / "graph").glob("*.py")) + "".join(p.read_text() for p in (ROOT / "cli").glob("*.py"))
     code += (ROOT / "app" / "auth.py").read_text() + (ROOT / "queries" / "audit.py").read_text()
     for name in set(re.findall(r"\b(NEO4J_[A-Z]+|CHOKEPOINT_[A-Z_]+)\b", code)) - {"CHOKEPOINT_NEO4J_PASSWORD"}:
         assert f"`{name}`" in README, name

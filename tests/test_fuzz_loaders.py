@@ -31,12 +31,12 @@ from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from fuzz_cases import EXAMPLES, MAPPING, PROFILE, record_file, record_folder, well_formed_csv
-from graph import schema
-from graph.errors import ChokepointError
-from loaders.load import _mapped, _preflight, load_records
-from loaders.readers import normalise_header, read_rows
-from loaders.rejects import RejectsReport
-from loaders.rows import Reject
+from chokepoint.graph import schema
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.loaders.load import _mapped, _preflight, load_records
+from chokepoint.loaders.readers import normalise_header, read_rows
+from chokepoint.loaders.rejects import RejectsReport
+from chokepoint.loaders.rows import Reject
 from tests_support import wipe_all
 
 settings.load_profile(PROFILE)

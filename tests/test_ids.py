@@ -1,6 +1,6 @@
 """Stable entity ids: same input, same id, everywhere; pinned so a change cannot pass unnoticed."""
 
-from graph.ids import entity_id, normalise_key, relationship_id
+from chokepoint.graph.ids import entity_id, normalise_key, relationship_id
 
 
 def test_ids_are_pinned():

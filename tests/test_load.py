@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from graph.ids import entity_id
-from loaders.load import SAMPLE_CASE, StrictLoadError, load_records
-from loaders.pipeline import LOAD_THRESHOLDS
-from loaders.readers import ReadError
+from chokepoint.graph.ids import entity_id
+from chokepoint.loaders.load import SAMPLE_CASE, StrictLoadError, load_records
+from chokepoint.loaders.pipeline import LOAD_THRESHOLDS
+from chokepoint.loaders.readers import ReadError
 from tests_support import canonical_hash, wipe_all
 
 
@@ -162,7 +162,7 @@ def test_every_reject_reason_names_file_row_and_column(clean, tmp_path, file, te
 
 
 def test_relationship_endpoints_the_schema_forbids_are_rejected(clean, tmp_path):
-    from loaders.mapping import load_mapping
+    from chokepoint.loaders.mapping import load_mapping
 
     mapping = tmp_path / "m.yaml"
     mapping.write_text("sources:\n  links:\n    file: links\n    entities:\n"
@@ -179,7 +179,7 @@ def test_relationship_endpoints_the_schema_forbids_are_rejected(clean, tmp_path)
 def test_chunk_size_does_not_change_the_graph(clean, tmp_path, monkeypatch):
     """Chunks of one row exercise what the writer skips (entities it already wrote, unchanged) and
     what it must not skip (a new spelling of a courier named on earlier rows)."""
-    import loaders.load
+    from chokepoint.loaders import load as load_module
 
     d = tmp_path / "records"
     shutil.copytree(SAMPLE_CASE, d)
@@ -194,14 +194,14 @@ def test_chunk_size_does_not_change_the_graph(clean, tmp_path, monkeypatch):
     aliases = clean.read("MATCH (p:Person {name: 'Ana Soto'}) WHERE p.dataset = 'chunks' RETURN p.aliases AS a")
     assert "ANA SOTO" in aliases[0]["a"]
     wipe_all(clean)
-    monkeypatch.setattr(loaders.load, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(load_module, "CHUNK_ROWS", 1)
     load_records(clean, d, dataset="chunks", rejects_path=tmp_path / "r.csv")
     assert canonical_hash(clean) == whole
 
 
 def test_the_rejects_report_is_written_whatever_text_a_reject_holds(tmp_path):
-    from loaders.rejects import RejectsReport
-    from loaders.rows import Reject
+    from chokepoint.loaders.rejects import RejectsReport
+    from chokepoint.loaders.rows import Reject
 
     with RejectsReport(tmp_path / "r.csv") as report:
         report.add(Reject("p.jsonl", 3, "name", "not text", {"name": "A\ud800"}))  # no UTF-8 for it

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from graph import local
-from graph.config import settings_from_env
-from graph.store import Store
-from loaders.load import load_records
+from chokepoint.graph import local
+from chokepoint.graph.config import settings_from_env
+from chokepoint.graph.store import Store
+from chokepoint.loaders.load import load_records
 
 from tests_support import canonical_hash, wipe_all
 
@@ -37,7 +37,7 @@ def big_records(tmp_path_factory):
 def load_cli(records, data_dir):
     env = {**os.environ, "CHOKEPOINT_NEO4J_DATA": str(data_dir)}
     env.pop("NEO4J_URI", None)
-    return subprocess.Popen([sys.executable, "-m", "app.cli", "load", str(records), "--dataset", "big"],
+    return subprocess.Popen([sys.executable, "-m", "chokepoint.cli", "load", str(records), "--dataset", "big"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

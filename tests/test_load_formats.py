@@ -8,8 +8,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from graph.errors import ChokepointError
-from loaders.load import load_records
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.loaders.load import load_records
 
 PEOPLE = [("Ana Soto", "1990-01-02", "MX"), ("Beto Cruz", "1985-05-06", "US")]
 
@@ -87,7 +87,7 @@ def test_missing_required_column_is_fatal_and_named(clean, tmp_path):
 
 
 def test_every_sheet_of_a_workbook(clean, tmp_path):
-    from loaders.mapping import load_mapping
+    from chokepoint.loaders.mapping import load_mapping
 
     path = tmp_path / "mapping.yaml"
     path.write_text("sources:\n  people:\n    file: book.xlsx\n    sheet: '*'\n"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from graph.normalise import company_name, person_name, phone, plate, text
-from loaders.load import load_records
-from loaders.provenance import loads
+from chokepoint.graph.normalise import company_name, person_name, phone, plate, text
+from chokepoint.loaders.load import load_records
+from chokepoint.loaders.provenance import loads
 
 
 @pytest.mark.parametrize("a,b", [

@@ -6,10 +6,10 @@ import subprocess
 
 import pytest
 
-from graph import local
-from graph.config import settings_from_env
-from graph.errors import LocalNeo4jError, StoreUnavailable
-from graph.store import Store
+from chokepoint.graph import local
+from chokepoint.graph.config import settings_from_env
+from chokepoint.graph.errors import LocalNeo4jError, StoreUnavailable
+from chokepoint.graph.store import Store
 
 
 @pytest.fixture(scope="module")

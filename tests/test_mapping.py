@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from loaders.mapping import MappingError, load_mapping
+from chokepoint.loaders.mapping import MappingError, load_mapping
 
 
 def write(tmp_path, text):

@@ -12,13 +12,13 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
-from graph.errors import ChokepointError
-from graph.ids import entity_id
-from graph.projection import project
-from graph.values import jsonable
-from loaders.networks import NetworkImportError, import_network
-from loaders.pipeline import LOAD_THRESHOLDS
+from chokepoint.cli.main import app
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.ids import entity_id
+from chokepoint.graph.projection import project
+from chokepoint.graph.values import jsonable
+from chokepoint.loaders.networks import NetworkImportError, import_network
+from chokepoint.loaders.pipeline import LOAD_THRESHOLDS
 
 runner = CliRunner()
 
@@ -445,7 +445,7 @@ def test_cli_import_network(clean, neo4j_env, tmp_path):
 
 def test_cli_fatal_error_is_one_line(clean, neo4j_env, tmp_path):
     path = write(tmp_path, "net.csv", EDGES)
-    done = subprocess.run([sys.executable, "-m", "app.cli", "import-network", str(path), "--format", "edgelist",
+    done = subprocess.run([sys.executable, "-m", "chokepoint.cli", "import-network", str(path), "--format", "edgelist",
                            "--node-label", "Phone", "--rel-type", "ASSOCIATED_WITH"],
                           env=dict(os.environ), capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr

@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import schema
-from graph.errors import UnknownName
+from chokepoint.graph import schema
+from chokepoint.graph.errors import UnknownName
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("graph", "loaders", "queries", "app", "synthetic")
+PACKAGES = ("graph", "loaders", "queries", "synthetic", "cases", "app", "cli")
 
 CYPHER = re.compile(r"\b(MATCH|MERGE|CREATE|RETURN|WHERE|UNWIND|CALL|DETACH DELETE|DELETE|SET|REMOVE|"
                     r"WITH|OPTIONAL MATCH|FOREACH|LOAD CSV|UNION|ORDER BY|EXPLAIN|PROFILE|SHORTEST)\b")
@@ -353,7 +353,7 @@ def test_the_scan_flags_planted_string_built_cypher(snippet, bad):
 
 def test_the_scan_accepts_the_allow_list_and_parameters():
     snippet = '''
-from graph import schema
+from chokepoint.graph import schema
 Q = "MATCH (n:%(label)s {id: $id}) RETURN n"
 PART = "MATCH (n:{label}) RETURN n"
 def f(store, label, types, d):

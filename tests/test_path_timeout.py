@@ -2,8 +2,8 @@
 
 import pytest
 
-from graph.errors import QueryTimeout
-from queries.paths import all_paths, shortest_path
+from chokepoint.graph.errors import QueryTimeout
+from chokepoint.queries.paths import all_paths, shortest_path
 
 N = 12  # a complete graph of 12 phones has millions of simple paths between two of them
 

@@ -6,11 +6,11 @@ import itertools
 import networkx as nx
 import pytest
 
-from graph.errors import EntityNotFound, UnknownName
-from graph.ids import entity_id
-from graph.projection import project
-from loaders.load import load_records
-from queries.paths import (AmbiguousEntity, NoPath, PathFilter, all_paths, find_entity, k_shortest_paths,
+from chokepoint.graph.errors import EntityNotFound, UnknownName
+from chokepoint.graph.ids import entity_id
+from chokepoint.graph.projection import project
+from chokepoint.loaders.load import load_records
+from chokepoint.queries.paths import (AmbiguousEntity, NoPath, PathFilter, all_paths, find_entity, k_shortest_paths,
                            shortest_path, time_respecting_paths, time_respecting_paths_nx)
 
 # Phones A..H; calls are directed (from -> to) and dated. H is isolated (a phone nobody called).
@@ -85,11 +85,11 @@ def test_k_shortest_paths_have_distinct_entity_sequences_and_networkx_lengths(ca
 
 
 def test_k_shortest_without_shortest_k_falls_back_to_networkx_with_the_same_answer(calls, monkeypatch):
-    import queries.paths
+    from chokepoint.queries import paths as paths_module
 
     cypher = [p.ids for p in k_shortest_paths(calls, pid("A"), pid("D"), k=3)]
     monkeypatch.setattr(calls, "server_info", lambda: {"version": "5.20.0"})
-    assert queries.paths._has_shortest_k(calls) is False
+    assert paths_module._has_shortest_k(calls) is False
     fallback = k_shortest_paths(calls, pid("A"), pid("D"), k=3)
     assert [p.hops for p in fallback] == [2, 3, 3]
     assert fallback[0].ids == cypher[0] and {p.ids for p in fallback} == set(cypher)
@@ -152,7 +152,7 @@ def test_path_cli_finds_entities_by_phone_and_prints_json(calls, neo4j_env):
 
     from typer.testing import CliRunner
 
-    from app.cli import app
+    from chokepoint.cli.main import app
 
     result = CliRunner().invoke(app, ["path", "+1 619 555 0100", "+1 619 555 0103", "--k", "2", "--json"])
     assert result.exit_code == 0, result.output
@@ -171,7 +171,7 @@ def test_shortest_path_filters_are_checked_during_the_search_not_after(calls):
     """Neo4j falls back to enumerating every path when a shortestPath predicate cannot be checked while
     searching (plan operators AntiConditionalApply + VarLengthExpand): seconds instead of milliseconds
     on big graphs. The shared filters must keep the plan a plain ShortestPath."""
-    from queries import paths
+    from chokepoint.queries import paths
 
     f = PathFilter(labels=("Person", "Phone"), avoid=("x",), start=dt.date(2024, 1, 1)).checked()
     query = paths._SHORTEST % {"pattern": f.pattern(1, 6), "filters": paths._FILTERS}

@@ -14,13 +14,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from app.elements import subgraph_elements
-from app.export import export, make_stamp, read_csv
-from graph.ids import entity_id
-from loaders.load import load_records
-from queries.neighbourhood import entity_details, neighbourhood
-from queries.saved import run, run_cypher
-from queries.search import search_entities
+from chokepoint.app.elements import subgraph_elements
+from chokepoint.app.export import export, make_stamp, read_csv
+from chokepoint.graph.ids import entity_id
+from chokepoint.loaders.load import load_records
+from chokepoint.queries.neighbourhood import entity_details, neighbourhood
+from chokepoint.queries.saved import run, run_cypher
+from chokepoint.queries.search import search_entities
 
 #: One person per name; each would do harm if it were ever code instead of data.
 NAMES = [

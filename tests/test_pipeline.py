@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from loaders.pipeline import LOAD_THRESHOLDS, few_collections, prefetch
+from chokepoint.loaders.pipeline import LOAD_THRESHOLDS, few_collections, prefetch
 
 
 def test_items_come_out_in_order():

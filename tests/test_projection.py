@@ -5,9 +5,9 @@ import datetime as dt
 import networkx as nx
 import pytest
 
-from graph.errors import UnknownName
-from graph.ids import entity_id
-from graph.projection import project
+from chokepoint.graph.errors import UnknownName
+from chokepoint.graph.ids import entity_id
+from chokepoint.graph.projection import project
 
 
 def test_whole_graph_projection_equals_the_database(sample_store):

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from graph.errors import EntityNotFound
-from graph.ids import entity_id
-from queries.neighbourhood import entity_details, neighbourhood
-from queries.search import search_entities
+from chokepoint.graph.errors import EntityNotFound
+from chokepoint.graph.ids import entity_id
+from chokepoint.queries.neighbourhood import entity_details, neighbourhood
+from chokepoint.queries.search import search_entities
 
 
 @pytest.mark.parametrize("text,caption", [

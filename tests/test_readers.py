@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from loaders.readers import (
+from chokepoint.loaders.readers import (
     ALL_SHEETS, EXTRA_CELLS, FORMATS, SHEET, ReadError, cell_text, check_readable, detect_format, read_rows,
 )
 

@@ -3,10 +3,10 @@
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
-from graph.ids import entity_id
-from loaders.load import load_records
-from loaders.resolve import ResolveError, candidates, decisions, merge, redirects, split
+from chokepoint.cli.main import app
+from chokepoint.graph.ids import entity_id
+from chokepoint.loaders.load import load_records
+from chokepoint.loaders.resolve import ResolveError, candidates, decisions, merge, redirects, split
 
 from tests_support import canonical_hash
 

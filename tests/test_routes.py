@@ -5,9 +5,9 @@ import datetime as dt
 import networkx as nx
 import pytest
 
-from graph.ids import entity_id
-from loaders.load import load_records
-from queries.routes import (chokepoints, flow_graph, max_flow, port_volumes, routes_by_corridor, supply_routes,
+from chokepoint.graph.ids import entity_id
+from chokepoint.loaders.load import load_records
+from chokepoint.queries.routes import (chokepoints, flow_graph, max_flow, port_volumes, routes_by_corridor, supply_routes,
                             what_if)
 
 LEGS = [  # id, from, from_type, to, to_type, kg, date, courier, port
@@ -106,7 +106,7 @@ def test_routes_cli_reports_corridors_flow_cut_and_what_if(goods, neo4j_env):
 
     from typer.testing import CliRunner
 
-    from app.cli import app
+    from chokepoint.cli.main import app
 
     result = CliRunner().invoke(app, ["routes", "--from", LAB1, "--from", "Lab Dos", "--to", "Market",
                                       "--remove", "Bodega", "--dataset", "routes", "--json"])
@@ -123,8 +123,8 @@ def test_best_removals_pick_the_staging_house_then_the_port_and_disrupt_cli(good
 
     from typer.testing import CliRunner
 
-    from app.cli import app
-    from queries.routes import best_removals
+    from chokepoint.cli.main import app
+    from chokepoint.queries.routes import best_removals
 
     g = flow_graph(goods, "routes")
     picked = best_removals(g, [LAB1, LAB2], [MARKET], 2)

@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
-from graph import errors, ids
-from graph import store as graph_store
-from loaders.load import load_records
-from loaders.resolve import candidates, merge
-from queries import saved
-from queries.saved import (BUILTIN, NotReadOnly, ParameterError, QueryFileError, QueryTimeout, SavedQueryError,
+from chokepoint.cli.main import app
+from chokepoint.graph import errors, ids
+from chokepoint.graph import store as graph_store
+from chokepoint.loaders.load import load_records
+from chokepoint.loaders.resolve import candidates, merge
+from chokepoint.queries import saved
+from chokepoint.queries.saved import (BUILTIN, NotReadOnly, ParameterError, QueryFileError, QueryTimeout, SavedQueryError,
                            UnknownQuery, coerce_params, get, parse, read_file, run, run_cypher, saved_queries)
-from synthetic.generator import generate
+from chokepoint.synthetic.generator import generate
 from tests_support import canonical_hash, wipe_all
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -694,7 +694,7 @@ def test_cli_run_errors(case, neo4j_env, tmp_path, monkeypatch):
 def test_cli_errors_are_one_line(tmp_path):
     (tmp_path / "bad.cypher").write_text("// name: bad\n// title: Bad\n// param: x str -- X\n\nRETURN $x\n")
     env = {**os.environ, "CHOKEPOINT_QUERIES": str(tmp_path), "COLUMNS": "500"}
-    done = subprocess.run([sys.executable, "-m", "app.cli", "query", "list"], env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "chokepoint.cli", "query", "list"], env=env, capture_output=True, text=True,
                           timeout=120, cwd=ROOT)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert re.fullmatch(r"error: \S*bad\.cypher:3: parameter 'x': unknown type 'str'; known: .*\n", done.stderr)
@@ -738,7 +738,7 @@ def test_cli_cypher_errors_are_one_line(case, neo4j_env):
          r"error: cypher: it ran longer than the 0\.05 s timeout and Neo4j stopped it; raise the timeout or "
          r"narrow the query\n"),
     ]:
-        done = subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-m", "chokepoint.cli", *args], env=env, capture_output=True, text=True,
                               timeout=120, cwd=ROOT)
         assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
         assert re.fullmatch(message, done.stderr), done.stderr

@@ -2,8 +2,8 @@
 
 import pytest
 
-from graph import schema
-from graph.errors import SchemaError, UnknownName
+from chokepoint.graph import schema
+from chokepoint.graph.errors import SchemaError, UnknownName
 
 REQUIRED_LABELS = {"Organization", "Person", "Chemical", "Lab", "PortOfEntry", "Location", "Vehicle", "Phone",
                    "Shipment", "Seizure", "Firearm"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from queries.search import search_entities
+from chokepoint.queries.search import search_entities
 
 
 @pytest.mark.parametrize("typed", ["John.Smith", "john.smi", "john", "acme.com", "acme"])

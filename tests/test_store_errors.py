@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from graph import local
-from graph.config import Settings
-from graph.errors import StoreUnavailable
-from graph.store import Store
+from chokepoint.graph import local
+from chokepoint.graph.config import Settings
+from chokepoint.graph.errors import StoreUnavailable
+from chokepoint.graph.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,7 +55,7 @@ def test_wrong_credentials_are_one_clear_message(neo4j_settings):
 def test_a_connection_breaking_mid_message_is_unavailable_not_a_traceback():
     """The driver raises BufferError when a connection breaks while it holds a buffer (seen when Neo4j
     restarts under the app); users get the same message kind as any outage."""
-    from graph.store import _translated
+    from chokepoint.graph.store import _translated
 
     with pytest.raises(StoreUnavailable, match=r"bolt://x:1: the connection broke mid-message"):
         with _translated("bolt://x:1"):

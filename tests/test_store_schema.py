@@ -2,8 +2,8 @@
 
 import pytest
 
-from graph import schema
-from graph.errors import ChokepointError
+from chokepoint.graph import schema
+from chokepoint.graph.errors import ChokepointError
 
 
 def test_schema_apply_is_idempotent(store):

@@ -6,10 +6,10 @@ import random
 import networkx as nx
 import pytest
 
-from graph.errors import UnknownName
-from graph.projection import project
-from queries import centrality as c
-from queries import structure as s
+from chokepoint.graph.errors import UnknownName
+from chokepoint.graph.projection import project
+from chokepoint.queries import centrality as c
+from chokepoint.queries import structure as s
 
 
 def labelled(edges, groups, attr="label"):

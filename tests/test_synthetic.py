@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from graph import ids
-from loaders.load import load_records
-from loaders.resolve import candidates, merge
-from synthetic.answers import expected_ids, graph_answers
-from synthetic.generator import FILES, SCENARIOS, generate
+from chokepoint.graph import ids
+from chokepoint.loaders.load import load_records
+from chokepoint.loaders.resolve import candidates, merge
+from chokepoint.synthetic.answers import expected_ids, graph_answers
+from chokepoint.synthetic.generator import FILES, SCENARIOS, generate
 
 
 def digests(folder):
@@ -51,7 +51,7 @@ def test_noise_zero_plants_nothing(tmp_path):
 
 
 def test_bad_arguments_are_clear_errors(tmp_path):
-    from graph.errors import ChokepointError
+    from chokepoint.graph.errors import ChokepointError
 
     with pytest.raises(ChokepointError, match="unknown scenario 'nope'; known: poe-couriers"):
         generate("nope", 1, tmp_path)
@@ -100,7 +100,7 @@ def test_loaded_case_answers_every_question_as_truth_says(clean, tmp_path, scena
 def test_generate_cli_writes_the_case_and_reports_json(tmp_path):
     from typer.testing import CliRunner
 
-    from app.cli import app
+    from chokepoint.cli.main import app
 
     result = CliRunner().invoke(app, ["generate", "--scenario", "precursor-brokerage", "--seed", "9",
                                       "--out", str(tmp_path), "--json"])
@@ -115,7 +115,7 @@ def test_generate_cli_writes_the_case_and_reports_json(tmp_path):
 def test_cells_are_communities_tied_together_only_by_brokers_with_heavy_tailed_calls(tmp_path):
     import networkx as nx
 
-    from graph.normalise import phone
+    from chokepoint.graph.normalise import phone
 
     generate("poe-couriers", 11, tmp_path, scale=5)
     truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))

@@ -5,8 +5,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app
-from synthetic.training import LessonError, check_answer, lessons, load_lesson, truth
+from chokepoint.cli.main import app
+from chokepoint.synthetic.training import LessonError, check_answer, lessons, load_lesson, truth
 
 runner = CliRunner()
 
@@ -95,7 +95,7 @@ def test_bad_lesson_file_names_every_mistake(tmp_path, monkeypatch):
 def test_a_step_reveals_its_phases_narrowed_by_a_time_window(tmp_path, monkeypatch):
     import datetime as dt
 
-    from synthetic.training import revealed_dates
+    from chokepoint.synthetic.training import revealed_dates
 
     folder = tmp_path / "lessons"
     folder.mkdir()
@@ -143,7 +143,7 @@ def test_train_load_puts_the_case_in_neo4j_with_its_planted_rejects(clean, neo4j
 
 
 def test_a_changed_generator_makes_a_new_case_instead_of_reusing_the_cached_one(monkeypatch):
-    import synthetic.training as training
+    import chokepoint.synthetic.training as training
 
     lesson = load_lesson("precursor-brokerage-101")
     first = training.case_dir(lesson)

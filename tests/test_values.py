@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from loaders.values import BadValue, parse_value
+from chokepoint.loaders.values import BadValue, parse_value
 
 
 @pytest.mark.parametrize("text,kind,expected", [

@@ -37,3 +37,16 @@ def serve_in_thread(flask_app, servers: list) -> str:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     servers.append(server)
     return f"http://127.0.0.1:{server.server_port}"
+
+
+def append_audit_lines(path: str, n: int) -> None:
+    """Append ``n`` large audit lines to the log at ``path`` (run in a spawned process, so it lives in an
+    importable module rather than in a test module)."""
+    import os
+
+    from chokepoint.queries import audit
+
+    os.environ[audit.ENV] = path
+    for i in range(n):
+        with audit.audited("cypher", f"{os.getpid()}-{i}", {"pad": "y" * 70_000}):
+            pass

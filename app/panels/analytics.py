@@ -21,14 +21,14 @@ from typing import Any
 import networkx as nx
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import ids, view
-from app.forms import parse_day
-from app.style import COMMUNITY_COLOURS, LABEL_STYLE
-from graph import schema
-from graph.errors import ChokepointError
-from graph.store import Store
-from queries import centrality, structure
-from queries.centrality import BadParameter, Scope, Score
+from chokepoint.app import ids, view
+from chokepoint.app.forms import parse_day
+from chokepoint.app.style import COMMUNITY_COLOURS, LABEL_STYLE
+from chokepoint.graph import schema
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.queries import centrality, structure
+from chokepoint.queries.centrality import BadParameter, Scope, Score
 
 __all__ = [
     "MEASURE_CHOICES", "BIG_GRAPH", "SAMPLE_K", "MAX_TOP", "layout", "register",

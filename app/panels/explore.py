@@ -11,13 +11,13 @@ import json
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import ids, view
-from app.forms import parse_day
-from app.suggest import register_suggestions
-from app.elements import subgraph_elements
-from graph.errors import ChokepointError
-from graph.store import Store
-from queries.neighbourhood import DEFAULT_LIMIT, entity_details, link_types, neighbourhood
+from chokepoint.app import ids, view
+from chokepoint.app.forms import parse_day
+from chokepoint.app.suggest import register_suggestions
+from chokepoint.app.elements import subgraph_elements
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.queries.neighbourhood import DEFAULT_LIMIT, entity_details, link_types, neighbourhood
 
 __all__ = ["search_box", "layout", "register", "cypher_for"]
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from app import ids, view
-from app.datasets import picker, register_picker
-from app.elements import subgraph_elements
-from app.style import LABEL_STYLE
-from graph.errors import ChokepointError
-from graph.store import Store
-from queries.geo import Place, located
-from queries.neighbourhood import neighbourhood
-from queries.routes import PortVolume, port_volumes
+from chokepoint.app import ids, view
+from chokepoint.app.datasets import picker, register_picker
+from chokepoint.app.elements import subgraph_elements
+from chokepoint.app.style import LABEL_STYLE
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.queries.geo import Place, located
+from chokepoint.queries.neighbourhood import neighbourhood
+from chokepoint.queries.routes import PortVolume, port_volumes
 
 __all__ = ["layout", "register", "figure", "TOPOJSON_URL", "SCOPES", "PORTS_TRACE", "view_range"]
 

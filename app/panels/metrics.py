@@ -13,13 +13,13 @@ from collections import defaultdict
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, dash_table, dcc, html, no_update
 
-from app import ids
-from app.datasets import picker, register_picker
-from graph.errors import ChokepointError
-from graph.store import Store
-from graph.values import jsonable
-from queries import metrics
-from queries.activity import date_span
+from chokepoint.app import ids
+from chokepoint.app.datasets import picker, register_picker
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.graph.values import jsonable
+from chokepoint.queries import metrics
+from chokepoint.queries.activity import date_span
 
 __all__ = ["layout", "register", "CHARTS", "stacked_by_month", "corridor_rows", "broker_figure", "bar_figure",
            "table_of", "periods_of"]

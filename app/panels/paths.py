@@ -15,15 +15,15 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import ids, view
-from app.forms import parse_day
-from app.suggest import register_suggestions
-from graph import schema
-from graph.errors import ChokepointError, EntityNotFound
-from graph.store import Store
-from queries.paths import (MAX_HOPS, AmbiguousEntity, NoPath, Path, PathFilter, all_paths, k_shortest_paths,
+from chokepoint.app import ids, view
+from chokepoint.app.forms import parse_day
+from chokepoint.app.suggest import register_suggestions
+from chokepoint.graph import schema
+from chokepoint.graph.errors import ChokepointError, EntityNotFound
+from chokepoint.graph.store import Store
+from chokepoint.queries.paths import (MAX_HOPS, AmbiguousEntity, NoPath, Path, PathFilter, all_paths, k_shortest_paths,
                            shortest_path, time_respecting_paths)
-from queries.search import search_entities
+from chokepoint.queries.search import search_entities
 
 __all__ = ["layout", "register", "MODES", "MAX_LISTED", "DEFAULT_HOPS", "weight_options", "path_filter",
            "path_element_ids", "path_elements", "path_summary", "path_change", "find_paths"]

@@ -16,11 +16,11 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import export, ids, view
-from graph.errors import ChokepointError
-from graph.store import Store
-from graph.values import display_text
-from queries import saved
+from chokepoint.app import export, ids, view
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.graph.values import display_text
+from chokepoint.queries import saved
 
 __all__ = ["layout", "register", "result_elements", "query_options", "tag_options", "param_input", "display_cell",
            "form_text", "parse_param_lines", "bounded", "table", "provenance", "stamp_for_canvas",
@@ -109,7 +109,7 @@ def parse_param_lines(text: str | None) -> dict[str, str]:
     >>> parse_param_lines("oops")
     Traceback (most recent call last):
     ...
-    queries.saved.ParameterError: cypher: parameter line 1 'oops' is not key=value
+    chokepoint.queries.saved.ParameterError: cypher: parameter line 1 'oops' is not key=value
     """
     raw: dict[str, str] = {}
     for i, line in enumerate((text or "").splitlines(), start=1):

@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 import networkx as nx
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import ids, view
-from app.forms import parse_day
-from app.positions import by_stage, with_positions
-from graph.errors import ChokepointError
-from graph.store import Store
-from queries import routes as rq
+from chokepoint.app import ids, view
+from chokepoint.app.forms import parse_day
+from chokepoint.app.positions import by_stage, with_positions
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.queries import routes as rq
 
 __all__ = ["layout", "register", "STAGES", "stage_of", "routes_change", "figure_text", "FIGURES", "ranked_cut",
            "between", "MAX_ROUTES_DRAWN", "stages", "GAP_X", "MAX_OPTIONS",

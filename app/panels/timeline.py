@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import ids, view
-from graph.errors import ChokepointError
-from graph.store import Store
-from queries.activity import date_span, link_dates
+from chokepoint.app import ids, view
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.queries.activity import date_span, link_dates
 
 __all__ = ["layout", "register", "CLS", "TICK_MS", "month_marks", "month_windows", "phase_windows",
            "next_window", "hidden_ids", "window_of", "offsets_of"]

@@ -16,17 +16,17 @@ from urllib.parse import parse_qs, urlencode
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from app import ids, positions, view
-from app.canvas import LAYOUTS
-from app.elements import subgraph_elements
-from graph.errors import ChokepointError
-from graph.store import Store
-from loaders.load import load_records, plan
-from loaders.mapping import STANDARD_MAPPING, load_mapping
-from loaders.provenance import file_digest, loads
-from queries.neighbourhood import Subgraph
-from queries.reveal import revealed_subgraph
-from synthetic import training
+from chokepoint.app import ids, positions, view
+from chokepoint.app.canvas import LAYOUTS
+from chokepoint.app.elements import subgraph_elements
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.loaders.load import load_records, plan
+from chokepoint.loaders.mapping import STANDARD_MAPPING, load_mapping
+from chokepoint.loaders.provenance import file_digest, loads
+from chokepoint.queries.neighbourhood import Subgraph
+from chokepoint.queries.reveal import revealed_subgraph
+from chokepoint.synthetic import training
 
 __all__ = ["layout", "register", "TRAINER_LIMIT", "lesson_options", "parse_link", "link_search", "reveal_text",
            "suggested_text", "suggested_layout", "answer_from_selection", "reveal_notice", "missing_files",

@@ -1,0 +1,62 @@
+"""What every command module shares: the root command, the consoles, the store and the progress display."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from chokepoint.graph.config import settings_from_env
+from chokepoint.graph.store import Store
+
+app = typer.Typer(help="Chokepoint: trafficking-network graph explorer over Neo4j.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+
+out = Console()
+err = Console(stderr=True)
+
+
+@app.callback()
+def _audited_command(ctx: typer.Context) -> None:
+    # every command is one audited action: the queries it runs (hooks in queries/) make one line of the
+    # audit log with source cli and the user $CHOKEPOINT_USER or the OS user (queries/audit.py)
+    from chokepoint.queries.audit import action, default_user
+
+    ctx.with_resource(action("cli", user=default_user))
+
+
+def open_store() -> Store:
+    """A store connected by the environment's settings (``NEO4J_*``, else the running local Neo4j)."""
+    return Store.connect(settings_from_env())
+
+
+def group(name: str, help: str) -> typer.Typer:
+    """A command group (``chokepoint NAME ...``) added to the root command."""
+    sub = typer.Typer(help=help, no_args_is_help=True)
+    app.add_typer(sub, name=name)
+    return sub
+
+
+class _RowsPerSecond(ProgressColumn):
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} rows/s" if speed else "", style="progress.data.speed")
+
+
+def row_progress(quiet: bool) -> Progress:
+    """A progress display of rows and rows/s per file, on stderr (gone afterwards when ``quiet``; none at
+    all when ``quiet`` and stderr is not a terminal, where even a transient display leaves a blank line)."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
+                    _RowsPerSecond(), TimeElapsedColumn(), console=err, transient=quiet,
+                    disable=quiet and not err.is_terminal)
+
+
+def day(value: str | None) -> dt.date | None:
+    """A yyyy-mm-dd option as a date (None when not given)."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise typer.BadParameter(f"not a date (yyyy-mm-dd): {value!r}") from None
