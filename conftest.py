@@ -54,6 +54,7 @@ class InstalledModuleDoctests(DoctestModule):
 
 
 def pytest_collect_file(file_path: Path, parent):
-    if file_path.suffix == ".py" and installed_name(file_path):
+    # a __main__ module runs its program when imported: it holds no doctests
+    if file_path.suffix == ".py" and file_path.name != "__main__.py" and installed_name(file_path):
         return InstalledModuleDoctests.from_parent(parent, path=file_path)
     return None

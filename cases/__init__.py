@@ -1,5 +1,3 @@
-"""Use cases: one function for each thing a user asks for, returning a typed result (a dataclass).
-
-The CLI (``chokepoint.cli``) and the Dash app (``chokepoint.app``) both call these and only render what
-they return; orchestration (resolving names, projecting, running several queries, combining) lives here.
+"""Use cases: one function for each thing a user asks for, returning a typed result, which the CLI prints
+and the app draws. Imports ``graph``, ``loaders``, ``queries`` and ``synthetic``; new orchestration goes here.
 """

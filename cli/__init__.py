@@ -1,4 +1,3 @@
-"""The ``chokepoint`` command line, one module per topic, each registering its commands on ``base.app``.
-
-Commands parse options, call one use case (or one query), and print its result; they compute nothing.
+"""The ``chokepoint`` command line, one module per topic registering its commands on ``base.app``;
+commands parse options, call one use case, print. Imports ``cases``, graph's shared types, and the app to serve it.
 """

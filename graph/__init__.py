@@ -1,5 +1,3 @@
-"""Chokepoint's graph layer: the schema, Neo4j access, and projection into networkx.
-
-``graph`` is the only package that imports the Neo4j driver; ``loaders``, ``queries`` and ``app`` go
-through :class:`graph.store.Store`.
+"""Ground floor: the schema as data, stable ids, values, the one Neo4j driver (``Store``), projection, the
+local Neo4j and the audit log. Imports nothing of Chokepoint's; every other package stands on it.
 """

@@ -1,1 +1,3 @@
-"""Records into the graph: declarative mappings from tabular files to Chokepoint's schema."""
+"""Records into the graph: readers, declarative mappings, normalisation, batched writes, rejects, provenance,
+network imports and entity resolution. Imports ``chokepoint.graph`` only.
+"""
