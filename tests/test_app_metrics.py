@@ -31,7 +31,7 @@ def test_periods_are_phases_when_known_else_quarters():
 def test_table_rows_are_json_friendly():
     data, columns = panel.table_of([{"ports": ("a", "b"), "first": dt.date(2024, 1, 2), "n": 3}])
     assert data == [{"ports": "a, b", "first": "2024-01-02", "n": 3}]
-    assert [c["id"] for c in columns] == ["ports", "first", "n"]
+    assert [c["field"] for c in columns] == [c["headerName"] for c in columns] == ["ports", "first", "n"]
 
 
 # -- the queries against the generated case -----------------------------------------------------
@@ -88,13 +88,25 @@ def test_seizure_chart_totals_equal_the_queries_and_the_csv_exports(case_store, 
 
     # the table holds the same rows, and its CSV export downloads them
     with page.expect_download() as download:
-        page.locator("#metrics-seizures-table button.export").click()
+        page.locator("#metrics-seizures-export").click()
     path = tmp_path / "seizures.csv"
     download.value.save_as(path)
     with open(path, encoding="utf-8") as f:
         exported = list(csv.DictReader(f))
     assert sum(int(r["seizures"]) for r in exported) == sum(per_port.values())
     assert {(r["code"], r["month"]) for r in exported} == {(r["code"], r["month"]) for r in rows}
+
+    # the table sorts by a column: a click on its header puts the fewest seizures first, a second the most
+    header = page.locator('#metrics-seizures-table .ag-header-cell[col-id="seizures"]')
+    first = page.locator('#metrics-seizures-table .ag-row[row-index="0"] .ag-cell[col-id="seizures"]')
+    header.click()
+    page.wait_for_function("() => document.querySelector('#metrics-seizures-table .ag-header-cell[col-id=\"seizures\"]')"
+                           ".getAttribute('aria-sort') === 'ascending'")
+    assert int(first.inner_text()) == min(r["seizures"] for r in rows)
+    header.click()
+    page.wait_for_function("() => document.querySelector('#metrics-seizures-table .ag-header-cell[col-id=\"seizures\"]')"
+                           ".getAttribute('aria-sort') === 'descending'")
+    assert int(first.inner_text()) == max(r["seizures"] for r in rows)
 
     # kilograms instead of counts
     page.get_by_text("kilograms seized").click()

@@ -11,7 +11,8 @@ import datetime as dt
 from collections import defaultdict
 
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, dash_table, dcc, html, no_update
+import dash_ag_grid as dag
+from dash import Dash, Input, Output, dcc, html, no_update
 
 from chokepoint.app import ids
 from chokepoint.app.datasets import picker, register_picker
@@ -98,10 +99,11 @@ def broker_figure(rows: list[dict]) -> go.Figure:
 
 
 def table_of(rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    """DataTable ``data`` and ``columns`` for rows (values made JSON-friendly)."""
+    """The grid's ``rowData`` and ``columnDefs`` for rows (values made JSON-friendly; each column headed by
+    its field, so the CSV export has the same headers as the queries' keys)."""
     data = [{k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in jsonable(r).items()}
             for r in rows]
-    columns = [{"name": k, "id": k} for k in (data[0] if data else {})]
+    columns = [{"field": k, "headerName": k} for k in (data[0] if data else {})]
     return data, columns
 
 
@@ -133,9 +135,15 @@ def _chart(name: str, controls=None) -> html.Div:
         html.Div(id=_id(name, "note"), style={"color": "#666"}),
         dcc.Loading(dcc.Graph(id=_id(name, "graph"), figure=_styled(go.Figure(), ""),
                               config={"displaylogo": False})),
-        dash_table.DataTable(id=_id(name, "table"), data=[], columns=[], page_size=8, export_format="csv",
-                             export_headers="ids", sort_action="native",
-                             style_table={"overflowX": "auto"}, style_cell={"fontSize": 11, "padding": 2}),
+        html.Button("Export CSV", id=_id(name, "export"), n_clicks=0, className="export",
+                    title="download the table's rows as CSV"),
+        dag.AgGrid(id=_id(name, "table"), rowData=[], columnDefs=[], className="ag-theme-alpine compact-grid",
+                   defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 80},
+                   dashGridOptions={"pagination": True, "paginationPageSize": 8,
+                                    "paginationPageSizeSelector": False, "suppressFieldDotNotation": True,
+                                    "suppressColumnVirtualisation": True,  # small tables: every column in the DOM
+                                    "domLayout": "autoHeight"},
+                   csvExportParams={"fileName": f"{name}.csv"}, style={"fontSize": 11}),
     ], id=_id(name, "block"))
 
 
@@ -160,8 +168,8 @@ def layout() -> html.Div:
 # -- callbacks ---------------------------------------------------------------------------------
 
 def _outputs(name: str) -> list[Output]:
-    return [Output(_id(name, "graph"), "figure"), Output(_id(name, "table"), "data"),
-            Output(_id(name, "table"), "columns"), Output(_id(name, "note"), "children")]
+    return [Output(_id(name, "graph"), "figure"), Output(_id(name, "table"), "rowData"),
+            Output(_id(name, "table"), "columnDefs"), Output(_id(name, "note"), "children")]
 
 
 def _skip(tab: str) -> bool:
@@ -180,6 +188,10 @@ def register(app: Dash, store: Store) -> None:
 
     banner = Output(ids.BANNER, "children", allow_duplicate=True)
     chosen = Input(DATASET, "value")
+    for name in CHARTS:
+        # the grid downloads its rows (all of them, sorted as shown) when its export property is set
+        app.callback(Output(_id(name, "table"), "exportDataAsCsv"), Input(_id(name, "export"), "n_clicks"),
+                     prevent_initial_call=True)(lambda n: bool(n))
     register_picker(app, store, DATASET, "metrics")
 
     @app.callback(*_outputs("seizures"), banner, Input(ids.TABS, "value"), Input(REFRESH, "n_clicks"),
