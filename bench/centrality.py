@@ -20,6 +20,7 @@ import time
 
 import networkx as nx
 
+from chokepoint.graph.projection import Scope
 from chokepoint.queries import centrality as c
 
 MEASURES = [
@@ -55,8 +56,8 @@ def label(measure: str, options: dict) -> str:
 
 
 def compare(g: nx.MultiDiGraph, skip_networkx_exact: bool, directed: bool) -> None:
-    """networkx, igraph and the project's choice (``auto``: igraph, or the compiled Brandes for
-    betweenness), each measure in one run; ratio = networkx / project; max |diff| = networkx vs project."""
+    """networkx, igraph and the project's choice (``auto``, see ``queries/backends.py``: igraph, or the
+    compiled Brandes for betweenness), each measure in one run; ratio = networkx / project; max |diff| = networkx vs project."""
     print(f"{'measure':<34}{'networkx':>11}{'igraph':>10}{'project':>10}{'ratio':>8}{'max |diff|':>12}")
     for measure, options in MEASURES:
         if directed and measure in ("betweenness", "closeness", "harmonic"):
@@ -88,7 +89,7 @@ def neo4j_projection(g: nx.MultiDiGraph) -> None:
                         "CREATE (a)-[:CALLED {id: row.id, dataset: $dataset}]->(b)",
                         ({"a": u, "b": v, "id": f"bench:{i}"} for i, (u, v) in enumerate(g.edges())),
                         dataset=DATASET)
-    scope = c.Scope(labels=["Phone"], rel_types=["CALLED"], dataset=DATASET)
+    scope = Scope(labels=["Phone"], rel_types=["CALLED"], dataset=DATASET)
     projected, t = timed(scope.project, store)
     print(f"projection from Neo4j: {projected.number_of_nodes():,} nodes + {projected.number_of_edges():,} "
           f"relationships in {t:.2f} s")

@@ -149,7 +149,7 @@ ScopeTo = Annotated[str | None, typer.Option("--to", help="Links dated on or bef
 
 def _scope(labels, types, dataset, date_from, date_to):
     """A Scope from CLI options (dates checked here, names by the allow-list)."""
-    from chokepoint.queries.centrality import Scope
+    from chokepoint.graph.projection import Scope
 
     return Scope(labels=labels or None, rel_types=types or None, dataset=dataset, start=day(date_from),
                  end=day(date_to))

@@ -1,6 +1,7 @@
 """Brandes' betweenness counts from chosen sources, compiled with numba and split over threads.
 
-:func:`queries.centrality.betweenness` runs this for ``backend="auto"``: on the 100k-entity /
+:func:`queries.centrality.betweenness` runs this as backend ``brandes``, which ``auto`` chooses on all
+but small graphs (:func:`queries.backends.choose`): on the 100k-entity /
 500k-link benchmark graph it is several times faster than igraph (``bench/centrality.py`` prints both),
 and the tests check it against networkx and igraph (max |diff| < 1e-9 after scaling).
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from chokepoint.graph.store import Store
 from chokepoint.queries import firearms, routes, saved
-from chokepoint.queries.centrality import Scope, within
+from chokepoint.graph.projection import Scope, within
 from chokepoint.queries.structure import rank_brokers
 
 __all__ = ["Period", "seizures_by_port_month", "entries_by_port_month", "corridors", "brokers_by_period",
@@ -93,7 +93,7 @@ def brokers_by_period(store: Store, periods: Sequence[Period], dataset: str | No
                       labels: Sequence[str] | None = ("Person", "Organization")) -> list[dict]:
     """Gould-Fernandez brokerage (all roles) of the ``top`` brokers in each period, among entities of
     ``labels`` (all when None): the graph is projected once and cut to each period's dates (undated links
-    kept, see :class:`queries.centrality.Scope`); brokers are counted between ``group``\'s groups.
+    kept, see :class:`graph.projection.Scope`); brokers are counted between ``group``\'s groups.
 
     Returns rows ``{period, start, end, rank, id, caption, label, brokerage}`` (brokers with 0 left out).
     """

@@ -1,7 +1,7 @@
 """How a network holds together: brokers, key players, cut points, components, cores and communities.
 
-Every function takes a networkx graph (usually a projection, see :class:`queries.centrality.Scope`) and
-works on its simple collapse (:func:`queries.centrality.collapse`): one link per pair of entities,
+Every function takes a networkx graph (usually a projection, see :class:`graph.projection.Scope`) and
+works on its simple collapse (:func:`graph.projection.collapse`): one link per pair of entities,
 self-loops dropped. Direction is ignored except by brokerage (kept unless ``directed=False``) and strong
 components. :func:`write_property` writes any per-entity value (a community, a score) back to Neo4j so the
 app can colour by it.
@@ -28,7 +28,8 @@ import networkx as nx
 from chokepoint.graph import schema
 from chokepoint.graph.store import Store
 from chokepoint.queries.audit import logged
-from chokepoint.queries.centrality import AnalyticsError, BadParameter, EmptyGraph, Score, Scope, collapse, top_scores
+from chokepoint.graph.projection import AnalyticsError, EmptyGraph, Scope, collapse
+from chokepoint.queries.centrality import BadParameter, Score, top_scores
 
 __all__ = [
     "BadPropertyName",

@@ -13,7 +13,7 @@ from chokepoint.app.forms import parse_day
 from chokepoint.app.panels import analytics as a
 from chokepoint.app.style import COMMUNITY_COLOURS
 from chokepoint.graph.errors import ChokepointError
-from chokepoint.graph.projection import project
+from chokepoint.graph.projection import Scope, project
 from chokepoint.queries import centrality as c
 from chokepoint.queries import structure as s
 
@@ -52,7 +52,7 @@ def test_parse_day_and_scope():
         parse_day("29/02/2024")
     elements = [node(2), node(1), link(1, 2)]
     scope = a.make_scope("canvas", elements, ["Person"], [], " case ", "2024-01-01", "")
-    assert scope == c.Scope(labels=["Person"], rel_types=None, dataset="case", start=dt.date(2024, 1, 1),
+    assert scope == Scope(labels=["Person"], rel_types=None, dataset="case", start=dt.date(2024, 1, 1),
                             ids=["n1", "n2"])
     assert a.make_scope("graph", elements).ids is None
     with pytest.raises(c.BadParameter, match="canvas is empty"):
@@ -116,16 +116,16 @@ def test_scope_ids_is_the_projection_cut_to_those_entities(case_store):
     whole = project(store, dataset="case")
     hub = c.rank(whole, "degree", top=1).top[0].id
     wanted = sorted({hub, *nx.all_neighbors(whole, hub)})[:40] + ["no-such-entity"]
-    got = c.Scope(ids=wanted).project(store)
+    got = Scope(ids=wanted).project(store)
     expected = whole.subgraph(wanted)
     assert sorted(got.nodes) == sorted(expected.nodes)
     assert sorted(got.edges(keys=True)) == sorted(expected.edges(keys=True)) and got.number_of_edges() > 0
     assert dict(got.nodes(data=True)) == dict(expected.nodes(data=True))
     # label, type and date filters are the same as the full projection's
-    phones = c.Scope(labels=["Person"], rel_types=["MEMBER_OF", "ASSOCIATED_WITH"], ids=wanted).project(store)
-    full = c.Scope(labels=["Person"], rel_types=["MEMBER_OF", "ASSOCIATED_WITH"]).project(store)
+    phones = Scope(labels=["Person"], rel_types=["MEMBER_OF", "ASSOCIATED_WITH"], ids=wanted).project(store)
+    full = Scope(labels=["Person"], rel_types=["MEMBER_OF", "ASSOCIATED_WITH"]).project(store)
     assert sorted(phones.edges(keys=True)) == sorted(full.subgraph(wanted).edges(keys=True))
-    assert c.Scope(ids=wanted, dataset="other").project(store).number_of_nodes() == 0
+    assert Scope(ids=wanted, dataset="other").project(store).number_of_nodes() == 0
 
 
 # -- the journeys in Chromium ---------------------------------------------------------------
@@ -141,8 +141,8 @@ def hub(case_store):
     from chokepoint.queries.neighbourhood import neighbourhood
 
     store, _ = case_store
-    for candidate in c.rank_in_store(store, "degree", c.Scope(dataset="case"), top=60).top:
-        around = c.Scope(ids=[n["id"] for n in neighbourhood(store, candidate.id).nodes])
+    for candidate in c.rank_in_store(store, "degree", Scope(dataset="case"), top=60).top:
+        around = Scope(ids=[n["id"] for n in neighbourhood(store, candidate.id).nodes])
         if len(s.communities_in_store(store, around).groups) >= 3 and s.articulation_points(around.project(store)):
             return candidate.id
     pytest.fail("no entity of the case has a neighbourhood with three communities")
@@ -163,7 +163,7 @@ def test_rank_on_the_canvas_and_size_the_nodes_by_it(case_store, hub, make_app, 
     on_canvas = open_canvas(page, make_app, store, hub)
     page.click("#analytics-run")  # PageRank of what is on the canvas (the defaults)
     page.locator("#analytics-rank-table tbody tr").first.wait_for()
-    expected = c.rank_in_store(store, "pagerank", c.Scope(ids=on_canvas), top=10)
+    expected = c.rank_in_store(store, "pagerank", Scope(ids=on_canvas), top=10)
     shown = page.locator("#analytics-rank-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
     assert shown == [str(x.id) for x in expected.top]
     assert f"{expected.nodes:,} entities" in page.inner_text("#analytics-status")
@@ -193,7 +193,7 @@ def test_whole_graph_ranking_and_adding_its_top_to_the_canvas(case_store, hub, m
     page.press("#analytics-dataset", "Enter")
     page.click("#analytics-run")
     page.locator("#analytics-rank-table tbody tr").first.wait_for()
-    expected = c.rank_in_store(store, "pagerank", c.Scope(dataset="case"), top=10)
+    expected = c.rank_in_store(store, "pagerank", Scope(dataset="case"), top=10)
     shown = page.locator("#analytics-rank-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
     assert shown == [str(x.id) for x in expected.top]
     assert "in the whole graph" in page.inner_text("#analytics-status")
@@ -204,11 +204,11 @@ def test_whole_graph_ranking_and_adding_its_top_to_the_canvas(case_store, hub, m
     # key players of the whole graph: those not drawn yet are drawn, and all of them marked
     page.fill("#analytics-kp-k", "2")
     page.click("#analytics-keyplayers")
-    players = sorted(str(p.id) for p in s.key_players_in_store(store, 2, c.Scope(dataset="case")).players)
+    players = sorted(str(p.id) for p in s.key_players_in_store(store, 2, Scope(dataset="case")).players)
     page.wait_for_function(f"ids => {CY}.nodes('.answer').map(n => n.id()).sort().join() === ids.join()",
                            arg=players)
     assert page.inner_text("#analytics-frag-after") == \
-        f"{s.key_players_in_store(store, 2, c.Scope(dataset='case')).after:.4f}"
+        f"{s.key_players_in_store(store, 2, Scope(dataset='case')).after:.4f}"
 
 
 @pytest.mark.browser
@@ -217,7 +217,7 @@ def test_communities_colour_the_canvas(case_store, hub, make_app, page):
     on_canvas = open_canvas(page, make_app, store, hub)
     page.click("#analytics-communities")
     page.wait_for_function(f"() => {CY}.nodes().every(n => n.data('community') !== undefined)")
-    found = s.communities_in_store(store, c.Scope(ids=on_canvas))
+    found = s.communities_in_store(store, Scope(ids=on_canvas))
     assert page.inner_text("#analytics-modularity") == f"{found.modularity:.4f}"
     assert page.inner_text("#analytics-community-count") == str(len(found.groups))
     painted = dict(page.evaluate(f"() => {CY}.nodes().map(n => [n.id(), [n.data('community'), n.data('community_id')]])"))
@@ -238,14 +238,14 @@ def test_key_players_are_marked_on_the_canvas(case_store, hub, make_app, page):
     on_canvas = open_canvas(page, make_app, store, hub)
     page.click("#analytics-keyplayers")  # k = 3 (the default)
     page.wait_for_function(f"() => {CY}.nodes('.answer').length > 0")
-    expected = s.key_players_in_store(store, 3, c.Scope(ids=on_canvas))
+    expected = s.key_players_in_store(store, 3, Scope(ids=on_canvas))
     marked = sorted(page.evaluate(f"() => {CY}.nodes('.answer').map(n => n.id())"))
     assert marked == sorted(str(p.id) for p in expected.players)
     assert page.inner_text("#analytics-frag-before") == f"{expected.before:.4f}"
     assert page.inner_text("#analytics-frag-after") == f"{expected.after:.4f}"
 
     page.click("#analytics-cuts")  # cut points and bridges of the same canvas, marked "cut"
-    points = s.articulation_points(c.Scope(ids=on_canvas).project(store))
+    points = s.articulation_points(Scope(ids=on_canvas).project(store))
     assert points  # the hub holds its leaves on
     page.wait_for_function(f"n => {CY}.nodes('.cut').length === n", arg=len(points))
     assert sorted(page.evaluate(f"() => {CY}.nodes('.cut').map(n => n.id())")) == sorted(map(str, points))

@@ -7,7 +7,7 @@ import networkx as nx
 import pytest
 
 from chokepoint.graph.errors import UnknownName
-from chokepoint.graph.projection import project
+from chokepoint.graph.projection import AnalyticsError, EmptyGraph, Scope, project
 from chokepoint.queries import centrality as c
 from chokepoint.queries import structure as s
 
@@ -181,13 +181,13 @@ def test_errors_are_typed():
         s.key_players(g, 4)
     with pytest.raises(c.BadParameter, match="louvain, leiden"):
         s.communities(g, method="girvan")
-    with pytest.raises(c.EmptyGraph, match="no relationships"):
+    with pytest.raises(EmptyGraph, match="no relationships"):
         s.communities(nx.empty_graph(3))
-    with pytest.raises(c.EmptyGraph):
+    with pytest.raises(EmptyGraph):
         s.articulation_points(nx.Graph())
     with pytest.raises(c.BadParameter, match="role"):
         s.rank_brokers(g, {v: 1 for v in g}, role="fixer")
-    assert issubclass(s.BadPropertyName, c.AnalyticsError)
+    assert issubclass(s.BadPropertyName, AnalyticsError)
 
 
 @pytest.mark.parametrize("name", ["name", "id", "caption", "dataset", "score-x", "1score", "community`) SET n.x=1 //",
@@ -199,7 +199,7 @@ def test_property_names_that_may_not_be_written(name):
 
 # -- against the real Neo4j ----------------------------------------------------------------------
 def test_structure_in_store_equals_the_pure_functions_on_the_same_projection(sample_store):
-    scope = c.Scope(dataset="sample")
+    scope = Scope(dataset="sample")
     g = project(sample_store, dataset="sample")
     assert s.brokerage_in_store(sample_store, scope) == s.brokerage(g)
     assert sum(b.total for b in s.brokerage(g).values()) > 0
@@ -211,9 +211,9 @@ def test_structure_in_store_equals_the_pure_functions_on_the_same_projection(sam
     assert s.articulation_points(g) == sorted(nx.articulation_points(expected))
     assert s.components(g)[0] == max(nx.connected_components(expected), key=len)
     with pytest.raises(UnknownName):
-        s.key_players_in_store(sample_store, 2, c.Scope(labels=["Persn"]))
-    with pytest.raises(c.EmptyGraph):
-        s.key_players_in_store(sample_store, 2, c.Scope(dataset="no-such-dataset"))
+        s.key_players_in_store(sample_store, 2, Scope(labels=["Persn"]))
+    with pytest.raises(EmptyGraph):
+        s.key_players_in_store(sample_store, 2, Scope(dataset="no-such-dataset"))
 
 
 def read_property(store, name, dataset="sample"):
@@ -223,12 +223,12 @@ def read_property(store, name, dataset="sample"):
 
 
 def test_communities_written_back_and_replaced(sample_store):
-    whole = c.Scope(dataset="sample")
+    whole = Scope(dataset="sample")
     found = s.communities_in_store(sample_store, whole, seed=2, write_as="community")
     assert found == s.communities(project(sample_store, dataset="sample"), seed=2)
     assert len(found.groups) > 1
     assert read_property(sample_store, "community") == found.membership
-    phones = c.Scope(labels=["Phone"], rel_types=["CALLED"], dataset="sample")
+    phones = Scope(labels=["Phone"], rel_types=["CALLED"], dataset="sample")
     calls = s.communities_in_store(sample_store, phones, method="leiden", seed=2, write_as="community")
     assert read_property(sample_store, "community") == calls.membership  # the other entities' values are gone
     assert s.remove_property(sample_store, "community", dataset="sample") == len(calls.membership)
@@ -236,7 +236,7 @@ def test_communities_written_back_and_replaced(sample_store):
 
 
 def test_scores_written_back_verbatim_and_bad_names_write_nothing(sample_store):
-    ranking = c.rank_in_store(sample_store, "pagerank", c.Scope(dataset="sample"))
+    ranking = c.rank_in_store(sample_store, "pagerank", Scope(dataset="sample"))
     assert s.write_property(sample_store, "score_pagerank", ranking.scores) == len(ranking.scores)
     assert read_property(sample_store, "score_pagerank") == pytest.approx(ranking.scores, abs=0)
     one = next(iter(ranking.scores))

@@ -28,7 +28,8 @@ from chokepoint.graph import schema
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 from chokepoint.queries import centrality, structure
-from chokepoint.queries.centrality import BadParameter, Scope, Score
+from chokepoint.graph.projection import EmptyGraph, Scope, collapse
+from chokepoint.queries.centrality import BadParameter, Score
 
 __all__ = [
     "MEASURE_CHOICES", "BIG_GRAPH", "SAMPLE_K", "MAX_TOP", "layout", "register",
@@ -338,7 +339,7 @@ def register(app: Dash, store: Store) -> None:
             scope = make_scope(where, elements, labels, types, dataset, start, end)
             g = scope.project(store)
             if g.number_of_nodes() == 0:
-                raise centrality.EmptyGraph("nothing in that scope (check labels, types, dataset, dates)")
+                raise EmptyGraph("nothing in that scope (check labels, types, dataset, dates)")
             options, notice = measure_options(measure, g.number_of_nodes(), bmode, k, seed, bool(directed), weight)
             top = max(1, min(int(top or 10), MAX_TOP))
             ranking = centrality.rank(g, measure, top=top, **options)
@@ -507,7 +508,7 @@ def register(app: Dash, store: Store) -> None:
             pairs = structure.bridges(g)
         except (ChokepointError, ValueError, TypeError) as err:
             return no_update, no_update, str(err)
-        simple = centrality.collapse(g, directed=False)
+        simple = collapse(g, directed=False)
         top = max(1, min(int(top or 10), MAX_TOP))
         ranked = centrality.top_scores(g, {v: float(simple.degree(v)) for v in points}, top)
         on = view.node_ids(elements or [])
@@ -550,7 +551,7 @@ def register(app: Dash, store: Store) -> None:
 def _projected(store: Store, scope: Scope) -> nx.MultiDiGraph:
     g = scope.project(store)
     if g.number_of_nodes() == 0:
-        raise centrality.EmptyGraph("nothing in that scope (check the labels, types, dataset and dates)")
+        raise EmptyGraph("nothing in that scope (check the labels, types, dataset and dates)")
     return g
 
 
