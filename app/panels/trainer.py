@@ -25,6 +25,7 @@ from chokepoint.cases.training import Subgraph, expected_text
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 
+# missing_files and expected_text are the use cases' (chokepoint.cases), kept importable from here
 __all__ = ["layout", "register", "TRAINER_LIMIT", "lesson_options", "parse_link", "link_search", "reveal_text",
            "suggested_text", "suggested_layout", "answer_from_selection", "reveal_notice", "missing_files",
            "step_subgraph", "expected_text"]
