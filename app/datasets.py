@@ -5,9 +5,9 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, dcc, no_update
 
 from chokepoint.app import ids
+from chokepoint.cases.loading import datasets
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.queries.datasets import datasets
 
 __all__ = ["picker", "register_picker"]
 

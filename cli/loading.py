@@ -28,14 +28,10 @@ def load(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Load record files (or the sample case) into Neo4j; bad rows go to a rejects report."""
-    from chokepoint.loaders.load import SAMPLE_CASE, load_records
+    from chokepoint.cases import loading
 
     if sample == bool(paths):
         raise typer.BadParameter("give PATH... or --sample (one of them)")
-    paths = [SAMPLE_CASE] if sample else paths
-    dataset = dataset or ("sample" if sample else (paths[0].stem if paths[0].is_file() else paths[0].resolve().name))
-    if sample and rejects is None:
-        rejects = Path("rejects-sample.csv")
     with open_store() as store, row_progress(as_json) as bar:
         tasks: dict[str, int] = {}
 
@@ -44,13 +40,13 @@ def load(
                 tasks[name] = bar.add_task(f"loading {name}", total=None)
             bar.advance(tasks[name], rows)
 
-        summary = load_records(store, paths, dataset=dataset, mapping=mapping, rejects_path=rejects,
-                               strict=strict, progress=progress)
-    result = summary.as_dict()
+        report = loading.load_records(store, paths or (), sample=sample, dataset=dataset, mapping=mapping,
+                                      rejects=rejects, strict=strict, progress=progress)
+    result, summary = report.as_dict(), report.summary
     if as_json:
         print(json.dumps(result, indent=2))
     else:
-        out.print(f"dataset {dataset}: {result['rows_read']:,} rows read, {result['rows_loaded']:,} loaded, "
+        out.print(f"dataset {report.dataset}: {result['rows_read']:,} rows read, {result['rows_loaded']:,} loaded, "
                   f"{result['rows_rejected']:,} rejected; {result['nodes_created']:,} nodes and "
                   f"{result['relationships_created']:,} relationships created", highlight=False, markup=False)
         if summary.rejects_report:
@@ -86,17 +82,17 @@ def import_network(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import a network file: nodes of one label, edges of one relationship type; bad rows to a rejects report."""
-    from chokepoint.loaders.networks import FORMATS
-    from chokepoint.loaders.networks import import_network as run_import
+    from chokepoint.cases import loading
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt not in loading.NETWORK_FORMATS:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(loading.NETWORK_FORMATS)}", param_hint="--format")
     with open_store() as store, row_progress(as_json) as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
-        summary = run_import(store, file, fmt, node_label, rel_type, dataset=dataset, directed=directed,
-                             rejects_path=rejects, source_col=source_col, target_col=target_col,
-                             weight_col=weight_col, time_col=time_col, progress=lambda n: bar.advance(task, n))
-    result = summary.as_dict()
+        report = loading.import_network(store, file, fmt, node_label, rel_type, dataset=dataset, directed=directed,
+                                        rejects=rejects, source_col=source_col, target_col=target_col,
+                                        weight_col=weight_col, time_col=time_col,
+                                        progress=lambda n: bar.advance(task, n))
+    result, summary = report.as_dict(), report.summary
     if as_json:
         print(json.dumps(result, indent=2))
         return
@@ -118,10 +114,10 @@ def resolve_candidates(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """List likely duplicate entities with a score and the evidence; nothing is merged."""
-    from chokepoint.loaders.resolve import candidates
+    from chokepoint.cases import loading
 
     with open_store() as store:
-        found = candidates(store, label=label, dataset=dataset, threshold=threshold, limit=limit)
+        found = loading.candidates(store, label=label, dataset=dataset, threshold=threshold, limit=limit)
     if as_json:
         print(json.dumps([c.as_dict() for c in found], indent=2, ensure_ascii=False))
         return
@@ -140,11 +136,11 @@ def resolve_merge(
     who: Annotated[str | None, typer.Option(help="Who decides (default: the login name).")] = None,
 ) -> None:
     """Merge OTHER into KEEP, recording who, when and why (undo with `resolve split`)."""
-    from chokepoint.loaders.resolve import merge
+    from chokepoint.cases import loading
 
     with open_store() as store:
-        decision = merge(store, keep, other, why=why, who=who)
-    out.print(f"merged {other} into {keep}: decision {decision}", highlight=False)
+        decision = loading.merge(store, keep, other, why=why, who=who)
+    out.print(f"merged {other} into {keep}: decision {decision.id}", highlight=False)
 
 
 @resolve_app.command("split")
@@ -154,24 +150,24 @@ def resolve_split(
     who: Annotated[str | None, typer.Option(help="Who decides (default: the login name).")] = None,
 ) -> None:
     """Undo a merge: both entities and their links as they were before it."""
-    from chokepoint.loaders.resolve import split
+    from chokepoint.cases import loading
 
     with open_store() as store:
-        split(store, decision, why=why, who=who)
+        loading.split(store, decision, why=why, who=who)
     out.print(f"split: decision {decision} undone", highlight=False)
 
 
 @resolve_app.command("decisions")
 def resolve_decisions(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
     """Every merge decision with who, when, why and whether it was undone."""
-    from chokepoint.loaders.resolve import decisions
+    from chokepoint.cases import loading
 
     with open_store() as store:
-        rows = decisions(store)
+        found = loading.decisions(store)
     if as_json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json.dumps([d.as_dict() for d in found], indent=2, ensure_ascii=False))
         return
     t = Table("decision", "status", "kept", "merged", "who", "when", "why")
-    for d in rows:
-        t.add_row(d["id"], d["status"], d["kept_caption"], d["merged_caption"], d["who"], d["at"], d["why"])
+    for d in found:
+        t.add_row(d.id, d.status, d.kept_caption, d.merged_caption, d.who, d.at, d.why)
     out.print(t)

@@ -27,11 +27,11 @@ def generate_case(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Generate a synthetic case: standard record files plus truth.json (roles, cells, answers)."""
-    from chokepoint.synthetic.generator import SCENARIOS, generate
+    from chokepoint.cases import training
 
     if list_:
         t = Table("scenario", "title", "teaches")
-        for sc in SCENARIOS.values():
+        for sc in training.scenarios():
             t.add_row(sc.name, sc.title, sc.teaches)
         out.print(t)
         return
@@ -39,26 +39,23 @@ def generate_case(
         raise typer.BadParameter("--out DIR is required")
     with row_progress(as_json) as bar:
         task = bar.add_task(f"generating {scenario}", total=None)
-        summary = generate(scenario, seed, out_dir, scale=scale, noise=noise,
-                           progress=lambda n: bar.advance(task, n))
-    result = {"scenario": scenario, "seed": seed, "scale": scale, "noise": noise, "out": str(out_dir),
-              "entities": summary.entities, "records": summary.total_records, "files": summary.records,
-              "seconds": round(summary.seconds, 3)}
+        case = training.generate_case(scenario, seed, out_dir, scale=scale, noise=noise,
+                                      progress=lambda n: bar.advance(task, n))
     if as_json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(case.as_dict(), indent=2))
     else:
-        out.print(f"{scenario} (seed {seed}, scale {scale:g}): {summary.total_records:,} records, "
-                  f"{summary.entities:,} entities in {summary.seconds:.1f} s -> {out_dir} (truth.json beside them)",
+        out.print(f"{scenario} (seed {seed}, scale {scale:g}): {case.records:,} records, "
+                  f"{case.entities:,} entities in {case.seconds:.1f} s -> {out_dir} (truth.json beside them)",
                   highlight=False)
 
 
 @train_app.command("list")
 def train_list() -> None:
     """The lessons available (built in, and in $CHOKEPOINT_LESSONS)."""
-    from chokepoint.synthetic.training import lessons
+    from chokepoint.cases import training
 
     t = Table("lesson", "title", "scenario", "steps")
-    for lesson in lessons():
+    for lesson in training.lessons():
         t.add_row(lesson.name, lesson.title, lesson.scenario, str(len(lesson.steps)))
     out.print(t)
 
@@ -66,17 +63,18 @@ def train_list() -> None:
 @train_app.command("show")
 def train_show(name: Annotated[str, typer.Argument(help="Lesson name.")]) -> None:
     """A lesson's steps: narrative, what is revealed, the question (never the answer)."""
-    from chokepoint.synthetic.training import load_lesson, question_text
+    from chokepoint.cases import training
 
-    lesson = load_lesson(name)
+    outline = training.show_lesson(name)
+    lesson = outline.lesson
     out.print(f"[bold]{lesson.title}[/] ({lesson.scenario}, seed {lesson.seed}, scale {lesson.scale:g})")
     if lesson.description:
         out.print(lesson.description, highlight=False)
-    for i, step in enumerate(lesson.steps, start=1):
+    for i, (step, question) in enumerate(zip(lesson.steps, outline.questions), start=1):
         out.print(f"\n[bold]Step {i}. {step.title}[/]  (phases {', '.join(map(str, step.reveal_phases))})")
         out.print(step.narrative, highlight=False)
-        if step.question:
-            out.print(f"[bold]Question:[/] {question_text(step.question)}", highlight=False)
+        if question:
+            out.print(f"[bold]Question:[/] {question}", highlight=False)
 
 
 @train_app.command("load")
@@ -85,16 +83,14 @@ def train_load(
     dataset: Annotated[str | None, typer.Option(help="Dataset name (default: the lesson's name).")] = None,
 ) -> None:
     """Generate the lesson's case (cached) and load it into Neo4j through the standard loaders."""
-    from chokepoint.loaders.load import load_records
-    from chokepoint.synthetic.training import case_dir, load_lesson
+    from chokepoint.cases import training
 
-    lesson = load_lesson(name)
-    folder = case_dir(lesson)
+    lesson = training.lesson(name)  # an unknown lesson is said before any connection
     with open_store() as store:
-        summary = load_records(store, folder, dataset=dataset or lesson.name, rejects_path=folder / "rejects.csv")
-    result = summary.as_dict()
-    out.print(f"lesson {lesson.name}: {result['rows_read']:,} rows read, {result['rows_loaded']:,} loaded, "
-              f"{result['rows_rejected']:,} rejected (planted); dataset {dataset or lesson.name}", highlight=False)
+        done = training.load_case(store, lesson, dataset=dataset)
+    result = done.report.as_dict()
+    out.print(f"lesson {done.lesson.name}: {result['rows_read']:,} rows read, {result['rows_loaded']:,} loaded, "
+              f"{result['rows_rejected']:,} rejected (planted); dataset {done.dataset}", highlight=False)
 
 
 @train_app.command("check")
@@ -106,9 +102,9 @@ def train_check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the feedback as JSON.")] = False,
 ) -> None:
     """Grade an answer to a step's question: right, partly right or wrong, and why."""
-    from chokepoint.synthetic.training import check_answer, load_lesson
+    from chokepoint.cases import training
 
-    feedback = check_answer(load_lesson(name), step, answer)
+    feedback = training.check_answer(name, step, answer).feedback
     if as_json:
         result = feedback.as_dict()
         if not reveal:

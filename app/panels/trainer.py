@@ -1,9 +1,9 @@
 """Trainer mode: a lesson's synthetic case revealed step by step, with questions graded against its truth.
 
-A trainer picks a lesson (``synthetic/lessons``), loads its case (the same loader ``chokepoint train
+A trainer picks a lesson (``synthetic/lessons``), loads its case (the same use case ``chokepoint train
 load`` runs), and walks the class through it: each step's narrative, the part of the case the step
 reveals drawn on the canvas, the suggested view, and the question. Trainees answer by typing names or
-by selecting entities on the canvas; ``synthetic.training.check_answer`` grades the answer from the
+by selecting entities on the canvas; ``cases.training.check_answer`` grades the answer from the
 case's ``truth.json``, and a right answer is marked on the canvas.
 
 The lesson and step live in the URL (``?tab=trainer&lesson=NAME&step=K``), so a link opens that step.
@@ -19,15 +19,13 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from chokepoint.app import ids, positions, view
 from chokepoint.app.canvas import LAYOUTS
 from chokepoint.app.elements import subgraph_elements
+from chokepoint.cases import training
+from chokepoint.cases.loading import missing_files
+from chokepoint.cases.training import Subgraph, expected_text
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.loaders.load import load_records, plan
-from chokepoint.loaders.mapping import STANDARD_MAPPING, load_mapping
-from chokepoint.loaders.provenance import file_digest, loads
-from chokepoint.queries.neighbourhood import Subgraph
-from chokepoint.queries.reveal import revealed_subgraph
-from chokepoint.synthetic import training
 
+# missing_files and expected_text are the use cases' (chokepoint.cases), kept importable from here
 __all__ = ["layout", "register", "TRAINER_LIMIT", "lesson_options", "parse_link", "link_search", "reveal_text",
            "suggested_text", "suggested_layout", "answer_from_selection", "reveal_notice", "missing_files",
            "step_subgraph", "expected_text"]
@@ -142,48 +140,20 @@ def reveal_notice(sub: Subgraph, step_no: int, steps: int) -> str:
     return head + f"{sub.total_neighbours:,} entities and {len(sub.edges):,} links revealed."
 
 
-def missing_files(expected: dict[str, str], recorded: Iterable[dict]) -> list[str]:
-    """The case files (``{name: sha256}``) with no complete load of those exact bytes.
-
-    >>> missing_files({"a.csv": "1", "b.csv": "2"}, [{"file": "a.csv", "sha256": "1", "status": "complete"},
-    ...                                               {"file": "b.csv", "sha256": "9", "status": "complete"}])
-    ['b.csv']
-    """
-    done = {(r.get("file"), r.get("sha256")) for r in recorded if r.get("status") == "complete"}
-    return sorted(name for name, sha in expected.items() if (name, sha) not in done)
-
-
-def expected_text(expected: Sequence[str], case: dict) -> str:
-    """The accepted answers, a port code with its name.
-
-    >>> expected_text(["2506"], {"entities": [{"key": "2506", "name": "Otay Mesa"}]})
-    '2506 (Otay Mesa)'
-    """
-    names = {e["key"]: e.get("name") for e in case["entities"]}
-    return "; ".join(f"{k} ({names[k]})" if names.get(k) and names[k] != k else k for k in expected)
-
-
-# -- calls into synthetic.training, loaders and queries --------------------------------------------
+# -- calls into the use cases (chokepoint.cases.training) ------------------------------------------
 def step_subgraph(store: Store, lesson: training.Lesson, step_no: int, use_view: bool = True,
                   limit: int = TRAINER_LIMIT) -> Subgraph:
     """The part of the lesson's case (dataset = lesson name) step ``step_no`` reveals."""
-    step = lesson.steps[step_no - 1]
-    start, end = training.revealed_dates(lesson, step_no)
-    start_ids = list(training.entity_ids(lesson, step.reveal_entities).values()) if step.reveal_entities else ()
-    suggestion = step.view if use_view else {}
-    return revealed_subgraph(store, training.dataset_of(lesson), start, end, start_ids=start_ids,
-                             rel_types=suggestion.get("relationships") or (), labels=suggestion.get("labels") or (),
-                             limit=limit)
+    return training.reveal_step(store, lesson, step_no, use_view=use_view, limit=limit).subgraph
 
 
-def _case_files(lesson: training.Lesson) -> dict[str, str]:
-    planned, _ = plan(training.case_dir(lesson), load_mapping(STANDARD_MAPPING))
-    return {path.name: file_digest(path) for _, path in planned}
+def _state(status: training.CaseStatus) -> dict:
+    """A case status as the browser keeps it (``CASE``)."""
+    return {"lesson": status.lesson, "loaded": status.loaded, "missing": list(status.missing)}
 
 
 def _case_state(store: Store, lesson: training.Lesson) -> dict:
-    missing = missing_files(_case_files(lesson), loads(store, training.dataset_of(lesson)))
-    return {"lesson": lesson.name, "loaded": not missing, "missing": missing}
+    return _state(training.case_status(store, lesson))
 
 
 def _status(state: dict, note: str = "") -> list:
@@ -270,7 +240,7 @@ def register(app: Dash, store: Store) -> None:
                 return no_update, no_update, no_update
             name, step = state["lesson"], state["step"] + (1 if trigger == NEXT else -1)
         try:
-            lesson = training.load_lesson(name)
+            lesson = training.lesson(name)
         except ChokepointError:
             return no_update, no_update, no_update
         step = min(max(step, 1), len(lesson.steps))
@@ -289,18 +259,15 @@ def register(app: Dash, store: Store) -> None:
         if not state:
             return ("", "", "", "", "", {"display": "none"}, True, True, "", "", no_update)
         try:
-            lesson = training.load_lesson(state["lesson"])
-            k = state["step"]
-            step = lesson.steps[k - 1]
-            start, end = training.revealed_dates(lesson, k)
+            shown = training.lesson_step(state["lesson"], state["step"])
         except ChokepointError as err:
             return (no_update,) * 10 + (str(err),)
+        k, step, question = shown.number, shown.step, shown.question
         suggestion = suggested_text(step.view)
-        question = training.question_text(step.question) if step.question else ""
-        return (f"Step {k} of {len(lesson.steps)}: {step.title}", step.narrative, reveal_text(step, start, end),
+        return (f"Step {k} of {shown.steps}: {step.title}", step.narrative, reveal_text(step, shown.start, shown.end),
                 f"Suggested view: {suggestion}." if suggestion else "No suggested view.",
                 question, {"display": "block" if question else "none"},
-                k <= 1, k >= len(lesson.steps), "", "", "")
+                k <= 1, k >= shown.steps, "", "", "")
 
     @app.callback(Output(CASE, "data"), Output(CASE_STATUS, "children"), Output(LOAD, "style"),
                   Output(ids.BANNER, "children", allow_duplicate=True),
@@ -312,17 +279,15 @@ def register(app: Dash, store: Store) -> None:
         if not name:
             return no_update, no_update, no_update, no_update
         try:
-            lesson = training.load_lesson(name)
-            note = ""
-            if ctx.triggered_id == LOAD:
-                folder = training.case_dir(lesson)
-                summary = load_records(store, folder, dataset=training.dataset_of(lesson),
-                                       rejects_path=folder / "rejects.csv")
-                note = (f"Loaded: {summary.rows_read:,} rows read, {summary.rows_loaded:,} loaded, "
-                        f"{summary.rows_rejected:,} rejected (planted errors, see {folder / 'rejects.csv'}).")
-            state = _case_state(store, lesson)
+            status = training.case_status(store, name, load=ctx.triggered_id == LOAD)
         except ChokepointError as err:
             return no_update, no_update, no_update, str(err)
+        note = ""
+        if status.load is not None:
+            summary = status.load.report.summary
+            note = (f"Loaded: {summary.rows_read:,} rows read, {summary.rows_loaded:,} loaded, "
+                    f"{summary.rows_rejected:,} rejected (planted errors, see {status.load.rejects}).")
+        state = _state(status)
         return state, _status(state, note), {"display": "none" if state["loaded"] else "inline-block"}, ""
 
     @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
@@ -334,15 +299,15 @@ def register(app: Dash, store: Store) -> None:
         if not state or not case_state or case_state["lesson"] != state["lesson"] or not case_state["loaded"]:
             return no_update, no_update
         try:
-            lesson = training.load_lesson(state["lesson"])
-            k = state["step"]
-            sub = step_subgraph(store, lesson, k, use_view=bool(use_view))
+            shown = training.reveal_step(store, state["lesson"], state["step"], use_view=bool(use_view),
+                                         limit=TRAINER_LIMIT)
         except ChokepointError as err:
             return no_update, str(err)
-        lay = suggested_layout(lesson.steps[k - 1].view if use_view else {}, len(sub.nodes))
+        sub = shown.subgraph
+        lay = suggested_layout(shown.view, len(sub.nodes))
         extra = {"layout": lay} if lay else {}
-        return view.change("replace", reveal_notice(sub, k, len(lesson.steps)), elements=subgraph_elements(sub),
-                           **extra), ""
+        return view.change("replace", reveal_notice(sub, shown.step.number, shown.step.steps),
+                           elements=subgraph_elements(sub), **extra), ""
 
     @app.callback(Output(FEEDBACK, "children", allow_duplicate=True),
                   Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
@@ -360,25 +325,20 @@ def register(app: Dash, store: Store) -> None:
             if not text:
                 return "Select one or more entities on the canvas first (click; shift-drag for several).", \
                     no_update, ""
+        if ctx.triggered_id != GIVE_UP and not (text or "").strip():
+            return "Type an answer, or select entities on the canvas.", no_update, ""
         try:
-            lesson = training.load_lesson(state["lesson"])
-            k = state["step"]
-            case_truth = training.truth(lesson)
             if ctx.triggered_id == GIVE_UP:
-                _, q = training.question_of(lesson, k, case_truth)
-                expected = list(q["answer"])
-                marked = list(training.entity_ids(lesson, expected, case=case_truth).values())
-                return (html.Div([html.B("The answer: "), expected_text(expected, case_truth)]),
+                answer = training.show_answer(state["lesson"], state["step"])
+                return (html.Div([html.B("The answer: "), answer.text]),
                         view.change("mark", "The answer is marked on the canvas (where it is drawn).",
-                                    cls="answer", ids=marked), "")
-            if not (text or "").strip():
-                return "Type an answer, or select entities on the canvas.", no_update, ""
-            feedback = training.check_answer(lesson, k, text)
+                                    cls="answer", ids=list(answer.marked)), "")
+            checked = training.check_answer(state["lesson"], state["step"], text, mark=True)
         except ChokepointError as err:
             return no_update, no_update, str(err)
+        feedback = checked.feedback
         shown = [html.Div(f"Your answer: {text}", style={"color": "#555"}), _feedback(feedback)]
         if feedback.verdict != "right":
             return shown, no_update, ""
-        marked = list(training.entity_ids(lesson, feedback.expected, case=case_truth).values())
         return shown, view.change("mark", "Right: the answer is marked on the canvas.", cls="answer",
-                                  ids=marked), ""
+                                  ids=list(checked.marked)), ""

@@ -1,0 +1,183 @@
+"""Putting records into the graph: a load of record files (or the sample case), a network import, entity
+resolution (likely duplicates, merges, splits, the decisions made), and what has been loaded.
+
+Each function takes a connected :class:`~chokepoint.graph.store.Store` and returns a typed result; the
+CLI (``chokepoint load``, ``import-network``, ``resolve ...``) and the app only render it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
+from chokepoint.loaders import networks, provenance, resolve
+from chokepoint.loaders.load import SAMPLE_CASE, LoadSummary, plan
+from chokepoint.loaders.load import load_records as _load_records
+from chokepoint.loaders.mapping import STANDARD_MAPPING, load_mapping
+from chokepoint.loaders.networks import NetworkSummary
+from chokepoint.loaders.resolve import Candidate
+from chokepoint.queries.datasets import datasets as _datasets
+
+__all__ = ["SAMPLE_CASE", "SAMPLE_REJECTS", "NETWORK_FORMATS", "LoadReport", "NetworkReport", "Candidate",
+           "Decision", "default_dataset", "load_records", "import_network", "candidates", "merge", "split",
+           "decisions", "loads", "datasets", "record_files", "missing_files", "files_not_loaded"]
+
+#: the rejects report of a sample load when none is named (in the working directory, not in the package)
+SAMPLE_REJECTS = Path("rejects-sample.csv")
+#: the network file formats ``import_network`` reads
+NETWORK_FORMATS = networks.FORMATS
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """A finished load of record files: the dataset written, the paths read, the loader's account of
+    each file (rows read = loaded + rejected, columns absent, sources with no file, the rejects report)."""
+
+    dataset: str
+    paths: tuple[Path, ...]
+    summary: LoadSummary
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.summary.as_dict()
+
+
+@dataclass(frozen=True)
+class NetworkReport:
+    """A finished network import: the loader's account (edge rows read, loaded, rejected; nodes)."""
+
+    summary: NetworkSummary
+
+    @property
+    def dataset(self) -> str:
+        return self.summary.dataset
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.summary.as_dict()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A recorded merge: who merged what into what, when and why, and whether it was undone (split)."""
+
+    id: str
+    kind: str
+    status: str                    # "active" or "undone"
+    label: str
+    kept: str
+    kept_caption: str | None
+    merged: str
+    merged_caption: str | None
+    who: str
+    at: str
+    why: str
+    undone_by: str | None = None
+    undone_at: str | None = None
+    undo_why: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def default_dataset(paths: Sequence[Path], sample: bool = False) -> str:
+    """The dataset name of a load when none is given: ``sample``, else the first path's name (a file's
+    stem, a directory's name).
+
+    >>> default_dataset([], sample=True), default_dataset([Path("no/such/folder")])
+    ('sample', 'folder')
+    """
+    if sample:
+        return "sample"
+    first = Path(paths[0])
+    return first.stem if first.is_file() else first.resolve().name
+
+
+def load_records(store: Store, paths: Sequence[Path] = (), *, sample: bool = False, dataset: str | None = None,
+                 mapping: Path | None = None, rejects: Path | None = None, strict: bool = False,
+                 progress: Callable[[str, int], None] | None = None) -> LoadReport:
+    """Load record files or directories of them (or, with ``sample``, the built-in sample case) through
+    ``mapping`` (default: the standard records). Dataset: ``default_dataset``. Rejects report: ``rejects``,
+    else ``rejects-sample.csv`` here for the sample, else ``rejects.csv`` beside the first path.
+    ``progress(file name, rows)`` is called as rows are read."""
+    if sample == bool(paths):
+        raise ChokepointError("give record paths or the sample (one of them)")
+    paths = (SAMPLE_CASE,) if sample else tuple(Path(p) for p in paths)
+    if sample and rejects is None:
+        rejects = SAMPLE_REJECTS
+    dataset = dataset or default_dataset(paths, sample)
+    summary = _load_records(store, list(paths), dataset=dataset, mapping=mapping, rejects_path=rejects,
+                            strict=strict, progress=progress)
+    return LoadReport(dataset=dataset, paths=paths, summary=summary)
+
+
+def import_network(store: Store, path: Path, fmt: str, label: str, rel_type: str, *, dataset: str | None = None,
+                   directed: bool | None = None, rejects: Path | None = None, source_col: str | None = None,
+                   target_col: str | None = None, weight_col: str | None = None, time_col: str | None = None,
+                   progress: Callable[[int], None] | None = None) -> NetworkReport:
+    """Import a network file (one of ``NETWORK_FORMATS``): ``label`` nodes joined by ``rel_type`` links
+    (see :func:`chokepoint.loaders.networks.import_network` for the options)."""
+    summary = networks.import_network(store, Path(path), fmt, label, rel_type, dataset=dataset, directed=directed,
+                                      rejects_path=rejects, source_col=source_col, target_col=target_col,
+                                      weight_col=weight_col, time_col=time_col, progress=progress)
+    return NetworkReport(summary)
+
+
+# -- entity resolution ---------------------------------------------------------------------------
+def candidates(store: Store, label: str | None = None, dataset: str | None = None, threshold: float = 85.0,
+               limit: int = 50) -> list[Candidate]:
+    """Likely duplicate entities, best first, each with a score and the evidence; nothing is merged."""
+    return resolve.candidates(store, label=label, dataset=dataset, threshold=threshold, limit=limit)
+
+
+def merge(store: Store, keep: str, other: str, why: str, who: str | None = None) -> Decision:
+    """Merge ``other`` into ``keep``, recording who (default: the login name), when and why."""
+    decision = resolve.merge(store, keep, other, why=why, who=who)
+    return next(d for d in decisions(store) if d.id == decision)
+
+
+def split(store: Store, decision: str, why: str, who: str | None = None) -> Decision:
+    """Undo the merge ``decision``: both entities and their links as they were before it."""
+    resolve.split(store, decision, why=why, who=who)
+    return next(d for d in decisions(store) if d.id == decision)
+
+
+def decisions(store: Store) -> list[Decision]:
+    """Every merge decision, oldest first."""
+    return [Decision(**row) for row in resolve.decisions(store)]
+
+
+# -- what has been loaded ------------------------------------------------------------------------
+def loads(store: Store, dataset: str | None = None) -> list[dict[str, Any]]:
+    """Every recorded load of a file (of ``dataset``, or all), oldest first: its file, bytes (sha256),
+    status and counts."""
+    return provenance.loads(store, dataset)
+
+
+def datasets(store: Store) -> list[str]:
+    """The names of the datasets loaded (by a load, a network import or a lesson), sorted."""
+    return _datasets(store)
+
+
+def record_files(paths: Path | Sequence[Path]) -> dict[str, str]:
+    """``{file name: sha256}`` of the record files a load of ``paths`` would read (standard mapping)."""
+    planned, _ = plan(paths, load_mapping(STANDARD_MAPPING))
+    return {path.name: provenance.file_digest(path) for _, path in planned}
+
+
+def missing_files(expected: dict[str, str], recorded: Iterable[dict]) -> list[str]:
+    """The files (``{name: sha256}``) with no complete load of those exact bytes among ``recorded``.
+
+    >>> missing_files({"a.csv": "1", "b.csv": "2"}, [{"file": "a.csv", "sha256": "1", "status": "complete"},
+    ...                                               {"file": "b.csv", "sha256": "9", "status": "complete"}])
+    ['b.csv']
+    """
+    done = {(r.get("file"), r.get("sha256")) for r in recorded if r.get("status") == "complete"}
+    return sorted(name for name, sha in expected.items() if (name, sha) not in done)
+
+
+def files_not_loaded(store: Store, paths: Path | Sequence[Path], dataset: str) -> list[str]:
+    """The record files of ``paths`` that ``dataset`` holds no complete load of (those bytes), sorted."""
+    return missing_files(record_files(paths), loads(store, dataset))
