@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from chokepoint.queries.neighbourhood import Subgraph
-from chokepoint.queries.search import Match
+from chokepoint.cases.explore import Match, Subgraph
 
 __all__ = ["subgraph_elements", "suggestion_options", "MAX_SUGGESTIONS"]
 

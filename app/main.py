@@ -1,6 +1,6 @@
 """The explorer: one canvas, and panels (tabs) that fill it: explore, paths, analytics, routes, ...
 
-Callbacks are thin: they call ``queries`` and shape the result. The store is handed in by
+Callbacks are thin: they call a use case (``cases``) and shape the result. The store is handed in by
 :func:`create_app`; the app never creates a driver of its own.
 """
 
@@ -14,9 +14,9 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from chokepoint.app import audit, auth, canvas, ids
 from chokepoint.app.panels import analytics, explore, geo, metrics, paths, routes, timeline, trainer
 from chokepoint.app.panels import queries as saved_queries  # (the tab; `queries` is the analytics package)
+from chokepoint.cases import explore as explore_cases
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.queries.neighbourhood import entity_details
 
 __all__ = ["create_app", "PANELS", "HEALTH_SECONDS", "LINKED", "link_values"]
 
@@ -136,9 +136,9 @@ def _register_shell(app: Dash, store: Store) -> None:
             entity = wanted["entity"]
             if entity and entity != current["entity"]:
                 try:
-                    d = entity_details(store, entity)
-                    new_options = [{"label": f"{d['caption']} ({d['label']})", "value": d["id"],
-                                    "search": d["caption"]}, *(options or [])]
+                    d = explore_cases.entity(store, entity)
+                    new_options = [{"label": f"{d.caption} ({d.label})", "value": d.id,
+                                    "search": d.caption}, *(options or [])]
                 except ChokepointError:
                     out[list(LINKED).index("entity")] = no_update
             # a dropdown drops a value it has no option for, so the link's types come with theirs

@@ -9,9 +9,9 @@ from dash import Dash, Input, Output, State, no_update
 
 from chokepoint.app import ids
 from chokepoint.app.elements import suggestion_options
+from chokepoint.cases.explore import suggestions
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.queries.search import search_entities
 
 __all__ = ["register_suggestions", "keep_chosen"]
 
@@ -24,7 +24,7 @@ def register_suggestions(app: Dash, store: Store, box: str) -> None:
         if not text:
             return no_update, no_update
         try:
-            matches = search_entities(store, text)
+            matches = suggestions(store, text)
         except ChokepointError as err:
             return no_update, str(err)
         return keep_chosen(suggestion_options(text, matches, shown or []), shown or [], chosen), ""

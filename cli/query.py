@@ -25,7 +25,7 @@ def query_list(
                                                     "contain this text.")] = None,
 ) -> None:
     """The saved queries: built in, and in $CHOKEPOINT_QUERIES (which replace built-in ones by name)."""
-    from chokepoint.queries.saved import saved_queries
+    from chokepoint.cases.saved_queries import saved_queries
 
     found = saved_queries(search=search, tag=tag)
     t = Table("name", "title", "tags", "parameters", "source")
@@ -41,9 +41,9 @@ def query_list(
 @query_app.command("show")
 def query_show(name: Annotated[str, typer.Argument(help="Saved query name.")]) -> None:
     """A saved query's header, parameters and Cypher."""
-    from chokepoint.queries.saved import get
+    from chokepoint.cases.saved_queries import saved_query
 
-    q = get(name)
+    q = saved_query(name)
     out.print(Text(q.title, style="bold"))
     out.print(f"name: {q.name}    tags: {', '.join(q.tags) or '-'}    source: {q.source} ({q.path})",
               highlight=False, markup=False)
@@ -75,13 +75,13 @@ def query_run(
     timeout: _TimeoutOpt = 30.0,
 ) -> None:
     """Run a saved query read-only with parameters; at most --limit rows, stopped after --timeout seconds."""
-    from chokepoint.queries.saved import get, run
+    from chokepoint.cases.saved_queries import run_saved, saved_query
 
     fmt = _query_format(fmt, timeout)
     raw = _key_values(param)
-    query = get(name)
+    query = saved_query(name)
     with open_store() as store:
-        result = run(store, query, raw, limit=limit, timeout=timeout)
+        result = run_saved(store, query, raw, limit=limit, timeout=timeout)
     _print_query_result(result, fmt, query.title)
 
 
@@ -99,7 +99,7 @@ def cypher(
 ) -> None:
     """Run ad-hoc Cypher read-only, like a saved query: refused unless Neo4j plans it as a read (no LOAD
     CSV), in a READ transaction, at most --limit rows, stopped after --timeout seconds."""
-    from chokepoint.queries.saved import cypher_params, run_cypher
+    from chokepoint.cases.saved_queries import cypher_params, run_cypher
 
     fmt = _query_format(fmt, timeout)
     values = cypher_params(_key_values(param))

@@ -15,9 +15,10 @@ from chokepoint.app import ids, view
 from chokepoint.app.forms import parse_day
 from chokepoint.app.suggest import register_suggestions
 from chokepoint.app.elements import subgraph_elements
+from chokepoint.cases import explore as cases
+from chokepoint.cases.explore import DEFAULT_LIMIT
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.queries.neighbourhood import DEFAULT_LIMIT, entity_details, link_types, neighbourhood
 
 __all__ = ["search_box", "layout", "register", "cypher_for"]
 
@@ -54,9 +55,10 @@ def layout() -> html.Div:
 def cypher_for(element: dict) -> tuple[str, dict]:
     """A read-only Cypher query (and its parameters) that returns this node or link."""
     if element.get("source"):
-        return ("MATCH (a:Entity {id: $source})-[r]->(b:Entity {id: $target}) WHERE r.id = $id RETURN a, r, b",
-                {"source": element["source"], "target": element["target"], "id": element["id"]})
-    return "MATCH (n:Entity {id: $id}) RETURN n", {"id": element["id"]}
+        c = cases.link_cypher(element["source"], element["target"], element["id"])
+    else:
+        c = cases.entity_cypher(element["id"])
+    return c.query, c.params
 
 
 def _cypher_block(element: dict) -> html.Div:
@@ -70,8 +72,8 @@ def _cypher_block(element: dict) -> html.Div:
 
 
 def _details(store: Store, entity_id: str) -> list:
-    d = entity_details(store, entity_id)
-    props = d["properties"]
+    d = cases.entity(store, entity_id)
+    props = d.properties
     rows = [html.Tr([html.Th(k, style={"textAlign": "left", "paddingRight": 8, "verticalAlign": "top"}),
                      html.Td(", ".join(map(str, v)) if isinstance(v, list) else str(v))])
             for k, v in sorted(props.items()) if k not in _HIDDEN]
@@ -81,21 +83,21 @@ def _details(store: Store, entity_id: str) -> list:
     if len(sources) > 50:
         provenance.append(html.Li(f"... and {len(sources) - 50:,} more rows"))
     return [
-        html.H4(d["caption"], style={"margin": "0 0 4px"}),
-        html.Div(f"{d['label']} · {d['degree']:,} links · {d['id']}", style={"color": "#666"}),
+        html.H4(d.caption, style={"margin": "0 0 4px"}),
+        html.Div(f"{d.label} · {d.degree:,} links · {d.id}", style={"color": "#666"}),
         html.Table(rows),
         html.Div([html.B("Aliases: "), ", ".join(aliases)], className="aliases") if aliases else None,
         html.Div([html.B("Provenance"),
                   html.Div(f"dataset {props.get('dataset', '?')}; loads {', '.join(props.get('loads') or [])}",
                            style={"color": "#666"}),
                   html.Ul(provenance, style={"margin": 0, "paddingLeft": 18})], className="provenance"),
-        _cypher_block({"id": d["id"]}),
+        _cypher_block({"id": d.id}),
     ]
 
 
 def _neighbours_change(store: Store, entity_id: str, op: str, types=(), limit: int = DEFAULT_LIMIT,
                        start: dt.date | None = None, end: dt.date | None = None) -> dict:
-    sub = neighbourhood(store, entity_id, limit=limit, rel_types=types or (), start=start, end=end)
+    sub = cases.expand(store, entity_id, limit=limit, types=types or (), start=start, end=end)
     kind = f" through {', '.join(types)}" if types else ""
     if start or end:
         kind += f" dated {start or '…'} to {end or '…'}"
@@ -195,8 +197,9 @@ def register(app: Dash, store: Store) -> None:
                     html.Div(f"{link.get('source')} → {link.get('target')}", style={"color": "#666"}),
                     _cypher_block(link)], no_update, ""
         try:
-            types = link_types(store, selected)
-            return _details(store, selected), [{"label": f"{t} ({n:,})", "value": t} for t, n in types], ""
+            types = cases.link_types(store, selected)
+            return _details(store, selected), [{"label": f"{t.type} ({t.links:,})", "value": t.type}
+                                               for t in types], ""
         except ChokepointError as err:
             return "", [], str(err)
 

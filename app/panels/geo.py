@@ -16,11 +16,11 @@ from chokepoint.app import ids, view
 from chokepoint.app.datasets import picker, register_picker
 from chokepoint.app.elements import subgraph_elements
 from chokepoint.app.style import LABEL_STYLE
+from chokepoint.cases import maps
+from chokepoint.cases.explore import expand
+from chokepoint.cases.maps import Place, PortVolume
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.queries.geo import Place, located
-from chokepoint.queries.neighbourhood import neighbourhood
-from chokepoint.queries.routes import PortVolume, port_volumes
 
 __all__ = ["layout", "register", "figure", "TOPOJSON_URL", "SCOPES", "PORTS_TRACE", "view_range"]
 
@@ -149,10 +149,10 @@ def register(app: Dash, store: Store) -> None:
         if tab != "map":
             return no_update, no_update, no_update
         try:
-            places, volumes = located(store, dataset or None), port_volumes(store, dataset or None)
+            found = maps.places(store, dataset or None)
         except ChokepointError as err:
             return no_update, no_update, str(err)
-        ports = sum(1 for p in places if p.label == "PortOfEntry")
+        places, volumes, ports = found.places, found.volumes, found.ports
         status = (f"{ports:,} ports of entry and {len(places) - ports:,} other places with coordinates"
                   f"{f' in dataset {dataset}' if dataset else ''}; "
                   "ports are sized by the kilograms that entered there.")
@@ -177,7 +177,7 @@ def register(app: Dash, store: Store) -> None:
         if not entity:
             return no_update, no_update
         try:
-            sub = neighbourhood(store, entity)
+            sub = expand(store, entity)
         except ChokepointError as err:
             return no_update, str(err)
         more = (f"; showing {sub.shown_neighbours:,} of {sub.total_neighbours:,}, narrow by type or time"

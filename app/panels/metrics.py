@@ -2,7 +2,7 @@
 
 Seizures and kilograms seized by port of entry and month, shipments and kilograms entering by port and
 month, supply routes by corridor, the top brokers per period (phases when the data has them, else
-quarters), and traced firearms by purchaser and dealer. Every number comes from ``queries.metrics``.
+quarters), and traced firearms by purchaser and dealer. Every number comes from ``cases.metrics``.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from dash import Dash, Input, Output, dcc, html, no_update
 
 from chokepoint.app import ids
 from chokepoint.app.datasets import picker, register_picker
+from chokepoint.cases import metrics
+from chokepoint.cases.activity import date_span
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 from chokepoint.graph.values import jsonable
-from chokepoint.queries import metrics
-from chokepoint.queries.activity import date_span
 
 __all__ = ["layout", "register", "CHARTS", "stacked_by_month", "corridor_rows", "broker_figure", "bar_figure",
            "table_of", "periods_of"]

@@ -6,7 +6,7 @@ fill in its parameters, run it, read the table, see the entities on the canvas, 
 CSV; or, when no saved query fits, type Cypher that may only read. And take the subgraph on the canvas
 to Gephi or yEd with a stamp saying where it came from.
 
-Callbacks are thin: :mod:`queries.saved` lists, checks and runs; :mod:`app.export` writes the files;
+Callbacks are thin: :mod:`cases.saved_queries` lists, checks and runs; :mod:`app.export` writes the files;
 the pure helpers below shape forms, tables and elements.
 """
 
@@ -17,10 +17,10 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from chokepoint.app import export, ids, view
+from chokepoint.cases import saved_queries as saved
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 from chokepoint.graph.values import display_text
-from chokepoint.queries import saved
 
 __all__ = ["layout", "register", "result_elements", "query_options", "tag_options", "param_input", "display_cell",
            "form_text", "parse_param_lines", "bounded", "table", "provenance", "stamp_for_canvas",
@@ -314,7 +314,7 @@ def register(app: Dash, store: Store) -> None:
         if not name:
             return html.Div("Choose a query.", style=_SMALL), [], True
         try:
-            q = saved.get(name)
+            q = saved.saved_query(name)
         except ChokepointError as err:
             return html.Div(str(err), style={"color": "#a00"}), [], True
         head = [html.H4(q.title, id="queries-title", style={"margin": "4px 0"}),
@@ -345,7 +345,7 @@ def register(app: Dash, store: Store) -> None:
                 if not name:
                     return no_update, "Choose a saved query first.", no_update, no_update, no_update, no_update
                 raw = {k["name"]: form_text(v) for k, v in zip(keys, values)}
-                result = saved.run(store, name, {k: v for k, v in raw.items() if v is not None},
+                result = saved.run_saved(store, name, {k: v for k, v in raw.items() if v is not None},
                                    limit=limit, timeout=timeout)
         except ChokepointError as err:
             return no_update, str(err), html.Span(str(err), style={"color": "#a00"}), [], None, True

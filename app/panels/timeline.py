@@ -3,7 +3,7 @@
 The window hides (never removes) the canvas links dated outside it, and the entities linked only
 through such links: they get the class ``out-of-window`` (a view change ``mark``; the stylesheet does
 not display it), so widening the window brings them back. Undated links (memberships, phone use) are
-always shown; a seizure's or shipment's links take its date (``queries.activity.link_dates``).
+always shown; a seizure's or shipment's links take its date (``cases.activity.link_dates``).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from chokepoint.app import ids, view
+from chokepoint.cases.activity import date_span, link_dates
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.queries.activity import date_span, link_dates
 
 __all__ = ["layout", "register", "CLS", "TICK_MS", "month_marks", "month_windows", "phase_windows",
            "next_window", "hidden_ids", "window_of", "offsets_of"]
