@@ -22,8 +22,8 @@ err = Console(stderr=True)
 @app.callback()
 def _audited_command(ctx: typer.Context) -> None:
     # every command is one audited action: the queries it runs (hooks in queries/) make one line of the
-    # audit log with source cli and the user $CHOKEPOINT_USER or the OS user (queries/audit.py)
-    from chokepoint.queries.audit import action, default_user
+    # audit log with source cli and the user $CHOKEPOINT_USER or the OS user (graph/audit.py)
+    from chokepoint.graph.audit import action, default_user
 
     ctx.with_resource(action("cli", user=default_user))
 

@@ -52,7 +52,7 @@ from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.projection import project
 from chokepoint.graph.values import plain
 from chokepoint.graph.store import Store
-from chokepoint.queries.audit import audited, json_safe, logged
+from chokepoint.graph.audit import audited, json_safe, logged
 
 __all__ = [
     "AnalyticsError",

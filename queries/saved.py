@@ -38,7 +38,7 @@ from chokepoint.graph import errors
 from chokepoint.graph.errors import ChokepointError, StoreUnavailable
 from chokepoint.graph.store import Store
 from chokepoint.graph.values import jsonable
-from chokepoint.queries.audit import audited
+from chokepoint.graph.audit import audited
 
 __all__ = [
     "BUILTIN",
