@@ -46,7 +46,8 @@ class _RowsPerSecond(ProgressColumn):
             speed = task.completed / task.elapsed if task.elapsed else None
         else:
             speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} rows/s" if speed else "", style="progress.data.speed")
+        return Text(f"{speed:,.0f} rows/s" if speed and speed >= 10 else f"{speed:.1f} rows/s" if speed else "",
+                    style="progress.data.speed")
 
 
 class _RowProgress(Progress):
