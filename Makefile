@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8050
 NEO4J_PORT ?= 7687
+# The local Neo4j's data directory (empty: $CHOKEPOINT_NEO4J_DATA, else ~/.local/share/chokepoint/neo4j).
+NEO4J_DATA ?=
+DATA_ENV = $(if $(NEO4J_DATA),CHOKEPOINT_NEO4J_DATA=$(abspath $(NEO4J_DATA)))
+DATA_OPT = $(if $(NEO4J_DATA),--data $(abspath $(NEO4J_DATA)))
 PYTEST_ARGS ?=
 
 .PHONY: install chromium launcher demo test fuzz neo4j-start neo4j-stop compose-check clean
@@ -30,12 +34,9 @@ chromium:
 launcher: install
 	$(BIN)/python -c "from chokepoint.graph.local import build_launcher; print(build_launcher())"
 
+# Neo4j, schema, sample and lesson cases, then the app; Ctrl-C stops the app and that Neo4j (docker/demo).
 demo: install
-	$(BIN)/chokepoint neo4j start --port $(NEO4J_PORT)
-	$(BIN)/chokepoint schema apply
-	$(BIN)/chokepoint load --sample
-	$(BIN)/chokepoint train load poe-couriers-101
-	$(BIN)/chokepoint serve --host $(HOST) --port $(PORT)
+	@exec env $(DATA_ENV) BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) NEO4J_PORT=$(NEO4J_PORT) docker/demo
 
 test: install chromium launcher
 	BIN=$(BIN) tests/with-local-neo4j $(BIN)/pytest $(PYTEST_ARGS)
@@ -47,10 +48,10 @@ fuzz: install launcher
 		--hypothesis-show-statistics -p no:cacheprovider $(PYTEST_ARGS)
 
 neo4j-start: install
-	$(BIN)/chokepoint neo4j start --port $(NEO4J_PORT)
+	$(DATA_ENV) $(BIN)/chokepoint neo4j start --port $(NEO4J_PORT) $(DATA_OPT)
 
 neo4j-stop: install
-	$(BIN)/chokepoint neo4j stop
+	$(DATA_ENV) $(BIN)/chokepoint neo4j stop $(DATA_OPT)
 
 # Validate docker/compose.yml with the real Compose v2 (built from the Go module proxy; no engine needed).
 COMPOSE_VERSION ?= v2.29.7

@@ -1,9 +1,9 @@
-"""The app's side of the audit log: each callback request is one audited action (``queries.audit``).
+"""The app's side of the audit log: each callback request is one audited action (``graph.audit``).
 
 :func:`install` opens an action when a request to the server starts (after authentication) and closes it
 when the request ends: the queries the callback ran (through the hooks in ``queries/``) become one line
 with source ``app``, the user :func:`current_user` names, and the client's address. The app only appends
-to the log, through ``queries.audit``; nothing here reads, rewrites or serves it.
+to the log, through ``graph.audit``; nothing here reads, rewrites or serves it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, g, has_request_context, request
 
 from chokepoint.app import auth
-from chokepoint.queries.audit import action, default_user
+from chokepoint.graph.audit import action, default_user
 
 __all__ = ["install", "current_user"]
 

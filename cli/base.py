@@ -6,7 +6,7 @@ import datetime as dt
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from chokepoint.graph.config import settings_from_env
@@ -22,8 +22,8 @@ err = Console(stderr=True)
 @app.callback()
 def _audited_command(ctx: typer.Context) -> None:
     # every command is one audited action: the queries it runs (hooks in queries/) make one line of the
-    # audit log with source cli and the user $CHOKEPOINT_USER or the OS user (queries/audit.py)
-    from chokepoint.queries.audit import action, default_user
+    # audit log with source cli and the user $CHOKEPOINT_USER or the OS user (graph/audit.py)
+    from chokepoint.graph.audit import action, default_user
 
     ctx.with_resource(action("cli", user=default_user))
 
@@ -42,16 +42,53 @@ def group(name: str, help: str) -> typer.Typer:
 
 class _RowsPerSecond(ProgressColumn):
     def render(self, task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} rows/s" if speed else "", style="progress.data.speed")
+        if task.stop_time is not None:  # a finished file: its rows over its own time
+            speed = task.completed / task.elapsed if task.elapsed else None
+        else:
+            speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} rows/s" if speed and speed >= 10 else f"{speed:.1f} rows/s" if speed else "",
+                    style="progress.data.speed")
+
+
+class _RowProgress(Progress):
+    """Files are read one after another: a file's task runs from the end of the previous file (the start
+    of the display for the first) until the next file's task is added or the display stops, so its
+    elapsed time and rate are its own."""
+
+    _mark: float | None = None
+
+    def start(self) -> None:
+        self._mark = self.get_time()
+        super().start()
+
+    def add_task(self, description: str, start: bool = True, total: float | None = None, completed: int = 0,
+                 visible: bool = True, **fields) -> TaskID:
+        self._stop_running()
+        task_id = super().add_task(description, start=False, total=total, completed=completed, visible=visible,
+                                   **fields)
+        if start:
+            with self._lock:
+                self._tasks[task_id].start_time = self.get_time() if self._mark is None else self._mark
+        return task_id
+
+    def stop(self) -> None:
+        self._stop_running()
+        super().stop()
+
+    def _stop_running(self) -> None:
+        for task in self.tasks:
+            if task.start_time is not None and task.stop_time is None:
+                self.stop_task(task.id)
+                self._mark = task.stop_time
 
 
 def row_progress(quiet: bool) -> Progress:
-    """A progress display of rows and rows/s per file, on stderr (gone afterwards when ``quiet``; none at
-    all when ``quiet`` and stderr is not a terminal, where even a transient display leaves a blank line)."""
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
-                    _RowsPerSecond(), TimeElapsedColumn(), console=err, transient=quiet,
-                    disable=quiet and not err.is_terminal)
+    """A progress display of rows, rows/s and elapsed time per file, on stderr (gone afterwards when
+    ``quiet``; none at all when ``quiet`` and stderr is not a terminal, where even a transient display
+    leaves a blank line)."""
+    return _RowProgress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
+                        _RowsPerSecond(), TimeElapsedColumn(), console=err, transient=quiet,
+                        disable=quiet and not err.is_terminal)
 
 
 def day(value: str | None) -> dt.date | None:

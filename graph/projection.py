@@ -26,7 +26,7 @@ from chokepoint.graph import schema
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 from chokepoint.graph.values import plain
-from chokepoint.queries.audit import audited, json_safe  # becomes chokepoint.graph.audit when the audit log moves
+from chokepoint.graph.audit import audited, json_safe
 
 __all__ = ["AnalyticsError", "EmptyGraph", "BadWeight", "Scope", "Collapsed", "project", "project_ids", "within",
            "collapse", "collapsed", "ordered"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from neo4j.graph import Node, Path, Relationship
 from neo4j.time import Date, DateTime, Duration, Time
 
-__all__ = ["plain", "jsonable", "cell", "cell_text", "display_text"]
+__all__ = ["plain", "jsonable", "cell", "cell_text", "json_default", "display_text"]
 
 
 def plain(value: Any) -> Any:
@@ -69,21 +70,65 @@ def cell(value: Any, node_ids: dict[str, Any] | None = None) -> Any:
     return str(value)  # e.g. spatial points
 
 
-def cell_text(value: Any) -> str:
-    """A :func:`cell` value as one CSV cell: lists joined by ';', maps (nodes too) as JSON, null as empty.
+def cell_text(value: Any, *, typed: bool = False) -> str | None:
+    """A value as the text of one cell, by one of two rules the caller names.
 
-    >>> [cell_text(v) for v in (None, True, ["a", 1], {"k": 2}, 2.5)]
-    ['', 'true', 'a;1', '{"k": 2}', '2.5']
+    - A query result (a :func:`cell` value) written to CSV, the default: null as an empty cell, a list
+      item by item joined by ';', a map (a node too) as JSON, anything else as Python writes it.
+    - ``typed=True``, a value the loaders read from a cell of a file, as the text a person would have
+      typed in it: ``None`` when there is none (null, ``""``, an empty list), so a blank cell stays
+      missing; integral numbers without a decimal point (a spreadsheet's 12.0 is ``12``); dates in ISO
+      form, midnight left out; a list of scalars joined by ';' without its empty items; a list holding
+      lists or maps, and a map, as JSON.
+
+    >>> [cell_text(v) for v in (None, "", True, ["a", None, 1], {"k": 2}, 2.5, 12.0)]
+    ['', '', 'true', 'a;;1', '{"k": 2}', '2.5', '12.0']
+    >>> [cell_text(v, typed=True) for v in (None, "", " a ", 12, 12.0, 12.5, True, Decimal("1.50"), [1, None, "b"])]
+    [None, None, ' a ', '12', '12', '12.5', 'true', '1.50', '1;b']
+    >>> cell_text(dt.datetime(2024, 3, 5), typed=True), cell_text(dt.datetime(2024, 3, 5, 8, 30), typed=True)
+    ('2024-03-05', '2024-03-05T08:30:00')
     """
-    if value is None:
-        return ""
+    if value is None or isinstance(value, str):
+        return value or (None if typed else "")
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(cell_text(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, default=str)
+    if not typed:
+        if isinstance(value, list):
+            return ";".join(cell_text(v) for v in value)
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False, default=str)
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return str(int(value))
+        return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace") or None
+    if isinstance(value, list | tuple) and not any(isinstance(v, list | tuple | dict) for v in value):
+        return ";".join(t for t in (cell_text(v, typed=True) for v in value) if t is not None) or None
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False, default=json_default)
     return str(value)
+
+
+def json_default(value: Any) -> Any:
+    """Let ``json.dumps`` write what the file readers return (Decimal, dates, bytes): a finite Decimal
+    as a number, anything else as its typed :func:`cell_text`.
+
+    >>> json.dumps([Decimal("1.5"), Decimal("2"), dt.date(2024, 3, 5)], default=json_default)
+    '[1.5, 2, "2024-03-05"]'
+    """
+    if isinstance(value, Decimal) and value.is_finite():
+        return int(value) if value == value.to_integral_value() else float(value)
+    return cell_text(value, typed=True)
 
 
 def display_text(value: Any) -> str:

@@ -15,7 +15,7 @@ parquet   .parquet .pq         1-based index of the record
 
 CSV: encoding detected (UTF-8, UTF-8 with BOM, else cp1252), delimiter sniffed among , ; tab |.
 Headers and keys are normalised (trimmed, lower-case, other characters to ``_``) so "Shipment ID"
-matches ``shipment_id``. Cells become text as a person would type them (see :func:`cell_text`); the
+matches ``shipment_id``. Cells become text as a person would type them (see ``graph.values.cell_text``); the
 value parsers do the rest. A row that cannot be used as a record (cells beyond the header or under
 a column without a name, a JSON element that is not an object, a JSON Lines line that does not
 parse) is still yielded, with the key :data:`EXTRA_CELLS` set, so the caller rejects just that row.
@@ -34,7 +34,6 @@ import zlib
 from functools import lru_cache
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,10 +44,11 @@ import pyarrow.parquet as pq
 from openpyxl.utils.exceptions import InvalidFileException
 
 from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.values import cell_text, json_default
 
 __all__ = [
     "csv_cells",
-    "ReadError", "read_rows", "check_readable", "detect_format", "normalise_header", "cell_text",
+    "ReadError", "read_rows", "check_readable", "detect_format", "normalise_header",
     "EXTRA_CELLS", "SHEET", "ALL_SHEETS", "FORMATS", "SUFFIXES",
 ]
 
@@ -121,44 +121,6 @@ def detect_format(path: str | Path) -> str:
         accepted = ", ".join(f"{fmt} ({' '.join(s for s, f in SUFFIXES.items() if f == fmt)})" for fmt in FORMATS)
         raise ReadError(f"{path}: unknown file type {path.suffix or '(no suffix)'!r}; "
                         f"accepted: {accepted}") from None
-
-
-def cell_text(value: object) -> str | None:
-    """Return a cell or JSON value as the text a person would type for it.
-
-    Strings are returned unchanged; ``None`` and ``""`` become ``None``; lists of scalars are
-    joined with ``;``; objects (and lists holding them) become JSON text.
-
-    Examples
-    --------
-    >>> [cell_text(v) for v in (None, "", " a ", 12, 12.0, 12.5, True, Decimal("1.50"), [1, "b"])]
-    [None, None, ' a ', '12', '12', '12.5', 'true', '1.50', '1;b']
-    >>> cell_text(datetime(2024, 3, 5)), cell_text(datetime(2024, 3, 5, 8, 30))
-    ('2024-03-05', '2024-03-05T08:30:00')
-    """
-    if value is None or isinstance(value, str):
-        return value or None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, Decimal):
-        if value.is_finite() and value == value.to_integral_value():
-            return str(int(value))
-        return format(value, "f") if value.is_finite() else str(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace") or None
-    if isinstance(value, list | tuple) and not any(isinstance(v, list | tuple | dict) for v in value):
-        return ";".join(t for t in map(cell_text, value) if t is not None) or None
-    if isinstance(value, list | tuple | dict):
-        return json.dumps(value, ensure_ascii=False, default=_json_default)
-    return str(value)
 
 
 def check_readable(path: str | Path, format: str | None = None, sheet: str | None = None) -> None:
@@ -284,7 +246,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
                 for ws, header_no, names in headers:
                     rows = ws.iter_rows(min_row=header_no + 1, values_only=True)
                     for row_no, values in enumerate(rows, start=header_no + 1):
-                        if _has_text(cells := [cell_text(v) for v in values]):
+                        if _has_text(cells := [cell_text(v, typed=True) for v in values]):
                             cells += [None] * (len(names) - len(cells))  # empty trailing cells are not stored
                             row = _row(names, cells)
                             if sheet == ALL_SHEETS:
@@ -314,7 +276,7 @@ def _sheet_header(path: Path, ws) -> tuple:
     """``(ws, row_number, names)`` of the sheet's first non-empty row (row 0, no names when none)."""
     ws.reset_dimensions()  # the stored size may be wrong; rows then end at their last cell
     for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        if _has_text(cells := [cell_text(v) for v in values]):
+        if _has_text(cells := [cell_text(v, typed=True) for v in values]):
             return ws, row_no, _header(path, cells, row_no, ws.title)
     return ws, 0, []
 
@@ -369,7 +331,7 @@ def _parquet_rows(path: Path) -> Iterator[Row]:
             for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
                 for values, not_text in _batch_values(batch, names):
                     record += 1
-                    row = _row(names, [cell_text(v) for v in values])
+                    row = _row(names, [cell_text(v, typed=True) for v in values])
                     if EXTRA_CELLS in row:  # records, not lines: say why, as for JSON
                         row[EXTRA_CELLS] = f"a value in a column without a name: {_shown(row[EXTRA_CELLS])}"
                     if not_text:
@@ -430,10 +392,10 @@ def _row(names: list[str], cells: list[str | None]) -> dict[str, str | None]:
 def _record(value: object) -> dict[str, str | None]:
     """One JSON value as a row: an object's keys normalised, anything else a row to reject."""
     if not isinstance(value, dict):
-        shown = _SURROGATE.sub("\ufffd", json.dumps(value, ensure_ascii=False, default=_json_default))
+        shown = _SURROGATE.sub("\ufffd", json.dumps(value, ensure_ascii=False, default=json_default))
         return {EXTRA_CELLS: f"not a JSON object: {shown[:60] + '...' if len(shown) > 60 else shown}"}
     names = [_key_name(k) for k in value]
-    row = _row(names, [cell_text(v) for v in value.values()])
+    row = _row(names, [cell_text(v, typed=True) for v in value.values()])
     if EXTRA_CELLS in row:  # values under keys such as "" or "#": say so, as a reason
         row[EXTRA_CELLS] = f"a value under a key without letters or digits: {_shown(row[EXTRA_CELLS])}"
     if len(row) < len(names) and (dupes := sorted(n for n, count in Counter(names).items() if n and count > 1)):
@@ -461,13 +423,6 @@ def _key_name(key: str) -> str:
 
 def _has_text(cells: list[str | None]) -> bool:
     return any(c and c.strip() for c in cells)
-
-
-def _json_default(value: object) -> object:
-    """Let json.dumps write what ijson, openpyxl and pyarrow return (Decimal, dates, bytes)."""
-    if isinstance(value, Decimal) and value.is_finite():
-        return int(value) if value == value.to_integral_value() else float(value)
-    return cell_text(value)
 
 
 def _batch_values(batch: pa.RecordBatch, names: list[str]) -> Iterator[tuple[Sequence, Sequence[str]]]:

@@ -48,8 +48,8 @@ import networkx as nx
 
 from chokepoint.graph.projection import AnalyticsError, Scope, collapsed, ordered, sort_key
 from chokepoint.graph.store import Store
+from chokepoint.graph.audit import logged
 from chokepoint.queries import backends
-from chokepoint.queries.audit import logged
 
 __all__ = [
     "UnknownMeasure",

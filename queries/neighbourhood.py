@@ -15,7 +15,7 @@ from chokepoint.graph import schema
 from chokepoint.graph.errors import EntityNotFound
 from chokepoint.graph.store import Store
 from chokepoint.graph.values import jsonable
-from chokepoint.queries.audit import logged
+from chokepoint.graph.audit import logged
 
 __all__ = ["Subgraph", "entity_details", "neighbourhood", "entities", "link_types", "DEFAULT_LIMIT", "MAX_LIMIT"]
 

@@ -32,7 +32,7 @@ from chokepoint.graph.normalise import text as fold
 from chokepoint.graph.projection import project
 from chokepoint.graph.store import Store
 from chokepoint.graph.values import jsonable, plain
-from chokepoint.queries.audit import logged
+from chokepoint.graph.audit import logged
 from chokepoint.queries.search import search_entities
 
 __all__ = ["PathFilter", "Path", "NoPath", "AmbiguousEntity", "find_entity", "shortest_path",

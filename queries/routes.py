@@ -20,7 +20,7 @@ import networkx as nx
 
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.queries.audit import logged
+from chokepoint.graph.audit import logged
 
 __all__ = ["PortVolume", "Route", "FlowResult", "WhatIf", "goods_graph", "minimum_cut", "chokepoints",
            "port_volumes", "supply_routes", "routes_by_corridor", "flow_graph", "max_flow", "what_if",

@@ -1,6 +1,6 @@
 """Saved, parameterised Cypher queries: reviewed ``.cypher`` files with a typed header, run read-only.
 
-A saved query is configuration, not code: a file in ``queries/saved/`` (or in the folder named by
+A saved query is configuration, not code: a file in ``queries/cypher/`` (or in the folder named by
 ``CHOKEPOINT_QUERIES``, whose queries replace built-in ones of the same name) that opens with a header
 of ``// field: value`` lines and continues with one Cypher statement (format: docs/saved-queries.md).
 Values reach the query only as ``$parameters``; :func:`run` checks with ``EXPLAIN`` that the statement
@@ -38,7 +38,7 @@ from chokepoint.graph import errors
 from chokepoint.graph.errors import ChokepointError, StoreUnavailable
 from chokepoint.graph.store import Store
 from chokepoint.graph.values import jsonable
-from chokepoint.queries.audit import audited
+from chokepoint.graph.audit import audited
 
 __all__ = [
     "BUILTIN",
@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 #: The built-in queries, shipped with the package.
-BUILTIN = Path(__file__).with_name("saved")
+BUILTIN = Path(__file__).with_name("cypher")
 #: Environment variable naming a folder of extra (or replacing) ``*.cypher`` queries.
 ENV = "CHOKEPOINT_QUERIES"
 #: Rows returned by :func:`run` unless told otherwise.

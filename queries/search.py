@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from chokepoint.graph.ids import normalise_key
 from chokepoint.graph.store import Store
-from chokepoint.queries.audit import logged
+from chokepoint.graph.audit import logged
 
 __all__ = ["Match", "search_entities"]
 

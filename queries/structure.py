@@ -27,7 +27,7 @@ import networkx as nx
 
 from chokepoint.graph import schema
 from chokepoint.graph.store import Store
-from chokepoint.queries.audit import logged
+from chokepoint.graph.audit import logged
 from chokepoint.graph.projection import AnalyticsError, EmptyGraph, Scope, collapse
 from chokepoint.queries.centrality import BadParameter, Score, top_scores
 

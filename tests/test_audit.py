@@ -1,5 +1,5 @@
 """The audit log: every query run from the CLI or the app leaves exactly one JSON line saying who ran
-what, with which parameters, how many rows, how long and how it ended (queries/audit.py, app/audit.py).
+what, with which parameters, how many rows, how long and how it ended (graph/audit.py, app/audit.py).
 
 The CLI and app tests run against the real Neo4j with the sample case; the app's callbacks are called
 through the app's own HTTP endpoint (Flask's test client), as the browser calls them.
@@ -16,7 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from chokepoint.cli.main import app as cli
-from chokepoint.queries import audit, saved
+from chokepoint.graph import audit
+from chokepoint.queries import saved
 from tests_support import append_audit_lines
 
 runner = CliRunner()

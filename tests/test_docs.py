@@ -26,7 +26,7 @@ def test_every_command_is_in_the_readme():
 
 def test_every_setting_is_in_the_readme():
     code = "".join(p.read_text() for p in (ROOT / "graph").glob("*.py")) + "".join(p.read_text() for p in (ROOT / "cli").glob("*.py"))
-    code += (ROOT / "app" / "auth.py").read_text() + (ROOT / "queries" / "audit.py").read_text()
+    code += (ROOT / "app" / "auth.py").read_text()  # graph/audit.py is in the glob above
     for name in set(re.findall(r"\b(NEO4J_[A-Z]+|CHOKEPOINT_[A-Z_]+)\b", code)) - {"CHOKEPOINT_NEO4J_PASSWORD"}:
         assert f"`{name}`" in README, name
 

@@ -29,7 +29,7 @@ def test_the_wheel_holds_only_the_chokepoint_namespace(tmp_path):
         assert f"chokepoint/{folder}/__init__.py" in names, folder
     # the data files travel with the code
     for data in ("chokepoint/graph/schema.yaml", "chokepoint/loaders/mappings/standard.yaml",
-                 "chokepoint/queries/saved/labs-overview.cypher", "chokepoint/app/assets/chokepoint.js"):
+                 "chokepoint/queries/cypher/labs-overview.cypher", "chokepoint/app/assets/chokepoint.js"):
         assert data in names, data
     entry = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "chokepoint = chokepoint.cli.main:main" in zipfile.ZipFile(wheel).read(entry).decode()

@@ -10,8 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from chokepoint.graph.values import cell_text
 from chokepoint.loaders.readers import (
-    ALL_SHEETS, EXTRA_CELLS, FORMATS, SHEET, ReadError, cell_text, check_readable, detect_format, read_rows,
+    ALL_SHEETS, EXTRA_CELLS, FORMATS, SHEET, ReadError, check_readable, detect_format, read_rows,
 )
 
 MB = 1 << 20
@@ -83,7 +84,8 @@ def test_sheet_only_for_xlsx(tmp_path):
     ({"k": 1}, '{"k": 1}'), ([{"k": Decimal("1.5")}], '[{"k": 1.5}]'), (b"bytes", "bytes"),
 ])
 def test_cell_text(value, text):
-    assert cell_text(value) == text
+    """The readers' rule (``typed=True``): the text a person would have typed, None for a blank."""
+    assert cell_text(value, typed=True) == text
 
 
 # -- CSV / TSV -------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def append_audit_lines(path: str, n: int) -> None:
     importable module rather than in a test module)."""
     import os
 
-    from chokepoint.queries import audit
+    from chokepoint.graph import audit
 
     os.environ[audit.ENV] = path
     for i in range(n):
