@@ -33,19 +33,13 @@ def path_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the paths as JSON.")] = False,
 ) -> None:
     """Paths between two entities: shortest, k shortest, all, or time-respecting."""
-    from chokepoint.queries import paths
+    from chokepoint.cases import paths
 
+    mode = "time" if time_respecting else "all" if all_ else "k"
+    f = paths.path_filter(types, labels, direction, day(date_from), day(date_to), avoid, dataset)
     with open_store() as store:
-        a, b = paths.find_entity(store, source), paths.find_entity(store, target)
-        f = paths.PathFilter(rel_types=tuple(types) if types else None, labels=tuple(labels) if labels else None,
-                             direction=direction, start=day(date_from), end=day(date_to),
-                             avoid=tuple(paths.find_entity(store, x) for x in avoid or ()), dataset=dataset)
-        if time_respecting:
-            found = paths.time_respecting_paths(store, a, b, max_hops, f, max_gap, limit)
-        elif all_:
-            found = paths.all_paths(store, a, b, max_hops, f, limit)
-        else:
-            found = paths.k_shortest_paths(store, a, b, k, f, weight, max_hops)
+        found = paths.path_report(store, source, target, mode, f, k=k, max_hops=max_hops, max_gap=max_gap,
+                                  weight=weight if mode == "k" else None, limit=limit, by_name=True).paths
     if as_json:
         print(json.dumps([p.as_dict() for p in found], indent=2))
         return
@@ -70,34 +64,23 @@ def routes_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Supply routes from sources to sinks by corridor, the max flow and its cut, and what-if removals."""
-    from chokepoint.graph.values import jsonable
-    from chokepoint.queries import paths, routes
+    from chokepoint.cases import routes
 
     with open_store() as store:
-        src = [paths.find_entity(store, x) for x in sources]
-        dst = [paths.find_entity(store, x) for x in sinks]
-        gone = [paths.find_entity(store, x) for x in remove or ()]
-        found = routes.supply_routes(store, src, dst, dataset, max_hops, max_gap)
-        graph = routes.flow_graph(store, dataset)
-        flow = routes.max_flow(graph, src, dst)
-        change = routes.what_if(graph, src, dst, gone) if gone else None
-        names = {r["id"]: r["caption"] for r in store.read(routes.CAPTIONS, ids=sorted(
-            {n for link in flow.cut_links for n in link[:2]} | {n for n, _ in flow.throughput[:10]}))}
-    corridors = routes.routes_by_corridor(found)
+        report = routes.routes_report(store, sources, sinks, dataset, by_name=True, remove=remove or (),
+                                      max_hops=max_hops, max_gap=max_gap)
     if as_json:
-        print(json.dumps(jsonable({"routes": len(found), "corridors": corridors, "max_flow": flow.value,
-                                   "cut": [{"from": a, "to": b, "capacity": c} for a, b, c in flow.cut_links],
-                                   "throughput": flow.throughput[:10],
-                                   "what_if": vars(change) if change else None}), indent=2))
+        print(json.dumps(report.as_dict(), indent=2))
         return
-    out.print(f"{len(found)} time-respecting route(s)", highlight=False)
-    for g in corridors:
-        out.print(f"  via {', '.join(g['ports']) or '(no port of entry)'}: {g['routes']} route(s), "
-                  f"{g['kg']:,.1f} kg, arriving {g['first']} to {g['last']}", highlight=False)
+    flow, change, names = report.flow, report.what_if, report.caption
+    out.print(f"{report.found} time-respecting route(s)", highlight=False)
+    for g in report.corridors:
+        out.print(f"  via {', '.join(g.ports) or '(no port of entry)'}: {g.routes} route(s), "
+                  f"{g.kg:,.1f} kg, arriving {g.first} to {g.last}", highlight=False)
     out.print(f"max flow {flow.value:,.1f} kg; the minimum cut:", highlight=False)
     for a, b, c in flow.cut_links:
-        out.print(f"  {names.get(a, a)} -> {names.get(b, b)} ({c:,.1f} kg)", highlight=False)
-    out.print("most flow through: " + ", ".join(f"{names.get(n, n)} ({f:,.1f})" for n, f in flow.throughput[:10]),
+        out.print(f"  {names(a)} -> {names(b)} ({c:,.1f} kg)", highlight=False)
+    out.print("most flow through: " + ", ".join(f"{names(n)} ({f:,.1f})" for n, f in flow.throughput[:10]),
               highlight=False)
     if change:
         for key in change.before:
@@ -114,27 +97,16 @@ def disrupt_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """What-if: remove entities (or the greedy best K) and compare flow, reach and fragmentation."""
-    from chokepoint.queries import paths, routes
+    from chokepoint.cases import routes
 
     if (remove is None) == (best is None):
         raise typer.BadParameter("give --remove X... or --best K (one of them)")
     with open_store() as store:
-        src = [paths.find_entity(store, x) for x in sources]
-        dst = [paths.find_entity(store, x) for x in sinks]
-        graph = routes.flow_graph(store, dataset)
-        if best is not None:
-            picked = routes.best_removals(graph, src, dst, best)
-            gone = [n for n, _ in picked]
-        else:
-            picked, gone = [], [paths.find_entity(store, x) for x in remove or ()]
-        change = routes.what_if(graph, src, dst, gone)
-        names = {r["id"]: r["caption"] for r in store.read(routes.CAPTIONS, ids=gone)}
+        change = routes.disruption_report(store, sources, sinks, dataset, remove=remove, best=best, by_name=True)
     if as_json:
-        print(json.dumps({"removed": [{"id": n, "caption": names.get(n)} for n in gone],
-                          "flow_left_after_each": [f for _, f in picked] or None,
-                          "before": change.before, "after": change.after}, indent=2))
+        print(json.dumps(change.as_dict(), indent=2))
         return
-    out.print("removed: " + ", ".join(f"{names.get(n, n)}" for n in gone), highlight=False)
+    out.print("removed: " + ", ".join(f"{change.captions.get(n, n)}" for n in change.removed), highlight=False)
     for key in change.before:
         out.print(f"  {key}: {change.before[key]:,} -> {change.after[key]:,}", highlight=False)
 
@@ -149,10 +121,9 @@ ScopeTo = Annotated[str | None, typer.Option("--to", help="Links dated on or bef
 
 def _scope(labels, types, dataset, date_from, date_to):
     """A Scope from CLI options (dates checked here, names by the allow-list)."""
-    from chokepoint.graph.projection import Scope
+    from chokepoint.cases.scope import scope
 
-    return Scope(labels=labels or None, rel_types=types or None, dataset=dataset, start=day(date_from),
-                 end=day(date_to))
+    return scope(labels, types, dataset, day(date_from), day(date_to))
 
 
 @app.command("centrality")
@@ -177,20 +148,18 @@ def centrality_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the ranking as JSON.")] = False,
 ) -> None:
     """Rank entities by a centrality measure over the whole graph or a filtered part of it."""
-    from chokepoint.queries import centrality, structure
+    from chokepoint.cases.ranking import ranking as rank
 
     options = {name: value for name, value in (("weight", weight), ("k", k), ("seed", seed)) if value is not None}
     if directed:
         options["directed"] = True
     with open_store() as store:
-        ranking = centrality.rank_in_store(store, metric, _scope(labels, types, dataset, date_from, date_to),
-                                           top=top, backend=backend, **options)
-        written = structure.write_property(store, write, ranking.scores, dataset=dataset) if write else None
+        report = rank(store, metric, _scope(labels, types, dataset, date_from, date_to), top=top, backend=backend,
+                      write=write, **options)
     if as_json:
-        print(json.dumps({"measure": ranking.measure, "backend": ranking.backend, "nodes": ranking.nodes,
-                          "relationships": ranking.relationships, "options": ranking.options,
-                          "top": [vars(s) for s in ranking.top], "written": written}, indent=2, default=str))
+        print(json.dumps(report.as_dict(), indent=2, default=str))
         return
+    ranking, written = report.ranking, report.written
     t = Table("#", "entity", "label", ranking.measure)
     for i, s in enumerate(ranking.top, start=1):
         t.add_row(str(i), str(s.caption or s.id), str(s.label or ""), f"{s.score:.6g}")
@@ -218,36 +187,15 @@ def structure_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Network structure: communities, key players, brokers, articulation points, bridges, components."""
-    from chokepoint.queries import structure
+    from chokepoint.cases import structure
 
     scope = _scope(labels, types, dataset, date_from, date_to)
+    if analysis not in structure.ANALYSES:
+        raise typer.BadParameter(f"unknown analysis {analysis!r}; known: communities, key-players, brokers, "
+                                 "articulation-points, bridges, components")
     with open_store() as store:
-        g = scope.project(store)
-        captions = {n: d.get("caption") or n for n, d in g.nodes(data=True)}
-        if analysis == "communities":
-            found = structure.communities_in_store(store, scope, method=method, seed=seed, write_as=write)
-            result = {"method": found.method, "modularity": found.modularity,
-                      "groups": [sorted(captions.get(n, n) for n in grp) for grp in found.groups[:top]],
-                      "count": len(found.groups)}
-        elif analysis == "key-players":
-            found = structure.key_players(g, k)
-            result = {"players": [captions.get(p.id, p.id) for p in found.players],
-                      "fragmentation_before": found.before, "fragmentation_after": found.after}
-        elif analysis == "brokers":
-            roles = structure.brokerage(g, group)
-            ranked = sorted(roles.items(), key=lambda kv: (-kv[1].total, str(kv[0])))[:top]
-            result = {"brokers": [{"entity": captions.get(n, n), "total": b.total, **vars(b)} for n, b in ranked
-                                  if b.total]}
-        elif analysis == "articulation-points":
-            result = {"articulation_points": sorted(captions.get(n, n) for n in structure.articulation_points(g))}
-        elif analysis == "bridges":
-            result = {"bridges": sorted([captions.get(a, a), captions.get(b, b)] for a, b in structure.bridges(g))}
-        elif analysis == "components":
-            parts = structure.components(g)
-            result = {"count": len(parts), "sizes": [len(c) for c in parts[:top]]}
-        else:
-            raise typer.BadParameter(f"unknown analysis {analysis!r}; known: communities, key-players, brokers, "
-                                     "articulation-points, bridges, components")
+        result = structure.structure_report(store, analysis, scope, k=k, group=group, method=method, seed=seed,
+                                            write=write, top=top).as_dict(top)
     if as_json:
         print(json.dumps(result, indent=2, default=str))
         return

@@ -22,7 +22,7 @@ from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 from chokepoint.graph.audit import logged
 
-__all__ = ["PortVolume", "Route", "FlowResult", "WhatIf", "goods_graph", "minimum_cut", "chokepoints",
+__all__ = ["PortVolume", "Route", "FlowResult", "WhatIf", "goods_graph", "minimum_cut", "between", "chokepoints",
            "port_volumes", "supply_routes", "routes_by_corridor", "flow_graph", "max_flow", "what_if",
            "best_removals",
            "ROLES", "route_ends", "describe", "goods_datasets", "Chain", "route_chains"]
@@ -81,6 +81,19 @@ def minimum_cut(graph: nx.DiGraph, sources: Iterable[str], sinks: Iterable[str])
     if value >= big:
         return set()
     return {n for n in g if (n, "in") in reach and (n, "out") not in reach}
+
+
+def between(graph: nx.DiGraph, sources: Iterable[str], sinks: Iterable[str]) -> set[str]:
+    """Entities on some way from a source to a sink (the ends included).
+
+    >>> sorted(between(nx.DiGraph([("a", "b"), ("b", "c"), ("b", "x"), ("y", "c")]), ["a"], ["c"]))
+    ['a', 'b', 'c']
+    """
+    sources = [s for s in sources if s in graph]
+    sinks = [t for t in sinks if t in graph]
+    down = set(sources).union(*(nx.descendants(graph, s) for s in sources))
+    up = set(sinks).union(*(nx.ancestors(graph, t) for t in sinks))
+    return down & up
 
 
 def chokepoints(store: Store, sources: Iterable[str], sinks: Iterable[str], dataset: str | None = None) -> set[str]:

@@ -12,6 +12,8 @@ from chokepoint.app import view
 from chokepoint.app.forms import parse_day
 from chokepoint.app.panels import analytics as a
 from chokepoint.app.style import COMMUNITY_COLOURS
+from chokepoint.cases import ranking as r
+from chokepoint.cases import structure as cs
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.projection import Scope, project
 from chokepoint.queries import centrality as c
@@ -62,17 +64,17 @@ def test_parse_day_and_scope():
 
 
 def test_measure_options_sample_big_graphs_unless_exact():
-    big = a.BIG_GRAPH + 1
-    options, notice = a.measure_options("betweenness", big)
-    assert options == {"k": a.SAMPLE_K, "seed": 0} and "sampled" in notice and "exact" in notice
-    assert a.measure_options("betweenness", big, "exact") == ({}, "")
-    assert a.measure_options("betweenness", 100, "sampled", 20, 7, True) == (
-        {"k": 20, "seed": 7, "directed": True}, a.measure_options("betweenness", 100, "sampled", 20, 7)[1])
-    assert a.measure_options("betweenness", 10, "sampled", 20)[0] == {}  # k >= nodes: exact anyway
-    assert a.measure_options("closeness", 10, directed=True) == ({"directed": True}, "")
-    assert a.measure_options("pagerank", 10, weight=" ", directed=True) == ({}, "")
+    big = r.BIG_GRAPH + 1
+    options, notice = r.measure_options("betweenness", big)
+    assert options == {"k": r.SAMPLE_K, "seed": 0} and "sampled" in notice and "exact" in notice
+    assert r.measure_options("betweenness", big, "exact") == ({}, "")
+    assert r.measure_options("betweenness", 100, "sampled", 20, 7, True) == (
+        {"k": 20, "seed": 7, "directed": True}, r.measure_options("betweenness", 100, "sampled", 20, 7)[1])
+    assert r.measure_options("betweenness", 10, "sampled", 20)[0] == {}  # k >= nodes: exact anyway
+    assert r.measure_options("closeness", 10, directed=True) == ({"directed": True}, "")
+    assert r.measure_options("pagerank", 10, weight=" ", directed=True) == ({}, "")
     for measure, _ in a.MEASURE_CHOICES:  # every option the form sends is one the measure takes
-        options, _ = a.measure_options(measure, big, "auto", 3, 1, True, "kg")
+        options, _ = r.measure_options(measure, big, "auto", 3, 1, True, "kg")
         c.compute(nx.MultiDiGraph([("a", "b", {"kg": 1}), ("b", "c", {"kg": 2})]), measure, **options)
 
 
@@ -103,7 +105,7 @@ def test_entity_elements_draw_the_wanted_entities_and_their_links():
 def test_component_summary():
     g = nx.MultiDiGraph([(1, 2), (2, 3), (3, 1), (3, 4), (5, 6)])
     g.add_node(7)
-    summary = a.component_summary(g)
+    summary = cs.component_summary(g)
     assert summary["weak"] == 3 and summary["largest"] == [4, 2, 1] and summary["isolated"] == 1
     assert summary["strong"] == len(list(nx.strongly_connected_components(g)))
     assert summary["max_core"] == 2 and summary["core_members"] == [1, 2, 3] and summary["cores"][1] == 3

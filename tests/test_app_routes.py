@@ -70,8 +70,8 @@ def test_routes_change_draws_by_stage_with_volumes_scaled_and_the_cut_marked():
 
 def test_between_ranked_cut_and_dates():
     g = nx.DiGraph([("s", "a"), ("a", "t"), ("s", "b"), ("c", "t"), ("t", "d")])
-    assert panel.between(g, ["s"], ["t"]) == {"s", "a", "t"}
-    assert panel.between(g, ["s"], ["missing"]) == set()
+    assert rq.between(g, ["s"], ["t"]) == {"s", "a", "t"}
+    assert rq.between(g, ["s"], ["missing"]) == set()
     assert panel.ranked_cut(["a", "b"], [("b", 2.0), ("a", 2.0)]) == [("a", 2.0), ("b", 2.0)]
     assert parse_day(" 2024-05-02 ", "From") == dt.date(2024, 5, 2) and parse_day("", "From") is None
     with pytest.raises(ChokepointError, match="From is not a date"):

@@ -3,8 +3,8 @@
 An analyst picks a measure and a scope (the whole stored graph, or what is on the canvas, narrowed by
 labels, relationship types, a date window and a dataset), reads the top-N table, sizes the canvas by
 the measure, colours it by community, and marks key players, cut points and bridges. Every figure
-comes from ``queries.centrality`` / ``queries.structure``; this module only reads the form, calls them
-and shapes their answers (small pure helpers, unit-tested).
+comes from the ranking and structure reports (``cases.ranking``, ``cases.structure``); this module only
+reads the form, calls them and shapes their answers (small pure helpers, unit-tested).
 
 Slow analytics do not block the page: the app is served threaded, each result sits in a
 ``dcc.Loading`` and says how long it took on how big a graph; on big graphs betweenness is sampled
@@ -16,7 +16,6 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from typing import Any
 
 import networkx as nx
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -24,20 +23,21 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from chokepoint.app import ids, view
 from chokepoint.app.forms import parse_day
 from chokepoint.app.style import COMMUNITY_COLOURS, LABEL_STYLE
+from chokepoint.cases import ranking as rankings
+from chokepoint.cases import scope as scopes
+from chokepoint.cases import structure
+from chokepoint.cases.ranking import SAMPLE_K, Score
+from chokepoint.cases.scope import BadParameter, EmptyGraph
 from chokepoint.graph import schema
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.queries import centrality, structure
-from chokepoint.graph.projection import EmptyGraph, Scope, collapse
-from chokepoint.queries.centrality import BadParameter, Score
 
 __all__ = [
-    "MEASURE_CHOICES", "BIG_GRAPH", "SAMPLE_K", "MAX_TOP", "layout", "register",
-    "make_scope", "measure_options", "canvas_scores", "community_paint", "bridge_edge_ids",
-    "entity_elements", "component_summary", "timed",
+    "MEASURE_CHOICES", "MAX_TOP", "layout", "register",
+    "make_scope", "canvas_scores", "community_paint", "bridge_edge_ids", "entity_elements", "timed",
 ]
 
-#: (value, what the dropdown says); values are queries.centrality.MEASURES names
+#: (value, what the dropdown says); values are cases.ranking.MEASURES names
 MEASURE_CHOICES = (
     ("degree", "Degree (total)"),
     ("in_degree", "Degree (in)"),
@@ -49,14 +49,11 @@ MEASURE_CHOICES = (
     ("eigenvector", "Eigenvector"),
 )
 _NAMES = dict(MEASURE_CHOICES)
-#: Above this many entities betweenness is sampled unless "exact" is chosen.
-BIG_GRAPH = 5_000
-#: Default number of sampled sources for betweenness.
-SAMPLE_K = 500
 #: The longest table shown.
 MAX_TOP = 200
-_WEIGHTED = {"degree", "in_degree", "out_degree", "pagerank", "eigenvector"}
-_DIRECTABLE = {"betweenness", "closeness", "harmonic"}
+#: what the banner says when the scope holds nothing (the ranking, the structure analyses)
+EMPTY_RANK = "nothing in that scope (check labels, types, dataset, dates)"
+EMPTY = "nothing in that scope (check the labels, types, dataset and dates)"
 
 P = "analytics-"  # this panel's component ids
 
@@ -64,7 +61,7 @@ P = "analytics-"  # this panel's component ids
 # -- pure helpers ------------------------------------------------------------------------------
 
 def make_scope(where: str, elements: Sequence[dict] | None, labels=None, types=None, dataset=None,
-               start: str | None = None, end: str | None = None) -> Scope:
+               start: str | None = None, end: str | None = None) -> scopes.Scope:
     """The :class:`Scope` the form describes: ``where`` is ``"graph"`` (everything stored) or ``"canvas"``
     (the entities on the canvas). Raises :class:`BadParameter` for an empty canvas or a bad date."""
     first, last = parse_day(start, "from"), parse_day(end, "to")
@@ -75,40 +72,7 @@ def make_scope(where: str, elements: Sequence[dict] | None, labels=None, types=N
         chosen = sorted(view.node_ids(elements or []))
         if not chosen:
             raise BadParameter("the canvas is empty: search an entity first, or choose the whole graph")
-    return Scope(labels=list(labels) if labels else None, rel_types=list(types) if types else None,
-                 dataset=(dataset or "").strip() or None, start=first, end=last, ids=chosen)
-
-
-def measure_options(measure: str, nodes: int, method: str = "auto", k: Any = None, seed: Any = None,
-                    directed: bool = False, weight: str | None = None) -> tuple[dict, str]:
-    """The options for ``queries.centrality.rank`` the form asks for, and a notice for the user.
-
-    Betweenness: ``method`` ``exact``, ``sampled`` (``k`` sources, ``seed``) or ``auto`` (sampled above
-    :data:`BIG_GRAPH` entities, so a big graph never waits on the exact value unasked).
-
-    >>> measure_options("betweenness", 10_000)
-    ({'k': 500, 'seed': 0}, 'Betweenness estimated from 500 of 10,000 sampled sources (seed 0): the graph is big; choose exact for the exact value (slow).')
-    >>> measure_options("betweenness", 100)
-    ({}, '')
-    >>> measure_options("pagerank", 100, weight="kg")
-    ({'weight': 'kg'}, '')
-    """
-    options: dict[str, Any] = {}
-    notice = ""
-    if measure in _WEIGHTED and weight and weight.strip():
-        options["weight"] = weight.strip()
-    if measure in _DIRECTABLE and directed:
-        options["directed"] = True
-    if measure == "betweenness":
-        seed = 0 if seed in (None, "") else int(seed)
-        k = SAMPLE_K if k in (None, "") else int(k)
-        sample = method == "sampled" or (method == "auto" and nodes > BIG_GRAPH)
-        if sample and k < nodes:
-            options.update(k=k, seed=seed)
-            why = "the graph is big; choose exact for the exact value (slow)" if method == "auto" else \
-                "an estimate"
-            notice = f"Betweenness estimated from {k:,} of {nodes:,} sampled sources (seed {seed}): {why}."
-    return options, notice
+    return scopes.scope(labels, types, (dataset or "").strip() or None, first, last, chosen)
 
 
 def timed(seconds: float, nodes: int, relationships: int, what: str) -> str:
@@ -159,28 +123,6 @@ def entity_elements(graph: nx.MultiDiGraph, wanted: Iterable[str]) -> list[dict]
     edges = [{"data": {"id": key, "source": u, "target": v, "type": d.get("type")}}
              for u, v, key, d in graph.edges(keys=True, data=True) if u in chosen or v in chosen]
     return nodes + edges
-
-
-def component_summary(graph: nx.Graph) -> dict[str, Any]:
-    """Components (weak and strong) and k-cores of a projection, as figures for the panel."""
-    weak = structure.components(graph)
-    strong = structure.components(graph, strong=True)
-    cores = structure.core_numbers(graph)
-    top = max(cores.values(), default=0)
-    by_core = Counter(cores.values())
-    return {
-        "entities": graph.number_of_nodes(),
-        "relationships": graph.number_of_edges(),
-        "weak": len(weak),
-        "largest": [len(c) for c in weak[:5]],
-        "isolated": sum(1 for c in weak if len(c) == 1),
-        "strong": len(strong),
-        "largest_strong": len(strong[0]) if strong else 0,
-        "max_core": top,
-        "max_core_size": by_core.get(top, 0),
-        "cores": dict(sorted(by_core.items(), reverse=True)),
-        "core_members": sorted(v for v, c in cores.items() if c == top),
-    }
 
 
 # -- layout ------------------------------------------------------------------------------------
@@ -337,14 +279,14 @@ def register(app: Dash, store: Store) -> None:
         began = time.perf_counter()
         try:
             scope = make_scope(where, elements, labels, types, dataset, start, end)
-            g = scope.project(store)
-            if g.number_of_nodes() == 0:
-                raise EmptyGraph("nothing in that scope (check labels, types, dataset, dates)")
-            options, notice = measure_options(measure, g.number_of_nodes(), bmode, k, seed, bool(directed), weight)
             top = max(1, min(int(top or 10), MAX_TOP))
-            ranking = centrality.rank(g, measure, top=top, **options)
+            report = rankings.ranking(store, measure, scope, top=top, method=bmode, k=k, seed=seed,
+                                      directed=bool(directed), weight=weight)
+        except EmptyGraph:
+            return no_update, no_update, no_update, EMPTY_RANK
         except (ChokepointError, ValueError, TypeError) as err:
             return no_update, no_update, no_update, str(err)
+        ranking, notice = report.ranking, report.notice
         where_text = "on the canvas" if where == "canvas" else "in the whole graph"
         status = [timed(time.perf_counter() - began, ranking.nodes, ranking.relationships,
                         f"{_NAMES.get(measure, measure)} {where_text}")]
@@ -379,7 +321,7 @@ def register(app: Dash, store: Store) -> None:
 
     def _add(wanted: list[str], elements, notice: str):
         on = sorted(view.node_ids(elements or []))
-        g = Scope(ids=[*on, *wanted]).project(store)
+        g = scopes.among(store, on, wanted)
         return view.change("add", notice, elements=entity_elements(g, wanted))
 
     @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
@@ -408,15 +350,16 @@ def register(app: Dash, store: Store) -> None:
         began = time.perf_counter()
         try:
             scope = make_scope(where, elements, labels, types, dataset, start, end)
-            g = _projected(store, scope)
-            found = structure.communities(g, method=method, resolution=float(resolution or 1.0))
+            found = structure.communities(store, scope, method=method, resolution=float(resolution or 1.0))
+        except EmptyGraph:
+            return no_update, no_update, EMPTY
         except (ChokepointError, ValueError, TypeError) as err:
             return no_update, no_update, str(err)
         paint = community_paint(found.membership, elements)
         shown = Counter(v["community_id"] for v in paint.values())
         rows = []
         for i, group in enumerate(found.groups[:MAX_TOP]):
-            names = sorted((g.nodes[v].get("caption") or str(v) for v in group))[:3]
+            names = sorted(found.captions.get(v) or str(v) for v in group)[:3]
             rows.append(html.Tr([
                 html.Td(html.Span(style={"display": "inline-block", "width": 10, "height": 10,
                                          "background": COMMUNITY_COLOURS[i % len(COMMUNITY_COLOURS)]})),
@@ -425,7 +368,7 @@ def register(app: Dash, store: Store) -> None:
         table = html.Table([html.Thead(html.Tr([html.Th(""), html.Th("community"), html.Th("entities"),
                                                 html.Th("on canvas"), html.Th("e.g.")])), html.Tbody(rows)],
                            style={"fontSize": 12, "width": "100%"})
-        out = [html.Div(timed(time.perf_counter() - began, g.number_of_nodes(), g.number_of_edges(),
+        out = [html.Div(timed(time.perf_counter() - began, found.nodes, found.relationships,
                               f"{method.title()} communities"), style={"fontSize": 12, "color": "#555"}),
                _figures(("communities", f"{len(found.groups):,}", "community-count"),
                         ("modularity", f"{found.modularity:.4f}", "modularity")),
@@ -447,14 +390,15 @@ def register(app: Dash, store: Store) -> None:
         began = time.perf_counter()
         try:
             scope = make_scope(where, elements, labels, types, dataset, start, end)
-            g = _projected(store, scope)
-            found = structure.key_players(g, int(k or 1))
+            found = structure.key_players(store, scope, k=int(k or 1))
+        except EmptyGraph:
+            return no_update, no_update, EMPTY
         except (ChokepointError, ValueError, TypeError) as err:
             return no_update, no_update, str(err)
         on = view.node_ids(elements or [])
         marked = [str(s.id) for s in found.players if str(s.id) in on]
         off = len(found.players) - len(marked)
-        out = [html.Div(timed(time.perf_counter() - began, g.number_of_nodes(), g.number_of_edges(),
+        out = [html.Div(timed(time.perf_counter() - began, found.nodes, found.relationships,
                               f"{len(found.players)} key players"), style={"fontSize": 12, "color": "#555"}),
                _figures(("fragmentation before", f"{found.before:.4f}", "frag-before"),
                         ("after removing them", f"{found.after:.4f}", "frag-after")),
@@ -479,18 +423,18 @@ def register(app: Dash, store: Store) -> None:
         group = (group or "label").strip()
         try:
             scope = make_scope(where, elements, labels, types, dataset, start, end)
-            g = _projected(store, scope)
-            counts = structure.brokerage(g, group)
             top = max(1, min(int(top or 10), MAX_TOP))
-            ranked = centrality.top_scores(g, {v: float(getattr(b, role)) for v, b in counts.items()}, top)
+            found = structure.brokers(store, scope, group=group, role=role, top=top)
+        except EmptyGraph:
+            return no_update, EMPTY
         except (ChokepointError, ValueError, TypeError, AttributeError) as err:
             return no_update, str(err)
-        grouped = sum(1 for _, value in g.nodes(data=group) if value is not None)
-        extra = {s.id: {r[:5]: getattr(counts[s.id], r) for r in structure.ROLES} for s in ranked}
-        out = [html.Div(timed(time.perf_counter() - began, g.number_of_nodes(), g.number_of_edges(),
+        ranked = found.top
+        extra = {s.id: {r[:5]: getattr(found.counts[s.id], r) for r in structure.ROLES} for s in ranked}
+        out = [html.Div(timed(time.perf_counter() - began, found.nodes, found.relationships,
                               f"Brokerage by {group}"), style={"fontSize": 12, "color": "#555"})]
-        if grouped < g.number_of_nodes():
-            out.append(html.Div(f"{g.number_of_nodes() - grouped:,} entities have no {group!r} and broker nothing.",
+        if found.ungrouped:
+            out.append(html.Div(f"{found.ungrouped:,} entities have no {group!r} and broker nothing.",
                                 style={"fontSize": 12, "color": "#a60"}))
         out.append(_table("brokers", ranked, role, extra=extra, fmt="{:.0f}"))
         return out, ""
@@ -503,17 +447,16 @@ def register(app: Dash, store: Store) -> None:
         began = time.perf_counter()
         try:
             scope = make_scope(where, elements, labels, types, dataset, start, end)
-            g = _projected(store, scope)
-            points = structure.articulation_points(g)
-            pairs = structure.bridges(g)
+            top = max(1, min(int(top or 10), MAX_TOP))
+            found = structure.cut_points(store, scope, top=top)
+        except EmptyGraph:
+            return no_update, no_update, EMPTY
         except (ChokepointError, ValueError, TypeError) as err:
             return no_update, no_update, str(err)
-        simple = collapse(g, directed=False)
-        top = max(1, min(int(top or 10), MAX_TOP))
-        ranked = centrality.top_scores(g, {v: float(simple.degree(v)) for v in points}, top)
+        points, pairs, ranked = found.points, found.bridges, found.by_neighbours
         on = view.node_ids(elements or [])
         marked = [str(v) for v in points if str(v) in on] + bridge_edge_ids(elements, pairs)
-        out = [html.Div(timed(time.perf_counter() - began, g.number_of_nodes(), g.number_of_edges(),
+        out = [html.Div(timed(time.perf_counter() - began, found.nodes, found.relationships,
                               "Cut points and bridges"), style={"fontSize": 12, "color": "#555"}),
                _figures(("cut points", f"{len(points):,}", "cut-count"), ("bridges", f"{len(pairs):,}", "bridge-count")),
                html.Div(f"Cut points with most neighbours (top {top}):", style={"fontSize": 11, "color": "#777"}),
@@ -528,12 +471,14 @@ def register(app: Dash, store: Store) -> None:
         began = time.perf_counter()
         try:
             scope = make_scope(where, elements, labels, types, dataset, start, end)
-            g = _projected(store, scope)
-            s = component_summary(g)
+            found = structure.components(store, scope, cores=True)
+        except EmptyGraph:
+            return no_update, EMPTY
         except (ChokepointError, ValueError, TypeError) as err:
             return no_update, str(err)
+        s = found.summary
         cores = ", ".join(f"{k}: {n:,}" for k, n in list(s["cores"].items())[:8])
-        members = [g.nodes[v].get("caption") or str(v) for v in s["core_members"][:10]]
+        members = [found.captions.get(v) or str(v) for v in s["core_members"][:10]]
         return [html.Div(timed(time.perf_counter() - began, s["entities"], s["relationships"], "Components and cores"),
                          style={"fontSize": 12, "color": "#555"}),
                 _figures(("weak components", f"{s['weak']:,}", "weak-count"),
@@ -548,14 +493,7 @@ def register(app: Dash, store: Store) -> None:
                          + (" ..." if len(s["core_members"]) > 10 else ""), style={"fontSize": 12})], ""
 
 
-def _projected(store: Store, scope: Scope) -> nx.MultiDiGraph:
-    g = scope.project(store)
-    if g.number_of_nodes() == 0:
-        raise EmptyGraph("nothing in that scope (check the labels, types, dataset and dates)")
-    return g
-
-
-def _scope_data(scope: Scope) -> dict:
+def _scope_data(scope: scopes.Scope) -> dict:
     return {"labels": scope.labels, "types": scope.rel_types, "dataset": scope.dataset,
             "start": scope.start.isoformat() if scope.start else None,
             "end": scope.end.isoformat() if scope.end else None, "canvas": scope.ids is not None}

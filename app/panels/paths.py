@@ -4,7 +4,7 @@ Pick a start and an end (search them here, or right-click an entity on the canva
 start / end"), choose how to search (shortest, k shortest, all simple paths up to N hops,
 time-respecting) and what a path may go through, and run. The paths found are added to the canvas
 and marked (class ``path``, replacing any earlier path highlight), and listed here; clicking a listed
-path highlights that one alone. The searches are ``queries.paths``; this module only reads the form
+path highlights that one alone. The report is ``cases.paths``; this module only reads the form
 and shapes the answer.
 """
 
@@ -18,28 +18,21 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from chokepoint.app import ids, view
 from chokepoint.app.forms import parse_day
 from chokepoint.app.suggest import register_suggestions
+from chokepoint.cases import paths as cases
+from chokepoint.cases.paths import ANSWERS, DEFAULT_HOPS, MAX_HOPS, MODES, Path, PathFilter, PathReport
 from chokepoint.graph import schema
-from chokepoint.graph.errors import ChokepointError, EntityNotFound
+from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.queries.paths import (MAX_HOPS, AmbiguousEntity, NoPath, Path, PathFilter, all_paths, k_shortest_paths,
-                           shortest_path, time_respecting_paths)
-from chokepoint.queries.search import search_entities
 
 __all__ = ["layout", "register", "MODES", "MAX_LISTED", "DEFAULT_HOPS", "weight_options", "path_filter",
            "path_element_ids", "path_elements", "path_summary", "path_change", "find_paths"]
 
-#: search modes: value -> label shown
-MODES = {"shortest": "Shortest", "k": "k shortest", "all": "All simple paths", "time": "Time-respecting"}
 #: Neo4j stops a path search after this many seconds; the banner says so and suggests fewer hops
 SEARCH_SECONDS = 20.0
 #: the most paths listed and drawn at once (more: the notice says so and how to narrow)
 MAX_LISTED = 20
-#: the longest path each mode looks for when the hops box is empty. Enumerating modes stay at 4: on a
-#: generated case of 462 entities, time-respecting search took p95 1.1 s at 4 hops and 21 s at 5
-#: (docs/explorer/paths.md)
-DEFAULT_HOPS = {"shortest": MAX_HOPS, "k": MAX_HOPS, "all": 4, "time": 4}
-#: errors that are an answer ("nothing connects them", "which one?"), shown as a message, not an error
-ANSWERS = (NoPath, AmbiguousEntity, EntityNotFound)
+# MODES, DEFAULT_HOPS (the longest path each mode looks for when the hops box is empty) and ANSWERS
+# (errors that are an answer, shown as a message, not an error) are the use case's (cases.paths)
 
 START, END = "paths-start", "paths-end"
 MODE, K, HOPS, GAP = "paths-mode", "paths-k", "paths-hops", "paths-gap"
@@ -64,9 +57,8 @@ def path_filter(types: Sequence[str] | None = None, labels: Sequence[str] | None
                 date_from: str | None = None, date_to: str | None = None, avoid: Sequence[str] | None = None,
                 dataset: str | None = None) -> PathFilter:
     """The form's filter fields as a :class:`PathFilter` (names are checked by the queries' allow-list)."""
-    return PathFilter(rel_types=tuple(types) if types else None, labels=tuple(labels) if labels else None,
-                      direction=direction or "both", start=parse_day(date_from, "From"),
-                      end=parse_day(date_to, "To"), avoid=tuple(avoid or ()), dataset=(dataset or "").strip() or None)
+    return cases.path_filter(types, labels, direction, parse_day(date_from, "From"), parse_day(date_to, "To"), avoid,
+                             (dataset or "").strip() or None)
 
 
 def _link_id(link: dict) -> str:
@@ -110,46 +102,29 @@ def path_change(paths: Sequence[Path], notice: str) -> dict:
                        then=view.change("mark", cls="path", ids=marked))
 
 
-def _hops(value: Any, mode: str) -> int:
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _hops(value: Any, mode: str) -> int | None:
+    """The hops box: empty is the mode's default, else a whole number of links up to ``MAX_HOPS``."""
     if value in (None, ""):
-        return DEFAULT_HOPS[mode]
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    schema.bound(value, 1, MAX_HOPS, "hops")
+        return DEFAULT_HOPS.get(mode)
+    schema.bound(_whole(value), 1, MAX_HOPS, "hops")
     return int(value)
 
 
 def find_paths(store: Store, source: str, target: str, mode: str = "shortest", filters: PathFilter = PathFilter(),
-               k: Any = 3, hops: Any = None, gap: Any = None, weight: str | None = None) -> tuple[list[Path], bool]:
-    """Run the chosen search; returns the paths (at most ``MAX_LISTED``) and whether more were found.
-
-    Raises the typed errors of ``queries.paths`` (and ChokepointError for a bad form value).
-    """
-    if mode not in MODES:
-        raise ChokepointError(f"unknown path mode {mode!r}; one of {', '.join(MODES)}")
-    if source == target:
-        raise ChokepointError("the start and the end are the same entity; pick two")
+               k: Any = 3, hops: Any = None, gap: Any = None, weight: str | None = None) -> PathReport:
+    """The form's search (the path report of ``cases.paths``): at most ``MAX_LISTED`` paths, and whether
+    more were found. Raises its typed errors (and ChokepointError for a bad form value, before any query)."""
     max_hops = _hops(hops, mode)
-    if mode == "shortest":
-        return [shortest_path(store, source, target, filters, weight=weight or None, max_hops=max_hops,
-                              timeout=SEARCH_SECONDS)], False
     if mode == "k":
-        if isinstance(k, float) and k.is_integer():
-            k = int(k)
+        k = _whole(k)
         schema.bound(k, 1, MAX_LISTED, "k")
-        return k_shortest_paths(store, source, target, k, filters, weight=weight or None, max_hops=max_hops,
-                                timeout=SEARCH_SECONDS), False
-    if mode == "all":
-        found = all_paths(store, source, target, max_hops=max_hops, filters=filters, limit=MAX_LISTED + 1,
-                          timeout=SEARCH_SECONDS)
-    else:
-        if gap in ("", None):
-            gap = None
-        elif isinstance(gap, float) and gap.is_integer():
-            gap = int(gap)
-        found = time_respecting_paths(store, source, target, max_hops=max_hops, filters=filters, timeout=SEARCH_SECONDS,
-                                      max_gap_days=gap, limit=MAX_LISTED + 1)
-    return found[:MAX_LISTED], len(found) > MAX_LISTED
+    return cases.path_report(store, source, target, mode, filters, k=k, max_hops=max_hops,
+                             max_gap=None if gap in ("", None) else _whole(gap), weight=weight or None,
+                             limit=MAX_LISTED, tell_more=True, timeout=SEARCH_SECONDS)
 
 
 def _notice(paths: Sequence[Path], capped: bool, mode: str, weight: str | None) -> str:
@@ -244,8 +219,7 @@ def layout() -> html.Div:
 
 
 def _option_for(store: Store, entity_id: str) -> list[dict]:
-    match = next((m for m in search_entities(store, entity_id, limit=1) if m.id == entity_id), None)
-    label = match.display if match else entity_id
+    label = cases.end_label(store, entity_id)
     return [{"label": label, "value": entity_id, "search": f"{label} {entity_id}"}]
 
 
@@ -272,11 +246,12 @@ def register(app: Dash, store: Store) -> None:
         unmark = view.change("mark", "", cls="path", ids=[])
         try:
             filters = path_filter(types, labels, direction, date_from, date_to, avoid, dataset)
-            paths, capped = find_paths(store, source, target, mode, filters, k=k, hops=hops, gap=gap, weight=weight)
+            report = find_paths(store, source, target, mode, filters, k=k, hops=hops, gap=gap, weight=weight)
         except ANSWERS as err:
             return unmark, f"No answer: {err}.", [], None, ""
         except ChokepointError as err:
             return no_update, "", no_update, no_update, str(err)
+        paths, capped = report.paths, report.more
         notice = _notice(paths, capped, mode, weight)
         found = [path_element_ids(p) for p in paths]
         return path_change(paths, notice), notice, _listing(paths, capped), found, ""

@@ -7,26 +7,26 @@ market), link width by volume; lists the routes by corridor and the volume throu
 the max flow and marks the chokepoints (the fewest entities on every route). What-if removes chosen
 entities (or the greedy best k) and sets the figures before and after side by side.
 
-Everything is computed by ``queries.routes``; this module only shapes the answers.
+The reports are ``cases.routes``; this module only reads the form and shapes the answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-import networkx as nx
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from chokepoint.app import ids, view
 from chokepoint.app.forms import parse_day
 from chokepoint.app.positions import by_stage, with_positions
+from chokepoint.cases import routes as cases
+from chokepoint.cases.routes import MAX_CANDIDATES as MAX_OPTIONS
+from chokepoint.cases.routes import SINK_ROLES, SOURCE_ROLES, RoutesReport
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.queries import routes as rq
 
 __all__ = ["layout", "register", "STAGES", "stage_of", "routes_change", "figure_text", "FIGURES", "ranked_cut",
-           "between", "MAX_ROUTES_DRAWN", "stages", "GAP_X", "MAX_OPTIONS",
-           "SOURCE_ROLES", "SINK_ROLES"]
+           "MAX_ROUTES_DRAWN", "stages", "GAP_X", "MAX_OPTIONS", "SOURCE_ROLES", "SINK_ROLES"]
 
 P = "routes-"
 DATASET, DATE_FROM, DATE_TO = P + "dataset", P + "from", P + "to"
@@ -39,12 +39,7 @@ REMOVE, BEST_K, BEST, USE_CUT, WHAT_IF, FIGURES_BOX = (P + "remove", P + "best-k
 MAX_ROUTES_DRAWN = 60
 #: pixels between two columns of the drawing
 GAP_X = 140.0
-#: the most entities offered for removal (most flow through them first)
-MAX_OPTIONS = 300
-
-SOURCE_ROLES = {"supplier": "suppliers", "front_company": "front companies", "lab": "labs",
-                "staging_house": "staging houses"}
-SINK_ROLES = {"market": "markets", "stash_house": "stash houses", "staging_house": "staging houses", "lab": "labs"}
+# MAX_OPTIONS (the most entities offered for removal), SOURCE_ROLES and SINK_ROLES are cases.routes'
 
 #: column of each kind of place, left to right; whoever carries a leg (a courier, a distributor) goes in
 #: the column right after the place the goods left
@@ -128,19 +123,6 @@ def routes_change(chains: Sequence[Sequence[str]], infos: Mapping[str, Mapping],
     positions = by_stage(column, gap_x=GAP_X)
     return view.change("replace", notice, elements=with_positions(elements, positions),
                        layout={"name": "preset", "fit": True, "padding": 30})
-
-
-def between(graph: nx.DiGraph, sources: Iterable[str], sinks: Iterable[str]) -> set[str]:
-    """Entities on some way from a source to a sink (the ends included).
-
-    >>> sorted(between(nx.DiGraph([("a", "b"), ("b", "c"), ("b", "x"), ("y", "c")]), ["a"], ["c"]))
-    ['a', 'b', 'c']
-    """
-    sources = [s for s in sources if s in graph]
-    sinks = [t for t in sinks if t in graph]
-    down = set(sources).union(*(nx.descendants(graph, s) for s in sources))
-    up = set(sinks).union(*(nx.ancestors(graph, t) for t in sinks))
-    return down & up
 
 
 def ranked_cut(cut: Iterable[str], throughput: Sequence[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -240,40 +222,15 @@ def layout() -> html.Div:
 
 
 # -- callbacks -------------------------------------------------------------------------------------
-def _flow(store: Store, state: Mapping) -> nx.DiGraph:
-    return rq.flow_graph(store, state["dataset"], capacity=state["capacity"],
-                         start=parse_day(state.get("start"), "From"), end=parse_day(state.get("end"), "To"))
-
-
-def _show(store: Store, dataset, source_role, sink, date_from, date_to, hops, gap, capacity):
+def _show(store: Store, dataset, source_role, sink, date_from, date_to, hops, gap, capacity) -> RoutesReport:
     if not dataset:
         raise ChokepointError("Choose a dataset first.")
     start, end = parse_day(date_from, "From date"), parse_day(date_to, "To date")
-    if start and end and start > end:
-        raise ChokepointError(f"the window starts ({start}) after it ends ({end})")
-    sources = [e["id"] for e in rq.route_ends(store, source_role, dataset)]
     port = sink[len("port:"):] if sink.startswith("port:") else None
-    sinks = [port] if port else [e["id"] for e in rq.route_ends(store, sink, dataset)]
-    if not sources:
-        raise ChokepointError(f"dataset {dataset!r} has no {SOURCE_ROLES.get(source_role, source_role)}")
-    if not sinks:
-        raise ChokepointError(f"dataset {dataset!r} has no {SINK_ROLES.get(sink, sink)}")
-    if set(sources) & set(sinks):
-        raise ChokepointError("choose different roles for where goods start and where they end")
-    graph = rq.flow_graph(store, dataset, capacity=capacity, start=start, end=end)
-    chains, distinct, stopped = rq.route_chains(store, sources, sinks, dataset, max_hops=int(hops or 6),
-                                                max_gap_days=int(gap) if gap not in (None, "") else None,
-                                                start=start, end=end, limit=MAX_ROUTES_DRAWN)
-    flow = rq.max_flow(graph, sources, sinks)
-    cut = rq.minimum_cut(graph, sources, sinks)
-    on_way = between(graph, sources, sinks)
-    offered = list(dict.fromkeys([*sorted(cut), *(n for n, _ in flow.throughput), *sorted(on_way)]))[:MAX_OPTIONS]
-    drawn = {n for c in chains for n in c.nodes}
-    ports = {p for c in chains for p in c.ports}
-    infos = rq.describe(store, drawn | ports | set(offered) | {n for u, v, _ in flow.cut_links for n in (u, v)})
-    return dict(sources=sources, sinks=sinks, port=port, chains=chains, distinct=distinct, stopped=stopped,
-                flow=flow, cut=cut, graph=graph, offered=offered, infos=infos,
-                volumes=rq.port_volumes(store, dataset, start, end))
+    return cases.routes_report(store, sinks=[port] if port else (), dataset=dataset, source_role=source_role,
+                               sink_role=None if port else sink, max_hops=int(hops or 6),
+                               max_gap=int(gap) if gap not in (None, "") else None, start=start, end=end,
+                               capacity=capacity, distinct=True, limit=MAX_ROUTES_DRAWN)
 
 
 def _caption(infos: Mapping, n: str) -> str:
@@ -281,23 +238,23 @@ def _caption(infos: Mapping, n: str) -> str:
     return f"{info.get('caption') or n} ({info.get('label') or '?'})"
 
 
-def _notice(r: dict, unit: str) -> str:
-    distinct, drawn = r["distinct"], len(r["chains"])
-    found = f"{distinct:,}{'+' if r['stopped'] else ''} distinct time-respecting route(s)"
+def _notice(r: RoutesReport, unit: str) -> str:
+    distinct, drawn = r.found, len(r.routes)
+    found = f"{distinct:,}{'+' if r.stopped else ''} distinct time-respecting route(s)"
     shown = (f"drawing the heaviest {drawn:,}; narrow the dates or the ends to see the rest"
              if distinct > drawn else "all drawn")
-    stopped = " (the search stopped early: narrow the dates or the ends)" if r["stopped"] else ""
-    return f"{found}{stopped}, {shown}. Max flow {r['flow'].value:,.1f} {unit}; {len(r['cut'])} chokepoint(s) marked."
+    stopped = " (the search stopped early: narrow the dates or the ends)" if r.stopped else ""
+    return f"{found}{stopped}, {shown}. Max flow {r.flow.value:,.1f} {unit}; {len(r.cut)} chokepoint(s) marked."
 
 
-def _results(r: dict, unit: str) -> tuple[list, list, list, list]:
-    infos = r["infos"]
+def _results(r: RoutesReport, unit: str) -> tuple[list, list, list, list]:
+    infos = r.entities
     summary = [html.Div(_notice(r, unit)),
-               html.Div([html.B("Max flow: "), html.Span(f"{r['flow'].value:,.1f}", id=P + "max-flow"), f" {unit}"])]
+               html.Div([html.B("Max flow: "), html.Span(f"{r.flow.value:,.1f}", id=P + "max-flow"), f" {unit}"])]
     cut_rows = [(i + 1, _caption(infos, n), f"{f:,.1f}")
-                for i, (n, f) in enumerate(ranked_cut(r["cut"], r["flow"].throughput))]
-    links = [(_caption(infos, u), _caption(infos, v), f"{c:,.1f}") for u, v, c in r["flow"].cut_links[:20]]
-    more = ", first 20" if len(r["flow"].cut_links) > 20 else ""
+                for i, (n, f) in enumerate(ranked_cut(r.cut, r.flow.throughput))]
+    links = [(_caption(infos, u), _caption(infos, v), f"{c:,.1f}") for u, v, c in r.flow.cut_links[:20]]
+    more = ", first 20" if len(r.flow.cut_links) > 20 else ""
     cut = [html.B("Chokepoints"),
            html.Div("the fewest entities whose removal leaves no way from the sources to the sinks; "
                     "most flow through them first", style={"color": "#666", "fontSize": 11}),
@@ -307,17 +264,16 @@ def _results(r: dict, unit: str) -> tuple[list, list, list, list]:
            html.Div(f"links whose volumes add up to the max flow (largest first{more})",
                     style={"color": "#666", "fontSize": 11}),
            _table(("from", "to", unit), links, P + "cut-links")]
-    names = {p: (infos.get(p) or {}).get("caption") or p for c in r["chains"] for p in c.ports}
-    corridor_rows = [(" → ".join(names.get(p, p) for p in g["ports"]) or "(no port of entry)", g["routes"],
-                      f"{g['kg']:,.1f}", f"{g['first'] or ''} – {g['last'] or ''}")
-                     for g in rq.routes_by_corridor(r["chains"])]
+    names = {p: (infos.get(p) or {}).get("caption") or p for c in r.routes for p in c.ports}
+    corridor_rows = [(" → ".join(names.get(p, p) for p in g.ports) or "(no port of entry)", g.routes,
+                      f"{g.kg:,.1f}", f"{g.first or ''} – {g.last or ''}") for g in r.corridors]
     corridors = [html.B("Routes by corridor"),
                  html.Div("the drawn routes by the ports they cross: how many, kg (each route's smallest step, "
                           "summed) and earliest arrivals", style={"color": "#666", "fontSize": 11}),
                  _table(("ports crossed", "routes", "kg", "arrivals"), corridor_rows, P + "corridor-table")]
     ports = [html.B("Volume through each port of entry"),
              _table(("port", "kg", "shipments"), [(f"{v.name or v.code} ({v.code})", f"{v.kg:,.1f}", v.shipments)
-                                                  for v in r["volumes"]], P + "port-table")]
+                                                  for v in r.ports], P + "port-table")]
     return summary, cut, corridors, ports
 
 
@@ -330,7 +286,7 @@ def register(app: Dash, store: Store) -> None:
         if tab != "routes" or shown:
             return no_update, no_update, no_update
         try:
-            found = rq.goods_datasets(store)
+            found = cases.goods_datasets(store)
         except ChokepointError as err:
             return no_update, no_update, str(err)
         return found, chosen or (found[0] if len(found) == 1 else None), no_update
@@ -342,7 +298,7 @@ def register(app: Dash, store: Store) -> None:
         if not dataset:
             return _sink_options(), no_update, no_update
         try:
-            ports = rq.route_ends(store, "port", dataset)
+            ports = cases.ports_of_entry(store, dataset)
         except ChokepointError as err:
             return no_update, no_update, str(err)
         options = _sink_options(ports)
@@ -363,13 +319,12 @@ def register(app: Dash, store: Store) -> None:
             r = _show(store, dataset, source_role, sink, date_from, date_to, hops, gap, capacity)
         except ChokepointError as err:
             return (no_update, str(err), *[no_update] * 8)
-        cut_link_pairs = [(u, v) for u, v, _ in r["flow"].cut_links]
-        capacities = {(u, v): d.get("capacity", 0.0) for u, v, d in r["graph"].edges(data=True)}
-        change = routes_change([c.nodes for c in r["chains"]], r["infos"], capacities, r["cut"], cut_link_pairs, unit,
+        cut_link_pairs = [(u, v) for u, v, _ in r.flow.cut_links]
+        change = routes_change([c.nodes for c in r.routes], r.entities, r.capacity, r.cut, cut_link_pairs, unit,
                                _notice(r, unit))
         state = {"dataset": dataset, "start": date_from, "end": date_to, "capacity": capacity, "unit": unit,
-                 "sources": r["sources"], "sinks": r["sinks"], "cut": sorted(r["cut"])}
-        options = [{"label": _caption(r["infos"], n), "value": n} for n in r["offered"]]
+                 "sources": list(r.sources), "sinks": list(r.sinks), "cut": sorted(r.cut)}
+        options = [{"label": _caption(r.entities, n), "value": n} for n in r.candidates]
         return (change, "", *_results(r, unit), state, options, [], "")
 
     @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
@@ -380,27 +335,28 @@ def register(app: Dash, store: Store) -> None:
     def what_if(_w, _c, _b, state, chosen, k):
         if not state:
             return no_update, "Show routes first: what-if removes entities from those routes.", no_update, no_update
-        sources, sinks = list(state["sources"]), list(state["sinks"])
+        remove, best = None, None
+        if ctx.triggered_id == BEST:
+            best = max(1, min(int(k or 1), 20))
+        else:
+            remove = list(state["cut"]) if ctx.triggered_id == USE_CUT else list(chosen or [])
+        nothing = "Choose entities to remove (or use the chokepoints, or greedy best k)."
+        if remove == []:
+            return no_update, nothing, no_update, no_update
         try:
-            graph = _flow(store, state)
-            picked = None
-            if ctx.triggered_id == USE_CUT:
-                remove = list(state["cut"])
-            elif ctx.triggered_id == BEST:
-                picked = rq.best_removals(graph, sources, sinks, max(1, min(int(k or 1), 20)))
-                remove = [n for n, _ in picked]
-            else:
-                remove = list(chosen or [])
-            if not remove:
-                return no_update, "Choose entities to remove (or use the chokepoints, or greedy best k).", \
-                    no_update, no_update
-            result = rq.what_if(graph, sources, sinks, remove)
+            result = cases.disruption_report(store, state["sources"], state["sinks"], state["dataset"], remove=remove,
+                                             best=best, capacity=state["capacity"],
+                                             start=parse_day(state.get("start"), "From"),
+                                             end=parse_day(state.get("end"), "To"))
         except ChokepointError as err:
             return no_update, str(err), no_update, no_update
+        remove = list(result.removed)
+        if not remove:
+            return no_update, nothing, no_update, no_update
         unit = state.get("unit", "kg")
         body = [html.Div(f"Removing {len(remove)} entit{'y' if len(remove) == 1 else 'ies'}"
                          + (" chosen greedily (max flow left after each: "
-                            + ", ".join(f"{f:,.1f}" for _, f in picked) + ")" if picked else "") + ".",
+                            + ", ".join(f"{f:,.1f}" for f in result.flow_left) + ")" if result.flow_left else "") + ".",
                          style={"margin": "2px 0"}),
                 _figures_table(result.before, result.after, unit)]
         notice = (f"What if {len(remove)} removed: max flow {figure_text('max_flow', result.before['max_flow'])} → "
