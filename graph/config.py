@@ -19,6 +19,8 @@ class Settings:
     password: str
     database: str = "neo4j"
     origin: str = "environment"  # or "local <data dir>"
+    #: how long the driver keeps retrying a transaction that failed transiently (seconds)
+    retry_seconds: float = 15.0
 
     def describe(self) -> str:
         return f"{self.uri} (database {self.database}, user {self.user}; from {self.origin})"

@@ -43,7 +43,7 @@ class Store:
     def connect(cls, settings: Settings, verify: bool = True) -> Store:
         driver = GraphDatabase.driver(
             settings.uri, auth=(settings.user, settings.password), user_agent="chokepoint",
-            connection_acquisition_timeout=15, max_transaction_retry_time=15,
+            connection_acquisition_timeout=15, max_transaction_retry_time=settings.retry_seconds,
             # server notifications (e.g. "property key does not exist" before the first merge decision)
             # are hints for query authors, not messages for users
             notifications_min_severity=NotificationMinimumSeverity.OFF,

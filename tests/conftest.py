@@ -43,6 +43,27 @@ def neo4j_settings() -> Iterator[Settings]:
 
 
 @pytest.fixture(scope="session")
+def _spare_neo4j_dir() -> Iterator[tuple[Path, int]]:
+    """Data directory and port of the session's second, throw-away local Neo4j (started on first use)."""
+    data = Path(tempfile.mkdtemp(prefix="chokepoint-spare-neo4j-"))
+    yield data, local.free_port()
+    try:
+        local.stop(data)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture()
+def spare_neo4j(_spare_neo4j_dir) -> local.LocalInstance:
+    """A second local Neo4j that tests may stop, restart or lock; one JVM for the whole session.
+
+    Running when handed over (started again if an earlier test left it stopped); its data is whatever
+    earlier tests left, so a test that counts on contents empties it first."""
+    data, port = _spare_neo4j_dir
+    return local.start(data, port=port)
+
+
+@pytest.fixture(scope="session")
 def make_store(neo4j_settings: Settings) -> Iterator[Callable[[], Store]]:
     """Factory of connected stores (each closed at the end of the session)."""
     opened: list[Store] = []

@@ -152,8 +152,9 @@ def test_narrowing_the_window_hides_links_dated_outside_and_widening_brings_them
 
 
 @pytest.mark.browser
-def test_play_steps_through_the_months_and_stops_at_the_end(case_store, make_app, page):
+def test_play_steps_through_the_months_and_stops_at_the_end(case_store, make_app, page, monkeypatch):
     store, _ = case_store
+    monkeypatch.setattr(tl, "TICK_MS", 150)  # read when the layout is built: a month a tick, not in real time
     url = make_app(store)
     page.goto(url + "/?tab=timeline")
     page.get_by_text("Links dated from").wait_for()

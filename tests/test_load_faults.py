@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -16,12 +17,13 @@ from chokepoint.loaders.load import load_records
 
 from tests_support import canonical_hash, wipe_all
 
-ROWS = 20_000
+ROWS = 10_000  # two of the loader's chunks: the tests interrupt it during the second
 
 
 @pytest.fixture(scope="module")
 def big_records(tmp_path_factory):
-    """A records directory whose load takes several seconds: shipments between 2,000 places."""
+    """A records directory whose load takes some seconds: shipments between 2,000 places (the tests
+    interrupt it once 500 entities are in, and check it really was part-way)."""
     d = tmp_path_factory.mktemp("big-records")
     with open(d / "shipments.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -50,24 +52,27 @@ def wait_for_nodes(store, minimum=1, timeout=120):
     raise AssertionError("the load wrote nothing in time")
 
 
-@pytest.fixture(scope="module")
-def own_neo4j(tmp_path_factory):
-    """A Neo4j of this module's own, so it can be stopped and restarted mid-test."""
-    data = tmp_path_factory.mktemp("fault-neo4j")
-    inst = local.start(data, port=local.free_port())
+@pytest.fixture()
+def own_neo4j(spare_neo4j):
+    """The session's spare Neo4j (not the shared test database), so it can be stopped and restarted
+    mid-test."""
+    data = Path(spare_neo4j.data_dir)
     store = Store.connect(settings_from_env(data))
     store.ensure_schema()
-    yield data, inst, store
+    yield data, spare_neo4j, store
     store.close()
-    local.stop(data)
 
 
 @pytest.fixture(scope="module")
-def clean_hash(own_neo4j, big_records, tmp_path_factory):
-    _, _, store = own_neo4j
-    wipe_all(store)
-    load_records(store, big_records, dataset="big", rejects_path=tmp_path_factory.mktemp("r") / "r.csv")
-    return canonical_hash(store)
+def clean_hash(_spare_neo4j_dir, big_records, tmp_path_factory):
+    """The hash of an uninterrupted load of ``big_records`` into an empty database."""
+    data, port = _spare_neo4j_dir
+    local.start(data, port=port)
+    with Store.connect(settings_from_env(data)) as store:
+        store.ensure_schema()
+        wipe_all(store)
+        load_records(store, big_records, dataset="big", rejects_path=tmp_path_factory.mktemp("r") / "r.csv")
+        return canonical_hash(store)
 
 
 def test_loader_killed_mid_load_then_rerun_equals_clean_load(own_neo4j, big_records, clean_hash):

@@ -3,6 +3,7 @@
 import os
 import stat
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -12,12 +13,9 @@ from chokepoint.graph.errors import LocalNeo4jError, StoreUnavailable
 from chokepoint.graph.store import Store
 
 
-@pytest.fixture(scope="module")
-def instance(tmp_path_factory):
-    data = tmp_path_factory.mktemp("local-neo4j")
-    inst = local.start(data, port=local.free_port())
-    yield inst
-    local.stop(data)
+@pytest.fixture()
+def instance(spare_neo4j):
+    return spare_neo4j
 
 
 def test_start_records_private_state_and_bolt_answers(instance):
@@ -60,22 +58,19 @@ def test_locked_store_is_a_clear_error(instance):
     assert "is locked by another Neo4j process" in launcher.stderr
 
 
-def test_sigterm_stops_cleanly_and_data_survives_restart(tmp_path):
-    data = tmp_path / "restart"
-    inst = local.start(data, port=local.free_port())
+def test_sigterm_stops_cleanly_and_data_survives_restart(spare_neo4j):
+    inst = spare_neo4j
+    data = Path(inst.data_dir)
     with Store.connect(settings_from_env(data)) as store:
         store.write("CREATE (:Entity:Phone {id: 'survivor', number: '+1555'})")
     assert local.stop(data) is True
     assert "chokepoint-neo4j: stopped" in (data / local.LOG_FILE).read_text()
     assert local.find_running(data) is None
     assert local.stop(data) is False
-    again = local.start(data, port=inst.port)
-    try:
-        assert again.password == inst.password
-        with Store.connect(settings_from_env(data)) as store:
-            assert store.read("MATCH (p:Phone {id: 'survivor'}) RETURN p.number AS n") == [{"n": "+1555"}]
-    finally:
-        local.stop(data)
+    again = local.start(data, port=inst.port)  # left running for the next user of the spare instance
+    assert again.password == inst.password
+    with Store.connect(settings_from_env(data)) as store:
+        assert store.read("MATCH (p:Phone {id: 'survivor'}) RETURN p.number AS n") == [{"n": "+1555"}]
 
 
 def _launcher(store_dir, port):

@@ -34,7 +34,7 @@ def test_a_server_that_is_not_there_is_one_clear_message():
     uri = f"bolt://127.0.0.1:{local.free_port()}"          # nothing listens there
     with pytest.raises(StoreUnavailable, match=rf"^Neo4j at {uri} is unreachable"):
         Store.connect(Settings(uri, "neo4j", "x"))
-    store = Store.connect(Settings(uri, "neo4j", "x"), verify=False)
+    store = Store.connect(Settings(uri, "neo4j", "x", retry_seconds=1), verify=False)  # a short retry
     started = time.monotonic()
     try:
         with pytest.raises(StoreUnavailable, match=rf"^Neo4j at {uri} is unreachable") as caught:

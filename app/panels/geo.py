@@ -34,6 +34,29 @@ NEAR = 0.1
 
 GRAPH, SCOPE, REFRESH, PICKED, DRAW = "map-graph", "map-scope", "map-refresh", "map-picked", "map-draw"
 PICKED_ID = "map-picked-id"
+#: the figure the server drew, handed to the graph once its outlines are in the browser
+DRAWN = "map-drawn"
+
+# plotly.js fetches a geo figure's outlines asynchronously and finishes drawing when they arrive; a Map
+# tab closed meanwhile has purged the graph, and that late draw fails (``_scrollZoom`` of undefined). So
+# the outlines are fetched into plotly's own cache (``window.PlotlyGeoAssets``) before the figure
+# reaches the graph: with them cached, plotly draws in one go and an unmount cannot land mid-draw.
+_WITH_OUTLINES = """
+async function (fig) {
+    if (!fig) { return window.dash_clientside.no_update; }
+    const geo = (fig.layout || {}).geo || {};
+    const name = `${(geo.scope || "world").replace(/ /g, "-")}_${geo.resolution || 110}m`;
+    window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};
+    const cache = window.PlotlyGeoAssets.topojson;
+    if (cache[name] === undefined) {
+        try {
+            const answer = await fetch(`%s${name}.json`);
+            if (answer.ok) { cache[name] = await answer.json(); }
+        } catch (e) { /* plotly fetches it itself and reports what went wrong */ }
+    }
+    return fig;
+}
+""" % TOPOJSON_URL
 DATASET = "map-dataset"
 
 
@@ -118,6 +141,11 @@ def figure(places: list[Place], volumes: list[PortVolume], scope: str = "north a
     return fig
 
 
+#: the graph before the first draw: no geo subplot, so nothing to fetch while the tab opens
+_BLANK = go.Figure(layout={"xaxis": {"visible": False}, "yaxis": {"visible": False}, "height": 420,
+                           "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})
+
+
 def layout() -> html.Div:
     return html.Div([
         html.Div([
@@ -126,7 +154,8 @@ def layout() -> html.Div:
             picker(DATASET),
             html.Button("Refresh", id=REFRESH, n_clicks=0, title="read the places again", style={"marginLeft": 6}),
         ]),
-        dcc.Graph(id=GRAPH, figure=figure([], []),
+        dcc.Store(id=DRAWN),
+        dcc.Graph(id=GRAPH, figure=_BLANK,
                   config={"topojsonURL": TOPOJSON_URL, "displaylogo": False, "scrollZoom": True,
                           "modeBarButtonsToRemove": ["toImage"]}),
         dcc.Store(id=PICKED_ID),
@@ -141,7 +170,10 @@ def layout() -> html.Div:
 def register(app: Dash, store: Store) -> None:
     register_picker(app, store, DATASET, "map")
 
-    @app.callback(Output(GRAPH, "figure"), Output("map-status", "children"),
+    app.clientside_callback(_WITH_OUTLINES, Output(GRAPH, "figure"), Input(DRAWN, "data"),
+                            prevent_initial_call=True)
+
+    @app.callback(Output(DRAWN, "data"), Output("map-status", "children"),
                   Output(ids.BANNER, "children", allow_duplicate=True),
                   Input(ids.TABS, "value"), Input(SCOPE, "value"), Input(REFRESH, "n_clicks"),
                   Input(DATASET, "value"), prevent_initial_call=True)

@@ -22,7 +22,7 @@ __all__ = ["layout", "register", "CLS", "TICK_MS", "month_marks", "month_windows
            "next_window", "hidden_ids", "window_of", "offsets_of"]
 
 CLS = "out-of-window"
-#: how long each month or phase stays on screen while playing
+#: how long each month or phase stays on screen while playing (read when the layout is built)
 TICK_MS = 1200
 _DATE_BOX = {"width": 110, "display": "inline-block"}
 
