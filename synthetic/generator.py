@@ -26,10 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from chokepoint.graph.errors import ChokepointError
-from chokepoint.queries.routes import minimum_cut
 from chokepoint.synthetic import pools
 
 __all__ = ["Scenario", "SCENARIOS", "GenerateSummary", "generate", "FILES"]
@@ -57,10 +54,6 @@ FILES: dict[str, tuple[str, ...]] = {
                  "trace_date", "seizure_id"),
 }
 YEAR = 2024
-#: Above this many places in the goods graph, the cut questions are not answered in truth.json (the
-#: max-flow would be the generator's only memory that grows with the case; benchmark-size cases have
-#: no trainees). ``queries.routes.chokepoints`` answers them on the loaded graph.
-CUT_LIMIT = 5_000
 
 
 @dataclass(frozen=True)
@@ -276,7 +269,11 @@ class _Generator:
             _Spool(out), _Spool(out), _Spool(out), _Spool(out))
         self.routes: Counter = Counter()         # this cell's (lab, staging, port, stash, market, phase) -> kg
         self.leaders: dict[str, _Leaders] = defaultdict(_Leaders)  # per-cell tallies: only the best kept
-        self.goods = nx.DiGraph()                # who ships to whom (entity keys), for the cut questions
+        # the planted cuts, recorded as the goods are written (docs/synthetic.md, "Truth by construction")
+        self.fed_fronts: set[str] = set()        # fronts that received a readable load from a supplier
+        self.sending_fronts: set[str] = set()    # fronts that sent a readable load on to a lab
+        self.fed_stages: set[str] = set()        # staging houses that received a readable load from a lab
+        self.stage_cells: dict[str, list] = {}   # staging house -> [cells whose goods reached a market, 1st stash]
         self.tallies: dict[str, Counter] = defaultdict(Counter)
         phase_days = (366 // scenario.phases)
         start = dt.date(YEAR, 1, 1)
@@ -290,8 +287,6 @@ class _Generator:
         self.n = {k: max(getattr(scenario, k), round(getattr(scenario, k) * grow))
                   for k in ("suppliers", "fronts", "labs", "staging", "dealers", "brokers")}
         self.seq = Counter()
-        self.pairs: set[tuple[str, str]] = set()
-        self.roles: dict[str, str] = {}          # suppliers, labs, markets: the ends of the cut questions
         self.directors: dict[str, str] = {}      # front company -> its director
         self.courier_phones: dict[str, str] = {}
         self.broker_phones: dict[str, str] = {}
@@ -310,8 +305,6 @@ class _Generator:
                     f'"cell": {"null" if cell is None else cell}, "phase": {"null" if phase is None else phase}}}')
         self.truth_file.write((",\n" if self.entities else "") + line)
         self.entities += 1
-        if role in ("supplier", "lab", "market") and len(self.roles) <= CUT_LIMIT:
-            self.roles[key] = role
         return key
 
     def day(self, phase: int, rng: random.Random | None = None) -> int:
@@ -444,10 +437,6 @@ class _Generator:
             self.invalid.append({"file": "shipments.csv", "row": row_no, "column": column, "why": why})
             return sid, row_no, valid
         self.entity("Shipment", sid, "shipment", cell, phase)
-        pair = (src[1], dst[1])
-        if pair not in self.pairs and len(self.pairs) <= CUT_LIMIT:  # past the limit the cuts are not computed
-            self.pairs.add(pair)
-            self.goods.add_edge(*pair)
         if draw < self.noise / 10 + self.noise / 2:
             self.rec.write("shipments", row)  # the same load in two exports
         return sid, row_no, valid
@@ -551,14 +540,17 @@ class _Generator:
                         day = self.day(phase)
                         self.rec.write("supplies", [supplier, front, "Organization", chem, kg, "kg", self.days[day]])
                         self.tallies[f"supplied_{self.phase_of[day]}"][chem] += kg
-                        self.shipment(("Organization", supplier), ("Organization", front), chem, kg, day, "sea")
+                        if self.shipment(("Organization", supplier), ("Organization", front), chem, kg, day,
+                                         "sea")[2]:
+                            self.fed_fronts.add(front)
             for f, (front, _) in enumerate(fronts):
                 for i, lab in enumerate(labs):
                     if len(fronts) > 1 and i % len(fronts) != f:
                         continue
                     for chem in chems:
-                        self.shipment(("Organization", front), ("Lab", lab), chem, round(rng.uniform(20, 150), 1),
-                                      min(365, self.day(phase) + 3), "land")
+                        if self.shipment(("Organization", front), ("Lab", lab), chem, round(rng.uniform(20, 150), 1),
+                                         min(365, self.day(phase) + 3), "land")[2]:
+                            self.sending_fronts.add(front)
 
     def cell(self, cell: int, ports, labs, staging, dealers, brokers, cities_done) -> None:
         sc, rng, rec = self.sc, self.rng, self.rec
@@ -590,6 +582,7 @@ class _Generator:
         phones.update(self.courier_phones)
         self.courier_phones = {}
         broker_phone = self.broker_phones[brokers[cell % len(brokers)]]
+        self.stash_in = self.stash_out = False  # a readable load into the stash house; one on to a market
         for phase, _, _ in self.phases:
             if phase > 1:  # arrested couriers are replaced
                 for i, (c, _) in enumerate(couriers):
@@ -617,6 +610,9 @@ class _Generator:
             self.calls(pairs, phase)
             self.goods_flow(cell, phase, lab, stage, port, stash, markets, couriers, distributors)
             self.firearms(cell, phase, straws, dealers, port, mx_city, lieutenant)
+        if self.stash_in and self.stash_out:  # a route lab -> staging house -> stash house -> market
+            seen = self.stage_cells.setdefault(stage, [0, stash])
+            seen[0] += 1
         # couriers belong to one cell: fold their crossing days into the tally and forget them
         self.leaders["crossing_days_1"].offer(Counter(c for c, day in self.crossed if self.phase_of[day] == 1))
         self.crossed.clear()
@@ -672,10 +668,12 @@ class _Generator:
                 kg = round(2 + random_() * 38, 1)
                 d0 = self.day(phase)
                 product = "Fentanyl pills" if random_() < 0.7 else "Fentanyl powder"
-                self.shipment(src_lab, at_stage, product, kg, d0, "land", cell=cell, phase=phase)
+                if self.shipment(src_lab, at_stage, product, kg, d0, "land", cell=cell, phase=phase)[2]:
+                    self.fed_stages.add(stage)
                 d1 = min(365, d0 + 1 + int(random_() * 10))
                 sid, _, ok = self.shipment(at_stage, at_stash, product, kg, d1, "land", courier, car, port,
                                            cell=cell, phase=phase)
+                self.stash_in = self.stash_in or ok
                 self.rec.write("crossings", [self.mention(courier), car, port, self.days[d1], "northbound"])
                 self.crossed.add((courier, d1))
                 if ok:
@@ -690,8 +688,9 @@ class _Generator:
                     break
                 market = markets[int(random_() * len(markets))]
                 d2 = min(365, d1 + 1 + int(random_() * 14))
-                self.shipment(at_stash, ("Location", market), product, round(kg * 0.9, 1), d2, "land",
-                              distributors[0] if distributors else "", cell=cell, phase=phase)
+                if self.shipment(at_stash, ("Location", market), product, round(kg * 0.9, 1), d2, "land",
+                                 distributors[0] if distributors else "", cell=cell, phase=phase)[2]:
+                    self.stash_out = True
                 self.routes[(lab, stage, port, stash, market, phase)] += kg
 
     def firearms(self, cell, phase, straws, dealers, port, mx_city, lieutenant) -> None:
@@ -735,14 +734,10 @@ class _Generator:
             best = max(counter.values())
             return sorted(k for k, v in counter.items() if v == best)
 
-        too_big = len(self.goods) > CUT_LIMIT or len(self.pairs) > CUT_LIMIT or len(self.roles) > CUT_LIMIT
-        if q in ("precursor_chokepoint", "front_director", "lab_market_cut") and too_big:
-            return None, "not computed"
         if q == "precursor_chokepoint":
-            return self.cut(self.supplier_keys(), self.lab_keys()), "entities"
+            return self.precursor_cut(), "entities"
         if q == "front_director":
-            cut = set(self.cut(self.supplier_keys(), self.lab_keys()))
-            return sorted(self.directors[f] for f in cut if f in self.directors), "entities"
+            return sorted(self.directors[f] for f in self.precursor_cut()), "entities"
         if q == "switched_precursor":
             later = Counter()
             for phase, _, _ in self.phases[1:]:
@@ -751,7 +746,7 @@ class _Generator:
         if q == "busiest_port_phase2":
             return top(self.tallies["port_kg_2"]), "one of"
         if q == "lab_market_cut":
-            return self.cut(self.lab_keys(), self.market_keys()), "entities"
+            return self.lab_market_cut(), "entities"
         if q == "top_crosser_phase1":
             return self.leaders["crossing_days_1"].best(), "one of"
         if q == "top_straw_purchaser":
@@ -762,17 +757,26 @@ class _Generator:
             return top(self.tallies["traced_by_city"]), "one of"
         raise KeyError(q)
 
-    def supplier_keys(self):
-        return [n for n, d in self.roles.items() if d == "supplier" and n in self.goods]
+    def precursor_cut(self) -> list[str]:
+        """The planted chokepoint between suppliers and labs: the front companies that carried precursors.
 
-    def lab_keys(self):
-        return [n for n, d in self.roles.items() if d == "lab" and n in self.goods]
+        Suppliers ship only to fronts and labs receive only from fronts, so every route is supplier ->
+        front -> lab and no two fronts share one: each front that both received and sent a readable load
+        must be cut, and those fronts cut everything.
+        """
+        return sorted(self.fed_fronts & self.sending_fronts)
 
-    def market_keys(self):
-        return [n for n, d in self.roles.items() if d == "market" and n in self.goods]
+    def lab_market_cut(self) -> list[str]:
+        """The planted cut between labs and markets: the staging houses on a route that reached a market.
 
-    def cut(self, sources: list[str], sinks: list[str]) -> list[str]:
-        return sorted(minimum_cut(self.goods, sources, sinks))
+        Every route is lab -> staging house -> the cell's own stash house -> the cell's markets, and
+        staging houses are shared by cells while stash houses are not: each staging house on a route
+        must go, or else the stash house of every cell behind it. Where it has one such cell the two tie,
+        and the answer takes the stash house, the place nearer the markets, as ``minimum_cut`` in
+        ``queries/routes.py`` does (it keeps the largest source side of the cut).
+        """
+        return sorted(stage if cells > 1 else stash for stage, (cells, stash) in self.stage_cells.items()
+                      if stage in self.fed_stages)
 
     def finish(self) -> dict:
         self.rec.close()

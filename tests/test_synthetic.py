@@ -9,7 +9,7 @@ import pytest
 from chokepoint.graph import ids
 from chokepoint.loaders.load import load_records
 from chokepoint.loaders.resolve import candidates, merge
-from chokepoint.synthetic.answers import expected_ids, graph_answers
+from chokepoint.cases.scenario_answers import expected_ids, graph_answers
 from chokepoint.synthetic.generator import FILES, SCENARIOS, generate
 
 

@@ -1,6 +1,6 @@
-"""Each scenario question answered by the analytics in ``queries/`` on a loaded case.
+"""Each question of a synthetic case answered by the analytics in ``queries/`` on the loaded case.
 
-The generator computes every expected answer from what it wrote (``truth.json``); this module asks the
+The generator records every expected answer as it builds the case (``truth.json``); this module asks the
 graph the same questions, so a test can prove the two agree (and a trainer can check a loaded case).
 Answers are entity ids; :func:`expected_ids` turns truth's keys into the same ids.
 """
@@ -45,7 +45,7 @@ def graph_answers(store: Store, dataset: str, case: dict[str, Any]) -> dict[str,
     out: dict[str, set[str]] = {}
     for q in case["questions"]:
         qid = q["id"]
-        if q["answer"] is None:  # not computed by the generator (a benchmark-size case)
+        if q["answer"] is None:  # not recorded by the generator
             continue
         if qid in ("precursor_chokepoint", "front_director"):
             cut = routes.chokepoints(store, _ids(store, _SUPPLIERS, dataset=dataset), _ids(store, _LABS, dataset=dataset),
