@@ -42,9 +42,9 @@ test: install chromium launcher
 	BIN=$(BIN) tests/with-local-neo4j $(BIN)/pytest $(PYTEST_ARGS)
 
 # Property-based fuzzing of the loaders: more than 10,000 generated record files, against a throw-away
-# local Neo4j (tests/test_fuzz_loaders.py; `make test` runs a small derandomised subset of the same tests).
+# local Neo4j (tests/loaders/test_fuzz_loaders.py; `make test` runs a small derandomised subset of the same tests).
 fuzz: install launcher
-	BIN=$(BIN) CHOKEPOINT_FUZZ=fuzz tests/with-local-neo4j $(BIN)/pytest tests/test_fuzz_loaders.py \
+	BIN=$(BIN) CHOKEPOINT_FUZZ=fuzz tests/with-local-neo4j $(BIN)/pytest tests/loaders/test_fuzz_loaders.py \
 		--hypothesis-show-statistics -p no:cacheprovider $(PYTEST_ARGS)
 
 neo4j-start: install

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for record files that try hard to break the loaders (tests/test_fuzz_loaders.py).
+"""Hypothesis strategies for record files that try hard to break the loaders (tests/loaders/test_fuzz_loaders.py).
 
 A *case* is a file name and its bytes, for one source of the standard mapping: CSV and TSV of random
 shapes, delimiters, quoting, line ends and encodings; JSON, JSON Lines, Parquet and XLSX with values of
@@ -50,7 +50,7 @@ MAPPING = load_mapping(STANDARD_MAPPING)
 #: plates, typed properties and relationship properties.
 SOURCES = ("persons", "shipments", "communications", "vehicles", "supplies", "seizures", "firearms")
 
-#: Names that must stay plain data everywhere (tests/test_payloads.py uses them too).
+#: Names that must stay plain data everywhere (tests/app/test_payloads.py uses them too).
 PAYLOADS = [
     "'}) MATCH (n) DETACH DELETE n //",
     "\"}) MATCH (n) DETACH DELETE n //",

@@ -372,7 +372,7 @@ def f(store, label, types, d):
 
 
 def test_the_allow_list_refuses_unknown_and_injected_names():
-    # (tests/test_schema.py covers plain unknown names; here: what an attacker would try)
+    # (tests/graph/test_schema.py covers plain unknown names; here: what an attacker would try)
     for bad in ("Person) DETACH DELETE (n", "Person`", "`Person`", "Person:Admin", "person", "Person ", "",
                 "Entity|Person", "Person//", "Person\u200b"):
         with pytest.raises(UnknownName):

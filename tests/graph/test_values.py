@@ -32,7 +32,7 @@ def test_parse_value(text, kind, expected):
     ("twelve", "float", "not a number"),
     ("1.5", "integer", "not a whole number"),
     ("maybe", "boolean", "not yes/no"),
-    # values Neo4j cannot store, or that are no quantity (found by tests/test_fuzz_loaders.py)
+    # values Neo4j cannot store, or that are no quantity (found by tests/loaders/test_fuzz_loaders.py)
     ("1e30", "integer", "whole number out of range: '1e30'"),
     ("9223372036854775808", "integer", "whole number out of range"),
     ("nan", "float", "not a number: 'nan'"),

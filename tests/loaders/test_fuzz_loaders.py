@@ -41,7 +41,7 @@ from tests_support import wipe_all
 
 settings.load_profile(PROFILE)
 
-#: Neo4j's range indexes hold keys up to about 8 kB (tests/test_fuzz_loaders.py found the limit).
+#: Neo4j's range indexes hold keys up to about 8 kB (tests/loaders/test_fuzz_loaders.py found the limit).
 KEY_BYTES = 8_000
 
 

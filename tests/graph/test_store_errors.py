@@ -14,7 +14,7 @@ from chokepoint.graph.config import Settings
 from chokepoint.graph.errors import StoreUnavailable
 from chokepoint.graph.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_query_runs_in_a_managed_transaction():

@@ -28,7 +28,7 @@ from chokepoint.queries.saved import (BUILTIN, NotReadOnly, ParameterError, Quer
 from chokepoint.synthetic.generator import generate
 from tests_support import canonical_hash, wipe_all
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "saved-queries.md").read_text(encoding="utf-8")
 BUILTIN_NAMES = [read_file(path, source="built-in").name for path in sorted(BUILTIN.glob("*.cypher"))]
 runner = CliRunner()
