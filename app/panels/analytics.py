@@ -280,7 +280,7 @@ def register(app: Dash, store: Store) -> None:
         try:
             scope = make_scope(where, elements, labels, types, dataset, start, end)
             top = max(1, min(int(top or 10), MAX_TOP))
-            report = rankings.ranking(store, measure, scope, top=top, method=bmode, k=k, seed=seed,
+            report = rankings.ranking(store, measure, scope, top=top, method=bmode or "auto", k=k, seed=seed,
                                       directed=bool(directed), weight=weight)
         except EmptyGraph:
             return no_update, no_update, no_update, EMPTY_RANK
