@@ -10,6 +10,7 @@ from chokepoint.graph import ids
 from chokepoint.loaders.load import load_records
 from chokepoint.loaders.resolve import candidates, merge
 from chokepoint.cases.scenario_answers import expected_ids, graph_answers
+from chokepoint.queries.routes import chokepoints
 from chokepoint.synthetic.generator import FILES, SCENARIOS, generate
 
 
@@ -95,6 +96,30 @@ def test_loaded_case_answers_every_question_as_truth_says(clean, tmp_path, scena
     expected = expected_ids(truth, dataset)
     assert all(expected.values()) and len(expected) == 3
     assert graph_answers(clean, dataset, truth) == expected
+
+
+CUTS = {"precursor_chokepoint": ("supplier", "lab"), "lab_market_cut": ("lab", "market")}
+
+
+@pytest.mark.parametrize("scenario", ["precursor-brokerage", "poe-couriers"])
+@pytest.mark.parametrize("seed, scale", [(1, 0.5), (7, 1), (42, 2.5)])
+def test_the_planted_cut_is_the_one_the_analytics_find_on_the_loaded_case(clean, tmp_path, scenario, seed, scale):
+    """truth.json records the cut as the generator built it; ``queries.routes.chokepoints`` must find
+    exactly that set on the loaded graph (at scale 0.5 a staging house serves one cell, so the
+    stash-house tie-break is exercised too)."""
+    folder = tmp_path / "case"
+    generate(scenario, seed, folder, scale=scale)
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    dataset = f"cut{seed}"
+    load_records(clean, folder, dataset=dataset, rejects_path=tmp_path / "rejects.csv")
+    labels = {e["key"]: e["label"] for e in truth["entities"]}
+    asked = [q for q in truth["questions"] if q["id"] in CUTS]
+    assert asked
+    for q in asked:
+        ends = [[ids.entity_id(dataset, e["label"], [e["key"]]) for e in truth["entities"] if e["role"] == role]
+                for role in CUTS[q["id"]]]
+        assert q["answer"]
+        assert chokepoints(clean, *ends, dataset) == {ids.entity_id(dataset, labels[k], [k]) for k in q["answer"]}
 
 
 def test_generate_cli_writes_the_case_and_reports_json(tmp_path):
