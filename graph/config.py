@@ -33,6 +33,7 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
     is ``data_dir`` or ``CHOKEPOINT_NEO4J_DATA``).
     """
     database = os.environ.get("NEO4J_DATABASE") or "neo4j"
+    retry = _retry_seconds()
     uri = os.environ.get("NEO4J_URI")
     if uri:
         return Settings(
@@ -40,6 +41,7 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
             user=os.environ.get("NEO4J_USER") or "neo4j",
             password=os.environ.get("NEO4J_PASSWORD") or "",
             database=database,
+            retry_seconds=retry,
         )
     inst = local.find_running(data_dir)
     if inst is None:
@@ -49,4 +51,18 @@ def settings_from_env(data_dir: Path | None = None) -> Settings:
             f"or start the local one with `chokepoint neo4j start` (none is running for {where})"
         )
     return Settings(uri=inst.uri, user=inst.user, password=inst.password, database=database,
-                    origin=f"local {inst.data_dir}")
+                    origin=f"local {inst.data_dir}", retry_seconds=retry)
+
+
+def _retry_seconds() -> float:
+    """``CHOKEPOINT_RETRY_SECONDS``: how long a command keeps retrying while Neo4j is unreachable."""
+    text = os.environ.get("CHOKEPOINT_RETRY_SECONDS") or ""
+    if not text:
+        return Settings.retry_seconds
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise ConfigError(f"CHOKEPOINT_RETRY_SECONDS={text!r} is not a number of seconds between 0 and 3600")
+    return seconds

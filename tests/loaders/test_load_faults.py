@@ -17,7 +17,9 @@ from chokepoint.loaders.load import load_records
 
 from tests_support import canonical_hash, wipe_all
 
-ROWS = 10_000  # two of the loader's chunks: the tests interrupt it during the second
+ROWS = 3_000
+CHUNK_ROWS = 1_000  # the CLI loads in three chunks here (5,000 rows in one otherwise): the tests interrupt it
+# after the first has been written
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +39,13 @@ def big_records(tmp_path_factory):
 
 
 def load_cli(records, data_dir):
-    env = {**os.environ, "CHOKEPOINT_NEO4J_DATA": str(data_dir)}
+    # a short retry: stopped under it, the loader gives up after 2 s instead of the default 15
+    env = {**os.environ, "CHOKEPOINT_NEO4J_DATA": str(data_dir), "CHOKEPOINT_RETRY_SECONDS": "2"}
     env.pop("NEO4J_URI", None)
-    return subprocess.Popen([sys.executable, "-m", "chokepoint.cli", "load", str(records), "--dataset", "big"],
+    run_cli = ("import sys; import chokepoint.loaders.load as load; "
+               f"load.CHUNK_ROWS = {CHUNK_ROWS}; "
+               "from chokepoint.cli.main import main; sys.argv[0] = 'chokepoint'; main()")
+    return subprocess.Popen([sys.executable, "-c", run_cli, "load", str(records), "--dataset", "big"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -448,7 +448,7 @@ def test_missing_file_is_a_read_error(tmp_path):
 
 # -- memory: every reader streams ------------------------------------------------------------------
 
-N_ROWS = 200_000
+N_ROWS = 40_000  # held whole, these rows take about 21 MB of Python objects; streamed, under 1.5 MB
 
 
 def peak_while_reading(path):
@@ -474,15 +474,16 @@ def test_reading_streams(tmp_path, suffix):
         else:
             f.write("[\n" + ",\n".join(json.dumps(r) for r in records) + "\n]")
     size = path.stat().st_size
-    assert size > 5 * MB
+    assert size > 1.5 * MB
     count, peak = peak_while_reading(path)
     assert count == N_ROWS
-    assert peak < 20 * MB and peak < size / 4, f"{peak / MB:.1f} MB for a {size / MB:.1f} MB file"  # not held whole
+    assert peak < 5 * MB, f"{peak / MB:.1f} MB for a {size / MB:.1f} MB file"  # not held whole
 
 
 def test_parquet_reading_streams(tmp_path):
+    rows = 200_000  # several record batches; held whole, about 20 MB of Python objects
     path = tmp_path / "big.parquet"
-    pq.write_table(pa.table({"name": [f"Person {i}" for i in range(N_ROWS)], "n": list(range(N_ROWS))}), path)
+    pq.write_table(pa.table({"name": [f"Person {i}" for i in range(rows)], "n": list(range(rows))}), path)
     count, peak = peak_while_reading(path)
-    assert count == N_ROWS
+    assert count == rows
     assert peak < 20 * MB, f"{peak / MB:.1f} MB"  # Python objects for one batch, not the whole table
