@@ -13,7 +13,7 @@ Every entity a row names has that row in its ``sources``: the row's own entity (
 it refers to (the port, courier and vehicle of a shipment row) alike. Entities a load only refers to
 (a port named on 10,000 shipment rows) are written in full the first time; afterwards, while nothing
 else about them changes (a bounded table of what the load wrote), only the rows that name them are
-added to their ``sources``, by a lighter statement. Lists grow as sets by hashing (``collect(DISTINCT)``),
+added to their ``sources``, by a lighter statement. Lists grow as sets by hashing (``RETURN DISTINCT``),
 so a port's list of thousands of rows costs a pass, not a scan per row.
 """
 
@@ -45,17 +45,14 @@ ON MATCH SET n += row.props,
                    ELSE coalesce(n.loads, []) + $load END
 ON MATCH SET n.caption = toString(coalesce(n[$caption], n.id)),
     n.search_text = reduce(s = n.id, x IN n.aliases | s + ' ' + x)
-WITH n, row
-CALL { WITH n, row UNWIND coalesce(n.sources, []) + row.sources AS s RETURN collect(DISTINCT s) AS sources }
-SET n.sources = sources
+SET n.sources = COLLECT { UNWIND coalesce(n.sources, []) + row.sources AS s RETURN DISTINCT s }
 """
 
 # An entity this load wrote already and that a later row only names again: that row joins its sources.
 _ADD_SOURCES = """
 UNWIND $rows AS row
 MATCH (n:Entity {id: row.id})
-CALL { WITH n, row UNWIND coalesce(n.sources, []) + row.sources AS s RETURN collect(DISTINCT s) AS sources }
-SET n.sources = sources
+SET n.sources = COLLECT { UNWIND coalesce(n.sources, []) + row.sources AS s RETURN DISTINCT s }
 """
 
 _MERGE_RELATIONSHIPS = """
@@ -67,9 +64,7 @@ ON CREATE SET r = row.props, r.id = row.id, r.dataset = $dataset, r.loads = $loa
 ON MATCH SET r += row.props,
     r.loads = CASE WHEN $load IS NULL OR $load IN coalesce(r.loads, []) THEN r.loads
                    ELSE coalesce(r.loads, []) + $load END
-WITH r, row
-CALL { WITH r, row UNWIND coalesce(r.sources, []) + row.sources AS s RETURN collect(DISTINCT s) AS sources }
-SET r.sources = sources
+SET r.sources = COLLECT { UNWIND coalesce(r.sources, []) + row.sources AS s RETURN DISTINCT s }
 """
 
 #: How many referenced entities a load remembers as written (a bound on memory, not on correctness).
