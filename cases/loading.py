@@ -95,13 +95,15 @@ def default_dataset(paths: Sequence[Path], sample: bool = False) -> str:
     return first.stem if first.is_file() else first.resolve().name
 
 
-def load_records(store: Store, paths: Sequence[Path] = (), *, sample: bool = False, dataset: str | None = None,
-                 mapping: Path | None = None, rejects: Path | None = None, strict: bool = False,
-                 progress: Callable[[str, int], None] | None = None) -> LoadReport:
+def load_records(store: Store | None, paths: Sequence[Path] = (), *, sample: bool = False,
+                 dataset: str | None = None, mapping: Path | None = None, rejects: Path | None = None,
+                 strict: bool = False, progress: Callable[[str, int], None] | None = None,
+                 dry_run: bool = False) -> LoadReport:
     """Load record files or directories of them (or, with ``sample``, the built-in sample case) through
     ``mapping`` (default: the standard records). Dataset: ``default_dataset``. Rejects report: ``rejects``,
     else ``rejects-sample.csv`` here for the sample, else ``rejects.csv`` beside the first path.
-    ``progress(file name, rows)`` is called as rows are read."""
+    ``progress(file name, rows)`` is called as rows are read. ``dry_run``: map every row, write the
+    rejects report and the summary, write nothing to Neo4j (``store`` may then be None)."""
     if sample == bool(paths):
         raise ChokepointError("give record paths or the sample (one of them)")
     paths = (SAMPLE_CASE,) if sample else tuple(Path(p) for p in paths)
@@ -109,7 +111,7 @@ def load_records(store: Store, paths: Sequence[Path] = (), *, sample: bool = Fal
         rejects = SAMPLE_REJECTS
     dataset = dataset or default_dataset(paths, sample)
     summary = _load_records(store, list(paths), dataset=dataset, mapping=mapping, rejects_path=rejects,
-                            strict=strict, progress=progress)
+                            strict=strict, progress=progress, dry_run=dry_run)
     return LoadReport(dataset=dataset, paths=paths, summary=summary)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,8 @@ def load(
     rejects: Annotated[Path | None, typer.Option(help="Rejects report (default: rejects.csv beside the "
                                                       "first path).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Any reject: write nothing, exit non-zero.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Map every row, write the rejects report and the "
+                                          "summary, write nothing to Neo4j (none needed).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Load record files (or the sample case) into Neo4j; bad rows go to a rejects report."""
@@ -32,7 +35,7 @@ def load(
 
     if sample == bool(paths):
         raise typer.BadParameter("give PATH... or --sample (one of them)")
-    with open_store() as store, row_progress(as_json) as bar:
+    with (nullcontext() if dry_run else open_store()) as store, row_progress(as_json) as bar:
         tasks: dict[str, int] = {}
 
         def progress(name: str, rows: int) -> None:
@@ -41,14 +44,19 @@ def load(
             bar.advance(tasks[name], rows)
 
         report = loading.load_records(store, paths or (), sample=sample, dataset=dataset, mapping=mapping,
-                                      rejects=rejects, strict=strict, progress=progress)
+                                      rejects=rejects, strict=strict, progress=progress, dry_run=dry_run)
     result, summary = report.as_dict(), report.summary
     if as_json:
         print(json.dumps(result, indent=2))
+    elif dry_run:
+        out.print(f"dry run, nothing written: dataset {report.dataset}: {result['rows_read']:,} rows read, "
+                  f"{result['rows_loaded']:,} would load, {result['rows_rejected']:,} rejected",
+                  highlight=False, markup=False)
     else:
         out.print(f"dataset {report.dataset}: {result['rows_read']:,} rows read, {result['rows_loaded']:,} loaded, "
                   f"{result['rows_rejected']:,} rejected; {result['nodes_created']:,} nodes and "
                   f"{result['relationships_created']:,} relationships created", highlight=False, markup=False)
+    if not as_json:
         if summary.rejects_report:
             out.print(f"rejects: {summary.rejects_report}", highlight=False, markup=False)
         for f in summary.files:

@@ -9,6 +9,7 @@ __all__ = [
     "LocalNeo4jError",
     "EntityNotFound",
     "NotReadOnly",
+    "SchemaMissing",
 ]
 
 
@@ -22,6 +23,10 @@ class SchemaError(ChokepointError):
 
 class UnknownName(ChokepointError, ValueError):
     """A label or relationship type that the schema does not define (the allow-list said no)."""
+
+
+class SchemaMissing(ChokepointError):
+    """The database lacks the schema's constraints and indexes and they could not be created."""
 
 
 class ConfigError(ChokepointError):

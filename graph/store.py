@@ -1,7 +1,9 @@
 """The one door to Neo4j: a driver created once from :class:`~graph.config.Settings`, passed in.
 
 Reads go through read routing (so a ``neo4j://`` cluster URI works), writes through write transactions
-in ``UNWIND`` batches. Every method returns plain Python values; driver errors become
+in ``UNWIND`` batches. The first write of a store makes sure the schema's constraints and indexes are
+there (:meth:`Store.ensure_schema_once`): a database nobody ran ``chokepoint schema apply`` on gets them
+before anything is written, or the write is refused in one line. Every method returns plain Python values; driver errors become
 :class:`~graph.errors.StoreUnavailable` or :class:`~graph.errors.ChokepointError`.
 """
 
@@ -13,13 +15,16 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
+import re
+import threading
+
 import neo4j
 from neo4j import GraphDatabase, NotificationMinimumSeverity, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from chokepoint.graph import schema
 from chokepoint.graph.config import Settings
-from chokepoint.graph.errors import ChokepointError, NotReadOnly, QueryTimeout, StoreUnavailable
+from chokepoint.graph.errors import ChokepointError, NotReadOnly, QueryTimeout, SchemaMissing, StoreUnavailable
 from chokepoint.graph.values import cell
 
 __all__ = ["Store", "BATCH_SIZE"]
@@ -38,6 +43,9 @@ class Store:
         self.driver = driver
         self.database = database
         self.settings = settings
+        #: constraints and indexes the first write found missing and created (None: no write yet)
+        self.schema_created: int | None = None
+        self._schema_lock = threading.Lock()
 
     @classmethod
     def connect(cls, settings: Settings, verify: bool = True) -> Store:
@@ -155,7 +163,11 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, query: str, **params: Any) -> Counter:
-        """Run one write query; return its update counters."""
+        """Run one write query; return its update counters. The schema is made sure of first."""
+        self.ensure_schema_once()
+        return self._write(query, **params)
+
+    def _write(self, query: str, **params: Any) -> Counter:
         with _translated(self.where):
             summary = self.driver.execute_query(
                 query, params, routing_=RoutingControl.WRITE, database_=self.database
@@ -170,7 +182,9 @@ class Store:
         progress: Callable[[int], None] | None = None,
         **params: Any,
     ) -> Counter:
-        """Run ``query`` (which starts ``UNWIND $rows AS row``) once per batch, each in its own transaction."""
+        """Run ``query`` (which starts ``UNWIND $rows AS row``) once per batch, each in its own transaction.
+        The schema is made sure of first."""
+        self.ensure_schema_once()
         total: Counter = Counter()
 
         def work(tx: neo4j.ManagedTransaction, batch: list[dict[str, Any]]) -> Counter:
@@ -191,10 +205,52 @@ class Store:
         statements = schema.constraint_statements()
         created = 0
         for statement in statements:
-            counters = self.write(statement)
+            counters = self._write(statement)
             created += counters["constraints_added"] + counters["indexes_added"]
-        self.write("CALL db.awaitIndexes(300)")
+        self._write("CALL db.awaitIndexes(300)")
         return created, len(statements) - created
+
+    def missing_schema(self) -> list[str]:
+        """Names of the schema's constraints and indexes (``graph.schema.constraint_statements``) that the
+        database does not have, in the schema's order; empty when all are there."""
+        constraints = {r["name"] for r in self.read("SHOW CONSTRAINTS YIELD name RETURN name")}
+        indexes = {r["name"] for r in self.read("SHOW INDEXES YIELD name RETURN name")}
+        missing = []
+        for statement in schema.constraint_statements():
+            kind, name = _DDL_NAME.match(statement).groups()
+            if name not in (constraints if kind == "CONSTRAINT" else indexes):
+                missing.append(name)
+        return missing
+
+    def ensure_schema_once(self) -> None:
+        """Before this store's first write: create what the schema's constraints and indexes lack.
+
+        Cheap when they are there (two ``SHOW`` reads, once per store); otherwise the idempotent
+        ``CREATE ... IF NOT EXISTS`` statements run (:meth:`ensure_schema`) and ``schema_created`` says
+        how many were made. When they cannot be made (no schema privilege, data that breaks a
+        constraint), :class:`~graph.errors.SchemaMissing` refuses the write in one line.
+        """
+        if self.schema_created is not None:
+            return
+        with self._schema_lock:
+            if self.schema_created is not None:
+                return
+            missing = self.missing_schema()
+            created = 0
+            if missing:
+                try:
+                    created, _ = self.ensure_schema()
+                except StoreUnavailable:
+                    raise
+                except ChokepointError as err:
+                    cause = err.__cause__
+                    said = cause.message if isinstance(cause, Neo4jError) and cause.message else str(err)
+                    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+                    raise SchemaMissing(
+                        f"nothing written: the database lacks {len(missing)} of the schema's constraints and "
+                        f"indexes ({shown}) and they could not be created (Neo4j: {' '.join(said.split())}); "
+                        "fix that, then run `chokepoint schema apply`") from err
+            self.schema_created = created
 
     # -- facts -------------------------------------------------------------------------------
     def server_info(self) -> dict[str, str]:
@@ -215,6 +271,8 @@ class Store:
                 "relationships": {rel_names[r["i"]]: r["n"] for r in rels if r["n"]}}
 
 
+#: ``CREATE [FULLTEXT] CONSTRAINT|INDEX name IF NOT EXISTS``: the kind and the name of a schema statement
+_DDL_NAME = re.compile(r"CREATE (?:FULLTEXT |RANGE |TEXT |POINT )?(CONSTRAINT|INDEX) (\w+) IF NOT EXISTS")
 _TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"   # ...ClientConfiguration in Neo4j 5
 _FORBIDDEN = "Neo.ClientError.Security.Forbidden"
 _OWN_TRANSACTIONS = {"TransactionApply", "TransactionForeach"}

@@ -50,6 +50,7 @@ class LoadSummary:
     missing_sources: list[str] = field(default_factory=list)
     counters: Counter = field(default_factory=Counter)
     rejects_report: str | None = None
+    dry_run: bool = False                                    # every row mapped, nothing written to Neo4j
 
     @property
     def rows_read(self) -> int:
@@ -75,6 +76,7 @@ class LoadSummary:
             "files": [vars(f) for f in self.files],
             "missing_sources": self.missing_sources,
             "rejects_report": self.rejects_report,
+            "dry_run": self.dry_run,
         }
 
 
@@ -102,13 +104,14 @@ def plan(paths: Path | Sequence[Path], mapping: Mapping) -> tuple[list[tuple[Sou
 
 
 def load_records(
-    store: Store,
+    store: Store | None,
     paths: Path | Sequence[Path],
     dataset: str,
     mapping: Mapping | Path | None = None,
     rejects_path: Path | None = None,
     strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
+    dry_run: bool = False,
 ) -> LoadSummary:
     """Load record files (or directories of them) through ``mapping`` (default: the standard records).
 
@@ -116,7 +119,11 @@ def load_records(
     file, row, column, reason and the original values. With ``strict``, any reject raises
     :class:`StrictLoadError` before anything is written. A file that cannot be read stops the load
     before anything is written. Each file is recorded as a ``(:Load)`` (see ``loaders/provenance.py``).
+    With ``dry_run``, every row is read and mapped, the rejects report and the summary are written as a
+    load would write them, and nothing is written to Neo4j (``store`` may be None).
     """
+    if store is None and not dry_run:
+        raise ChokepointError("a load needs a Neo4j store (only a dry run does not)")
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping or STANDARD_MAPPING)
     planned, missing = plan(paths, mapping)
@@ -128,13 +135,14 @@ def load_records(
             first = rejects[0]
             raise StrictLoadError(f"{len(rejects)} row(s) would be rejected, nothing written; first: "
                                   f"{first.file}: row {first.row}: column {first.column or '-'}: {first.reason}")
-    summary = LoadSummary(dataset=dataset, missing_sources=missing)
+    summary = LoadSummary(dataset=dataset, missing_sources=missing, dry_run=dry_run)
     first = Path(paths) if isinstance(paths, (str, Path)) else Path(paths[0])
     rejects_path = Path(rejects_path or (first if first.is_dir() else first.parent) / "rejects.csv")
     mapping_sha = file_digest(mapping.path)
     with RejectsReport(rejects_path) as report, few_collections():
         for spec, path in planned:
-            file_summary, counters = _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progress)
+            file_summary, counters = _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progress,
+                                                dry_run)
             file_summary.columns_absent = absent[path]
             summary.files.append(file_summary)
             summary.counters += counters
@@ -142,10 +150,15 @@ def load_records(
     return summary
 
 
-def _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progress) -> tuple[FileSummary, Counter]:
+def _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progress,
+               dry_run=False) -> tuple[FileSummary, Counter]:
     sha = file_digest(path)
     fs = FileSummary(file=str(path), source=spec.name, sha256=sha,
                      load_id=load_id(dataset, path.name, sha, mapping_sha))
+    if dry_run:  # every row mapped and counted, rejects reported; nothing sent
+        for _ in _chunks(spec, path, dataset, fs, report, progress):
+            pass
+        return fs, Counter()
     begin_load(store, fs.load_id, dataset=dataset, file=path.name, path=str(path.resolve()), sha256=sha,
                mapping=str(mapping.path), mapping_sha256=mapping_sha, source=spec.name)
     writer = RecordWriter(store, dataset, fs.load_id)

@@ -25,7 +25,8 @@ class NodeRecord:
     label: str
     props: dict[str, Any]       # key properties included; keys are only set when the node is created
     aliases: list[str]
-    source: str | None          # "file:row" for the row's own entities, None for mere references
+    source: str | None          # "file:row" of the row that names it (every entity of the row)
+    own: bool = True            # the row's own entity (its first); False for one the row refers to
 
 
 @dataclass
@@ -52,7 +53,7 @@ def map_row(spec: SourceSpec, dataset: str, file: str, row_no: int, row: dict[st
     ref = f"{file}:{row_no}"
     nodes: dict[str, NodeRecord] = {}
     for i, entity in enumerate(spec.entities.values()):
-        made = _entity(entity, dataset, row, ref if i == 0 else None)
+        made = _entity(entity, dataset, row, ref, own=i == 0)
         if isinstance(made, tuple):
             column, reason = made
             return Reject(file, row_no, column, reason, row)
@@ -119,7 +120,7 @@ def _plan(entity: EntitySpec, label: str) -> _Plan:
     return plan
 
 
-def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str | None):
+def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str, own: bool):
     """A NodeRecord, None (optional entity absent), or (column, reason) for a reject."""
     if entity.label_column:
         label = (row.get(entity.label_column) or "").strip()
@@ -156,4 +157,4 @@ def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str | No
                 return column, f"too long for a key: {size:,} bytes (at most {MAX_KEY_BYTES:,})"
     aliases = [v for v in raw_keys if v] if plan.single_key else [" ".join(raw_keys)]
     aliases += props.pop("aliases", [])
-    return NodeRecord(node_id, label, props, aliases, ref)
+    return NodeRecord(node_id, label, props, aliases, ref, own)

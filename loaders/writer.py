@@ -9,15 +9,19 @@ nothing. Records of an entity an analyst merged into another are written to the 
 A chunk is written as one statement per label for its entities and one per type for its links, each
 entity and link once per chunk however many rows name it.
 
-Entities a load only refers to (a port named on 10,000 shipment rows) are written the first time and
-skipped afterwards while nothing about them changes, remembered in a bounded table per load.
+Every entity a row names has that row in its ``sources``: the row's own entity (its first) and those
+it refers to (the port, courier and vehicle of a shipment row) alike. Entities a load only refers to
+(a port named on 10,000 shipment rows) are written in full the first time; afterwards, while nothing
+else about them changes (a bounded table of what the load wrote), only the rows that name them are
+added to their ``sources``, by a lighter statement. Lists grow as sets by hashing (``RETURN DISTINCT``),
+so a port's list of thousands of rows costs a pass, not a scan per row.
 """
 
 from __future__ import annotations
 
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chokepoint.graph import schema
 from chokepoint.graph.store import Store
@@ -33,15 +37,22 @@ _MERGE_NODES = """
 UNWIND $rows AS row
 MERGE (n:Entity {id: row.id})
 ON CREATE SET n:%(label)s, n = row.keys, n += row.props, n.id = row.id, n.dataset = $dataset,
-    n.aliases = row.aliases, n.sources = row.sources, n.loads = $loads,
+    n.aliases = row.aliases, n.loads = $loads,
     n.caption = row.caption, n.search_text = row.search_text
 ON MATCH SET n += row.props,
     n.aliases = reduce(a = coalesce(n.aliases, []), x IN row.aliases | CASE WHEN x IN a THEN a ELSE a + x END),
-    n.sources = reduce(a = coalesce(n.sources, []), x IN row.sources | CASE WHEN x IN a THEN a ELSE a + x END),
     n.loads = CASE WHEN $load IS NULL OR $load IN coalesce(n.loads, []) THEN n.loads
                    ELSE coalesce(n.loads, []) + $load END
 ON MATCH SET n.caption = toString(coalesce(n[$caption], n.id)),
     n.search_text = reduce(s = n.id, x IN n.aliases | s + ' ' + x)
+SET n.sources = COLLECT { UNWIND coalesce(n.sources, []) + row.sources AS s RETURN DISTINCT s }
+"""
+
+# An entity this load wrote already and that a later row only names again: that row joins its sources.
+_ADD_SOURCES = """
+UNWIND $rows AS row
+MATCH (n:Entity {id: row.id})
+SET n.sources = COLLECT { UNWIND coalesce(n.sources, []) + row.sources AS s RETURN DISTINCT s }
 """
 
 _MERGE_RELATIONSHIPS = """
@@ -49,11 +60,11 @@ UNWIND $rows AS row
 MATCH (a:Entity {id: row.source})
 MATCH (b:Entity {id: row.target})
 MERGE (a)-[r:%(type)s {id: row.id}]->(b)
-ON CREATE SET r = row.props, r.id = row.id, r.dataset = $dataset, r.sources = row.sources, r.loads = $loads
+ON CREATE SET r = row.props, r.id = row.id, r.dataset = $dataset, r.loads = $loads
 ON MATCH SET r += row.props,
-    r.sources = reduce(a = coalesce(r.sources, []), x IN row.sources | CASE WHEN x IN a THEN a ELSE a + x END),
     r.loads = CASE WHEN $load IS NULL OR $load IN coalesce(r.loads, []) THEN r.loads
                    ELSE coalesce(r.loads, []) + $load END
+SET r.sources = COLLECT { UNWIND coalesce(r.sources, []) + row.sources AS s RETURN DISTINCT s }
 """
 
 #: How many referenced entities a load remembers as written (a bound on memory, not on correctness).
@@ -62,9 +73,11 @@ REMEMBERED = 200_000
 
 @dataclass
 class Batch:
-    """A chunk ready to send: the entity statement's rows per label and the link statement's per type."""
+    """A chunk ready to send: the entity statement's rows per label and the link statement's per type;
+    ``named``: entities written already that rows of this chunk only name again (their new sources)."""
     entities: dict[str, list[dict]]
     links: dict[str, list[dict]]
+    named: list[dict] = field(default_factory=list)
 
 
 class RecordWriter:
@@ -84,40 +97,51 @@ class RecordWriter:
         return self.send(self.prepare(mapped_rows))
 
     def prepare(self, mapped_rows: Iterable[tuple[list[NodeRecord], list[RelRecord]]]) -> Batch:
-        """The statements' rows for a chunk: each entity and link once, and no referenced entity the
-        load has written already. Python work only, so it can run while the previous chunk is sent;
-        the entities it leaves out are taken as written (if a send fails, so does the load)."""
+        """The statements' rows for a chunk: each entity and link once with every row naming it, and a
+        referenced entity the load has written already (unchanged) only as the rows to add to its
+        sources. Python work only, so it can run while the previous chunk is sent; the entities it
+        writes only sources of are taken as written (if a send fails, so does the load)."""
         nodes: dict[str, dict[str, dict]] = defaultdict(dict)
         rels: dict[str, dict[str, dict]] = defaultdict(dict)
+        named: dict[str, dict[str, None]] = {}  # entity written already -> the rows naming it (ordered set)
         moved, remembered = self.moved, self.remembered
-        referenced: set[tuple[str, int]] = set()  # (id, fingerprint) of references taken in this chunk
         for node_records, rel_records in mapped_rows:
             for n in node_records:
                 node_id = moved.get(n.id, n.id)
+                row = nodes[n.label].get(node_id)
                 fingerprint = None
-                if n.source is None:  # a mere reference: skipped while nothing about it changes
+                if not n.own:  # a reference: only its row is new while nothing else about it changes
                     fingerprint = _fingerprint(n)
                     if fingerprint is not None:
-                        if remembered.get(node_id) == fingerprint or (node_id, fingerprint) in referenced:
+                        if row is None and remembered.get(node_id) == fingerprint:
+                            if n.source:
+                                named.setdefault(node_id, {})[n.source] = None
                             continue
-                        referenced.add((node_id, fingerprint))
+                        if row is not None and row["fingerprint"] == fingerprint:
+                            if n.source:
+                                row["sources"][n.source] = None
+                            continue
                 else:
                     remembered.pop(node_id, None)
-                self._add_node(nodes[n.label], node_id, n)["fingerprint"] = fingerprint
+                row = self._add_node(nodes[n.label], node_id, n)
+                row["fingerprint"] = fingerprint
+                row["own"] = row["own"] or n.own
             for r in rel_records:
                 row = rels[r.type].get(r.id)
                 if row is None:
                     rels[r.type][r.id] = {"id": r.id, "source": moved.get(r.source, r.source),
                                           "target": moved.get(r.target, r.target), "props": r.props,
-                                          "sources": [r.ref]}
-                elif r.ref not in row["sources"]:
-                    row["sources"].append(r.ref)
+                                          "sources": {r.ref: None}}
+                else:
+                    row["sources"][r.ref] = None
         entities = {}
         for label, rows in nodes.items():
             self._remember(rows.values())
             caption = schema.SCHEMA.nodes[label].caption
             entities[label] = [self._sent(row, caption) for row in rows.values()]
-        return Batch(entities, {rtype: list(rows.values()) for rtype, rows in rels.items()})
+        links = {rtype: [{**row, "sources": list(row["sources"])} for row in rows.values()] for rtype, rows in rels.items()}
+        return Batch(entities, links,
+                     [{"id": node_id, "sources": list(refs)} for node_id, refs in named.items()])
 
     def send(self, batch: Batch) -> Counter:
         """Write a prepared chunk: entities first, then links; return Neo4j's update counters."""
@@ -126,6 +150,8 @@ class RecordWriter:
         for label, rows in batch.entities.items():
             counters += self.store.write_batches(_MERGE_NODES % {"label": schema.label(label)}, rows,
                                                  caption=schema.SCHEMA.nodes[label].caption, **params)
+        if batch.named:
+            counters += self.store.write_batches(_ADD_SOURCES, batch.named)
         for rtype, rows in batch.links.items():
             counters += self.store.write_batches(_MERGE_RELATIONSHIPS % {"type": schema.rel_type(rtype)},
                                                  rows, **params)
@@ -137,15 +163,15 @@ class RecordWriter:
         if row is None:
             keys = schema.SCHEMA.nodes[n.label].keys
             rows[node_id] = {
-                "id": node_id, "aliases": list(n.aliases), "sources": [n.source] if n.source else [],
+                "id": node_id, "aliases": list(n.aliases), "sources": {n.source: None} if n.source else {},
                 "keys": {k: v for k, v in n.props.items() if k in keys},
-                "props": {k: v for k, v in n.props.items() if k not in keys},
+                "props": {k: v for k, v in n.props.items() if k not in keys}, "own": False,
             }
             return rows[node_id]
         row["props"].update({k: v for k, v in n.props.items() if k not in row["keys"]})
         row["aliases"] += [a for a in n.aliases if a not in row["aliases"]]
-        if n.source and n.source not in row["sources"]:
-            row["sources"].append(n.source)
+        if n.source:
+            row["sources"][n.source] = None
         return row
 
     @staticmethod
@@ -154,13 +180,13 @@ class RecordWriter:
         entity starts with."""
         shown = row["keys"].get(caption, row["props"].get(caption))
         return {"id": row["id"], "keys": row["keys"], "props": row["props"], "aliases": row["aliases"],
-                "sources": row["sources"], "caption": str(row["id"] if shown is None else shown),
+                "sources": list(row["sources"]), "caption": str(row["id"] if shown is None else shown),
                 "search_text": " ".join([row["id"], *row["aliases"]])}
 
     def _remember(self, written: Iterable[dict]) -> None:
         """Remember entities written only as references (by their last record's fingerprint)."""
         for row in written:
-            if row["sources"] or row["fingerprint"] is None:
+            if row["own"] or row["fingerprint"] is None:
                 self.remembered.pop(row["id"], None)
                 continue
             self.remembered[row["id"]] = row["fingerprint"]
