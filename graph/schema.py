@@ -201,6 +201,9 @@ def constraint_statements(schema: Schema = SCHEMA) -> list[str]:
         )
     statements.append("CREATE CONSTRAINT load_id IF NOT EXISTS FOR (l:Load) REQUIRE l.id IS UNIQUE")
     statements.append("CREATE CONSTRAINT decision_id IF NOT EXISTS FOR (d:Decision) REQUIRE d.id IS UNIQUE")
+    # what a load changed, to undo it (loaders/writer.py): found by element and by load
+    statements.append("CREATE INDEX prior_of IF NOT EXISTS FOR (p:Prior) ON (p.undo_of)")
+    statements.append("CREATE INDEX prior_load IF NOT EXISTS FOR (p:Prior) ON (p.undo_load)")
     statements.append(
         f"CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:{ENTITY}) ON EACH [n.caption, n.search_text] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"

@@ -4,6 +4,9 @@ Each file loaded becomes a ``(:Load)`` node. Its id is a hash of the dataset, th
 SHA-256 and the mapping's SHA-256, so loading the same bytes again is the same load; entities and
 relationships list the load ids that touched them in ``loads``. A load that was interrupted stays
 ``status: 'running'`` until a re-run completes it.
+
+A load begun here keeps what it changes (``prior_states: true``, see ``loaders/writer.py``), so
+``loaders/undo.py`` can undo it; ``first_started`` is when it first ran (``started`` is the latest run).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ __all__ = ["file_digest", "load_id", "begin_load", "end_load", "loads"]
 
 _BEGIN = """
 MERGE (l:Load {id: $id})
+ON CREATE SET l.first_started = datetime(), l.prior_states = true
 SET l += $props, l.status = 'running', l.started = datetime()
 """
 _END = """

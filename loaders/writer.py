@@ -15,6 +15,15 @@ it refers to (the port, courier and vehicle of a shipment row) alike. Entities a
 else about them changes (a bounded table of what the load wrote), only the rows that name them are
 added to their ``sources``, by a lighter statement. Lists grow as sets by hashing (``RETURN DISTINCT``),
 so a port's list of thousands of rows costs a pass, not a scan per row.
+
+What a load changes can be undone (``loaders/undo.py``). Per element, the marker is ``loads``: load ids
+in the order they first wrote it, so the first is the load that created it and the last the latest to
+touch it. Before a load (with an id) first touches an element that already exists, the writer keeps
+the element as it was in a ``(:Prior)`` node (``undo_load``, ``undo_of``, ``undo_kind``; the properties
+with their types, except the grown lists, of which ``undo_loads`` keeps the list and ``undo_sources`` /
+``undo_aliases`` the length: a load only appends to them). An element a load touched with no ``Prior``
+of it is one the load created. Any write path that records a ``Load`` (``loaders/provenance.py``) writes
+through this writer with the load's id, so it leaves these markers too.
 """
 
 from __future__ import annotations
@@ -65,6 +74,30 @@ ON MATCH SET r += row.props,
     r.loads = CASE WHEN $load IS NULL OR $load IN coalesce(r.loads, []) THEN r.loads
                    ELSE coalesce(r.loads, []) + $load END
 SET r.sources = COLLECT { UNWIND coalesce(r.sources, []) + row.sources AS s RETURN DISTINCT s }
+"""
+
+# Kept before the merge, in its own statement (so the update counters stay the entities' and links'):
+# the element as it was before this load first touched it; never twice for one load and element.
+_KEEP_PRIOR_NODES = """
+UNWIND $rows AS row
+MATCH (n:Entity {id: row.id})
+WHERE NOT $load IN coalesce(n.loads, [])
+  AND NOT EXISTS { MATCH (p:Prior {undo_of: row.id}) WHERE p.undo_load = $load }
+CREATE (p:Prior)
+SET p = n {.*, sources: null, aliases: null, loads: null},
+    p.undo_load = $load, p.undo_of = n.id, p.undo_kind = 'entity', p.undo_loads = n.loads,
+    p.undo_sources = size(n.sources), p.undo_aliases = size(n.aliases)
+"""
+
+_KEEP_PRIOR_RELATIONSHIPS = """
+UNWIND $rows AS row
+MATCH (:Entity {id: row.source})-[r:%(type)s {id: row.id}]->(:Entity {id: row.target})
+WHERE NOT $load IN coalesce(r.loads, [])
+  AND NOT EXISTS { MATCH (p:Prior {undo_of: row.id}) WHERE p.undo_load = $load }
+CREATE (p:Prior)
+SET p = r {.*, sources: null, loads: null},
+    p.undo_load = $load, p.undo_of = r.id, p.undo_kind = 'link', p.undo_type = type(r),
+    p.undo_loads = r.loads, p.undo_sources = size(r.sources)
 """
 
 #: How many referenced entities a load remembers as written (a bound on memory, not on correctness).
@@ -148,11 +181,16 @@ class RecordWriter:
         counters: Counter = Counter()
         params = {"dataset": self.dataset, "load": self.load_id, "loads": [self.load_id] if self.load_id else []}
         for label, rows in batch.entities.items():
+            if self.load_id:
+                self.store.write_batches(_KEEP_PRIOR_NODES, rows, load=self.load_id)
             counters += self.store.write_batches(_MERGE_NODES % {"label": schema.label(label)}, rows,
                                                  caption=schema.SCHEMA.nodes[label].caption, **params)
         if batch.named:
             counters += self.store.write_batches(_ADD_SOURCES, batch.named)
         for rtype, rows in batch.links.items():
+            if self.load_id:
+                self.store.write_batches(_KEEP_PRIOR_RELATIONSHIPS % {"type": schema.rel_type(rtype)}, rows,
+                                         load=self.load_id)
             counters += self.store.write_batches(_MERGE_RELATIONSHIPS % {"type": schema.rel_type(rtype)},
                                                  rows, **params)
         return counters

@@ -159,7 +159,7 @@ RETURN labels(n) AS labels, properties(n) AS props
 """
 LINKS = "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS props"
 INVALID_NODES = """
-MATCH (n) WHERE NOT n:ChokepointTestDatabase AND NOT n:Load
+MATCH (n) WHERE NOT n:ChokepointTestDatabase AND NOT n:Load AND NOT n:Prior
   AND (NOT n:Entity OR n.id IS NULL OR n.dataset IS NULL OR size(labels(n)) <> 2)
 RETURN count(n) AS n
 """
