@@ -11,7 +11,9 @@ an option made only of digits is always a position). The first row is a header w
    or a networkx attribute dict ``{...}``; or both its endpoint cells are numbers (node ids); or both
    its endpoint cells appear again as endpoints in later rows (names are folded for case, accents and
    whitespace). Then it is the first edge, never a header;
-4. otherwise nothing shows what the first row is: with endpoint positions given, the import is refused
+4. its weight cell is text while the weight cells of every later row that has one are numbers
+   (``day,callee,caller,calls`` over ``2024-01-01,B,A,3``): a header;
+5. otherwise nothing shows what the first row is: with endpoint positions given, the import is refused
    (say ``--header`` or ``--no-header``); without, the first row is taken as a header, and since it
    does not name ``source`` and ``target`` the import is refused asking for the columns or
    ``--no-header``.
@@ -102,6 +104,8 @@ class _Scan:
     target_again: bool = False
     attribute_weight: bool = False  # some attribute dict has a weight key
     attribute_time: bool = False
+    later_weights: int = 0       # later rows with a weight cell, and how many of those are numbers
+    later_numbers: int = 0
 
 
 def edgelist_layout(table: Table, header: bool | None = None, source_col: str | None = None,
@@ -118,7 +122,7 @@ def edgelist_layout(table: Table, header: bool | None = None, source_col: str | 
             raise EdgeListError(f"{option} cannot be empty: an edge needs its {option[2:-4]}")
     src_at = _position(source_col, 0)
     tgt_at = _position(target_col, 1)
-    scan = _scan(table, src_at, tgt_at)
+    scan = _scan(table, src_at, tgt_at, _position(weight_col, 2))
     if scan.first is None:  # no rows: nothing to check, nothing to load
         return EdgeListLayout(header is not False, "the file has no rows", ("source", "target"), 0, 1, None, None)
     first_no, row1 = scan.first
@@ -133,6 +137,8 @@ def edgelist_layout(table: Table, header: bool | None = None, source_col: str | 
         header, reason = True, f"row {first_no} is the header: it names the columns source and target"
     elif evidence := _looks_like_an_edge(row1, src_at, tgt_at, weight_col, scan):
         header, reason = False, f"row {first_no} is the first edge: {evidence}"
+    elif evidence := _looks_like_a_header(row1, weight_col, scan):
+        header, reason = True, f"row {first_no} is the header: {evidence}"
     elif source_col is not None or target_col is not None:
         shown = ", ".join(repr(c) for c in row1[:4])
         raise EdgeListError(f"{path}: cannot tell whether row {first_no} ({shown}) is a header or the first "
@@ -161,7 +167,7 @@ def _position(value: str | None, default: int | None) -> int | None:
     return default
 
 
-def _scan(table: Table, src_at: int, tgt_at: int) -> _Scan:
+def _scan(table: Table, src_at: int, tgt_at: int, weight_at: int | None) -> _Scan:
     scan = _Scan()
     folded: tuple[str, str] = ("", "")
     for row_no, cells in table.rows():
@@ -172,10 +178,15 @@ def _scan(table: Table, src_at: int, tgt_at: int) -> _Scan:
         if scan.first is None:
             scan.first = (row_no, cells)
             folded = (_folded(cells, src_at), _folded(cells, tgt_at))
-        elif not (scan.source_again and scan.target_again):
+            continue
+        if not (scan.source_again and scan.target_again):
             later = {_folded(cells, src_at), _folded(cells, tgt_at)}
             scan.source_again = scan.source_again or (bool(folded[0]) and folded[0] in later)
             scan.target_again = scan.target_again or (bool(folded[1]) and folded[1] in later)
+        if weight_at is not None and weight_at < len(cells) and cells[weight_at].strip() and \
+                scan.later_numbers == scan.later_weights:  # (once one is no number, the rest do not matter)
+            scan.later_weights += 1
+            scan.later_numbers += _is_number(cells[weight_at].strip())
     return scan
 
 
@@ -210,6 +221,16 @@ def _looks_like_an_edge(row1: list[str], src_at: int, tgt_at: int, weight_col: s
         return f"its endpoints {ends[0]!r} and {ends[1]!r} are numbers (node ids)"
     if scan.source_again and scan.target_again:
         return f"its endpoints {ends[0]!r} and {ends[1]!r} appear again as endpoints in later rows"
+    return ""
+
+
+def _looks_like_a_header(row1: list[str], weight_col: str | None, scan: _Scan) -> str:
+    """Why the first row is a header ('' when nothing shows it): its weight cell is text over numbers."""
+    weight_at = _position(weight_col, 2)
+    if weight_at is None or weight_at >= len(row1) or not row1[weight_at].strip():
+        return ""
+    if scan.later_weights and scan.later_numbers == scan.later_weights:
+        return f"its weight cell {row1[weight_at].strip()!r} is no number, and the later rows' are numbers"
     return ""
 
 
