@@ -241,9 +241,10 @@ def import_network(
     recorded = {"format": fmt, "label": label, "rel_type": rel_type, "directed": plan.directed,
                 "duplicates": duplicates, **source.read_as}
     options_json = json.dumps(recorded, sort_keys=True, default=str)
+    options_sha = hashlib.sha256(options_json.encode()).hexdigest()  # in the id as a mapping's hash is
     summary = NetworkSummary(file=str(path), format=fmt, dataset=dataset, label=label, rel_type=rel_type,
                              directed=plan.directed, duplicates=duplicates, read_as=source.read_as, sha256=sha,
-                             load_id=load_id(dataset, path.name, sha, hashlib.sha256(options_json.encode()).hexdigest()))
+                             load_id=load_id(dataset, path.name, sha, options_sha))
     rejects_path = Path(rejects_path or path.with_name(path.name + ".rejects.csv"))
     begin_load(store, summary.load_id, dataset=dataset, file=path.name, path=str(path.resolve()), sha256=sha,
                kind="network", format=fmt, options=options_json, label=label, rel_type=rel_type)
@@ -298,8 +299,7 @@ def _allowed(path: Path, rel_type: str, label: str, prop: str, column: str | Non
 
 
 def _table(path: Path, options: NetworkOptions, comments: bool = False) -> Table:
-    table = open_table(path, separator=options.separator, sheet=options.sheet, comments=comments)
-    return table
+    return open_table(path, separator=options.separator, sheet=options.sheet, comments=comments)
 
 
 def _file_name(table: Table) -> str:

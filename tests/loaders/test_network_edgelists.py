@@ -93,7 +93,8 @@ def test_semicolon_separated_with_a_header(clean, tmp_path):
     summary = imported(clean, path, "semi", directed=True)
     assert summary.read_as["separator"] == "semicolon" and summary.read_as["header"] is True
     assert summary.read_as["header_reason"] == "row 1 is the header: it names the columns source and target"
-    assert edges(clean, "semi") == {("Andrés López", "Beto Cruz"): [(2.0, 1)], ("Beto Cruz", "Carla Díaz"): [(4.0, 1)]}
+    assert edges(clean, "semi") == {("Andrés López", "Beto Cruz"): [(2.0, 1)],
+                                    ("Beto Cruz", "Carla Díaz"): [(4.0, 1)]}
 
 
 def test_a_declared_separator_wins_over_the_detected_one(clean, tmp_path):
@@ -201,7 +202,8 @@ def test_xlsx_sheets_hold_an_edge_list_and_a_matrix(clean, tmp_path):
     assert m.read_as == {"sheet": "Matrix"} and m.rows_rejected == 0
     assert edges(clean, "xl_matrix") == {("Ana", "Beto"): [(2.0, 1)], ("Beto", "Carla"): [(3.0, 1)],
                                          ("Carla", "Ana"): [(1.0, 1)]}
-    with pytest.raises(NetworkImportError, match="case.xlsx: no sheet named 'Calls'; sheets: 'Notes', 'Edges', 'Matrix'"):
+    with pytest.raises(NetworkImportError,
+                       match="case.xlsx: no sheet named 'Calls'; sheets: 'Notes', 'Edges', 'Matrix'"):
         imported(clean, path, "none", sheet="Calls")
 
 
@@ -375,3 +377,50 @@ def test_cli_import_of_a_headerless_edge_list_gives_networkx_figures(clean, neo4
     for k, (u, v, d) in enumerate(graph.edges(data=True)):  # a row written twice sums (--duplicates sum)
         w = float(d.get("weight", 1))
         assert weights[frozenset((u, v))] == (2 * w if k % 7 == 0 else w)
+
+
+# -- fatal problems and the command line --------------------------------------------------------
+FATAL = [
+    ("unknown separator", "e.txt", "a b\n", {"separator": "colon"}, "unknown separator 'colon'; use one of comma"),
+    ("sheet of a text file", "e.csv", "source,target\na,b\n", {"sheet": "Edges"},
+     "a sheet .'Edges'. can only be chosen in an XLSX or ODS file"),
+    ("position beyond the cells", "e.txt", "1 2\n2 3\n", {"weight_col": "3"},
+     r"no column 3 \(--weight-col\); no row has more than 2 cells"),
+    ("position beyond the header", "e.csv", "source,target\na,b\n", {"time_col": "5"},
+     r"no column 5 \(--time-col\); the header has 2 columns"),
+    ("empty endpoint option", "e.csv", "source,target\na,b\n", {"source_col": ""}, "--source-col cannot be empty"),
+]
+
+
+@pytest.mark.parametrize("case", FATAL, ids=[c[0] for c in FATAL])
+def test_fatal_problems_write_nothing_and_record_no_load(clean, tmp_path, case):
+    _, name, text, options, message = case
+    path = write(tmp_path, name, text)
+    with pytest.raises(NetworkImportError, match=message):
+        imported(clean, path, "fatal", **options)
+    assert names(clean, "fatal") == set() and loads(clean, "fatal") == []
+
+
+def test_an_option_a_format_does_not_take_is_refused(clean, tmp_path):
+    path = write(tmp_path, "m.csv", ",A,B\nA,0,1\nB,1,0\n")
+    with pytest.raises(NetworkImportError, match=r"--header/--no-header does not apply to matrix files .*it applies "
+                                                 "to: edgelist"):
+        import_network(clean, path, "matrix", "Person", "ASSOCIATED_WITH", header=False)
+
+
+def test_cli_options_and_what_the_summary_says(clean, neo4j_env, tmp_path):
+    path = write(tmp_path, "pairs.txt", "Ana Beto 2\nBeto Ana 5\nCarla Dora 1\n")
+    args = ["import-network", str(path), "--format", "edgelist", "--node-label", "Person", "--rel-type",
+            "ASSOCIATED_WITH", "--undirected", "--dataset", "cli"]
+    result = runner.invoke(app, [*args, "--no-header", "--separator", "whitespace", "--duplicates", "max"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "duplicates (max): 1 row(s) merged into 2 relationship(s)" in text
+    assert "header: no (declared (--no-header))" in text
+    assert "separator: whitespace (declared)" in text and "columns: source 1, target 2, weight 3" in text
+    assert f"load {loads(clean, 'cli')[0]['id']}" in text
+    assert {frozenset(k): v for k, v in edges(clean, "cli").items()} == {frozenset({"Ana", "Beto"}): [(5.0, 2)],
+                                                                          frozenset({"Carla", "Dora"}): [(1.0, 1)]}
+    result = runner.invoke(app, [*args, "--duplicates", "mean"])
+    assert result.exit_code == 2
+    assert "'mean' is not one of sum, max, min, first, last, keep" in " ".join(result.output.replace("│", " ").split())
