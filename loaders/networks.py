@@ -633,12 +633,12 @@ class _Importer:
         """The merged relationships, in chunks (one record per row, so ``sources`` lists every row)."""
         batch: list[RelRecord] = []
         for key, weight, count, refs in self.groups.groups():
-            record = self._relationship(key, weight, count, refs[0])
-            batch += [record] + [RelRecord(record.id, record.type, record.source, record.target, record.props, ref)
-                                 for ref in refs[1:]]
-            if len(batch) >= CHUNK_ROWS:
-                self.summary.counters += self.writer.write([([], batch)])
-                batch = []
+            r = self._relationship(key, weight, count, refs[0])
+            for ref in refs:  # a relationship of many rows is split over chunks (the writer unites sources)
+                batch.append(RelRecord(r.id, r.type, r.source, r.target, r.props, ref))
+                if len(batch) >= CHUNK_ROWS:
+                    self.summary.counters += self.writer.write([([], batch)])
+                    batch = []
         if batch:
             self.summary.counters += self.writer.write([([], batch)])
 
