@@ -62,14 +62,7 @@ class Table:
     sheet: str | None           # spreadsheets: the title of the sheet read
     comments: int               # leading "#" lines skipped (text, when asked)
     before: int = 0             # lines before the first row (those comments and blank lines)
-
-    @property
-    def described(self) -> str:
-        """How the table is read, for a summary: ``tab-separated``, ``sheet 'Edges'``."""
-        if self.kind != "text":
-            return f"sheet {self.sheet!r}"
-        how = "declared" if self.separator_declared else "detected"
-        return f"{self.separator}-separated ({how})"
+    encoding: str | None = None  # text: as detected once
 
     def rows(self) -> Iterator[Cells]:
         """``(row_number, cells)`` of every non-blank row, the first row included. Raises ReadError."""
@@ -77,7 +70,7 @@ class Table:
             return _xlsx_rows(self.path, self.sheet)
         if self.kind == "ods":
             return _ods_rows(self.path, self.sheet)
-        return _text_rows(self.path, self.separator, self.before)
+        return _text_rows(self.path, self.separator, self.before, self.encoding)
 
 
 def open_table(path: Path, separator: str | None = None, sheet: str | None = None,
@@ -92,8 +85,9 @@ def open_table(path: Path, separator: str | None = None, sheet: str | None = Non
     if kind == "text":
         if sheet is not None:
             raise ReadError(f"{path}: a sheet ({sheet!r}) can only be chosen in an XLSX or ODS file")
-        before, skipped, sample = _start(path, comments)
-        return Table(path, kind, separator or _sniff(sample), separator is not None, None, skipped, before)
+        encoding = _text_encoding(path)
+        before, skipped, sample = _start(path, comments, encoding)
+        return Table(path, kind, separator or _sniff(sample), separator is not None, None, skipped, before, encoding)
     if separator is not None:
         raise ReadError(f"{path}: a separator applies to text files, not to a {kind} workbook")
     titles = _xlsx_titles(path) if kind == "xlsx" else _ods_titles(path)
@@ -118,9 +112,16 @@ def _separator_name(separator: str) -> str:
 
 
 # -- text --------------------------------------------------------------------------------------------
-def _lines(path: Path) -> Iterator[str]:
+def _text_encoding(path: Path) -> str:
     try:
-        with open(path, newline="", encoding=_encoding(path), errors="strict") as f:
+        return _encoding(path)
+    except OSError as err:
+        raise ReadError(f"{path}: cannot read: {err}") from err
+
+
+def _lines(path: Path, encoding: str) -> Iterator[str]:
+    try:
+        with open(path, newline="", encoding=encoding, errors="strict") as f:
             yield from f
     except (OSError, UnicodeDecodeError) as err:
         raise ReadError(f"{path}: cannot read: {err}") from err
@@ -130,10 +131,10 @@ def _is_comment(line: str) -> bool:
     return line.lstrip().startswith("#")
 
 
-def _start(path: Path, comments: bool) -> tuple[int, int, list[str]]:
+def _start(path: Path, comments: bool, encoding: str) -> tuple[int, int, list[str]]:
     """How many lines come before the first row, how many of them are comments, and the first rows."""
     before, skipped, sample = 0, 0, []
-    lines = _lines(path)
+    lines = _lines(path, encoding)
     for line in lines:
         if not sample and (not line.strip() or (comments and _is_comment(line))):
             before += 1
@@ -183,8 +184,8 @@ def _split_blanks(line: str) -> list[str]:
     return line.split()
 
 
-def _text_rows(path: Path, separator: str, before: int) -> Iterator[Cells]:
-    lines = _lines(path)
+def _text_rows(path: Path, separator: str, before: int, encoding: str) -> Iterator[Cells]:
+    lines = _lines(path, encoding)
     for _ in range(before):
         next(lines, None)
     if separator == "whitespace":

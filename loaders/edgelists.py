@@ -151,7 +151,7 @@ def edgelist_layout(table: Table, header: bool | None = None, source_col: str | 
 
 
 def _is_position(value: str) -> bool:
-    return value.strip().isdigit()
+    return value.strip().isascii() and value.strip().isdigit()
 
 
 def _position(value: str | None, default: int | None) -> int | None:
