@@ -207,6 +207,18 @@ def test_xlsx_sheets_hold_an_edge_list_and_a_matrix(clean, tmp_path):
         imported(clean, path, "none", sheet="Calls")
 
 
+def test_matrices_in_any_separator(clean, tmp_path):
+    spaced = write(tmp_path, "m.txt", "x A B C\nA 0 1 0\nB 1 0 2\nC 0 2 0\n")
+    summary = import_network(clean, spaced, "matrix", "Person", "ASSOCIATED_WITH", dataset="wm", directed=False)
+    assert summary.read_as == {"separator": "whitespace", "separator_declared": False, "comment_lines": 0}
+    assert {frozenset(k): v for k, v in edges(clean, "wm").items()} == {frozenset("AB"): [(1.0, 1)],
+                                                                         frozenset("BC"): [(2.0, 1)]}
+    piped = write(tmp_path, "p.txt", "|Smith, J|Jones, K\nSmith, J|0|3\nJones, K|0|0\n")
+    summary = import_network(clean, piped, "matrix", "Person", "ASSOCIATED_WITH", dataset="pm", separator="|")
+    assert (summary.read_as["separator"], summary.read_as["separator_declared"]) == ("pipe", True)
+    assert edges(clean, "pm") == {("Smith, J", "Jones, K"): [(3.0, 1)]}
+
+
 def test_ods_sheet_edge_list(clean, tmp_path):
     path = tmp_path / "case.ods"
     with pd.ExcelWriter(path, engine="odf") as w:
