@@ -126,6 +126,10 @@ def edgelist_layout(table: Table, header: bool | None = None, source_col: str | 
     if scan.first is None:  # no rows: nothing to check, nothing to load
         return EdgeListLayout(header is not False, "the file has no rows", ("source", "target"), 0, 1, None, None)
     first_no, row1 = scan.first
+    for option, value in options.items():
+        if value is not None and _is_position(value) and int(value) > scan.width:
+            raise EdgeListError(f"{path}: no column {value.strip()} ({option}); no row has more than {scan.width} "
+                                "cells (digits are a position, 1 for the first column)")
     if header is False and named:
         raise EdgeListError(f"{path}: {named[0]} {options[named[0]]!r} names a column, but the file has no "
                             "header (--no-header): give its position (1, 2, ...)")
@@ -281,7 +285,7 @@ def _without_header(table: Table, row1: list[str], scan: _Scan, reason: str, opt
 
     def column(option: str, default: int | None) -> int | None:
         at = _position(options[option], default)
-        if at is not None and at >= width:
+        if at is not None and at >= width:  # (positions beyond every row are refused before)
             raise EdgeListError(f"{table.path}: no column {at + 1} ({option}); no row has more than {width} cells")
         return at
 

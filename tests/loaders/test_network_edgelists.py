@@ -136,6 +136,11 @@ def test_following_the_hint_on_a_headerless_file_keeps_the_first_edge(clean, tmp
     assert (summary.rows_read, summary.edges_loaded) == (3, 3)
     assert names(clean, "snap") == {"14", "101", "7"}
     assert set(edges(clean, "snap")) == {("14", "101"), ("14", "7"), ("101", "7")}
+    # the old hint's own example, names taken from the first row: refused, nothing written
+    with pytest.raises(NetworkImportError, match=r"no column 14 \(--source-col\); no row has more than 2 cells "
+                                                 r"\(digits are a position, 1 for the first column\)"):
+        imported(clean, path, "hint", source_col="14", target_col="101")
+    assert names(clean, "hint") == set()
 
 
 def test_header_detected_both_ways(clean, tmp_path):
@@ -399,7 +404,7 @@ FATAL = [
     ("position beyond the cells", "e.txt", "1 2\n2 3\n", {"weight_col": "3"},
      r"no column 3 \(--weight-col\); no row has more than 2 cells"),
     ("position beyond the header", "e.csv", "source,target\na,b\n", {"time_col": "5"},
-     r"no column 5 \(--time-col\); the header has 2 columns"),
+     r"no column 5 \(--time-col\); no row has more than 2 cells"),
     ("empty endpoint option", "e.csv", "source,target\na,b\n", {"source_col": ""}, "--source-col cannot be empty"),
 ]
 
