@@ -13,8 +13,8 @@ ods        .ods                 a sheet read with pandas' ``odf`` engine (odfpy;
 Text: the encoding is detected as for record files (``loaders/readers.py``); the separator is declared
 (:data:`SEPARATORS`) or chosen from the start of the file: the one of ``, ; tab |`` that splits the first
 row into two or more cells and most rows into as many (ties in that order), else whitespace when that
-splits the first row, else a comma (one column). Lines of the form ``u v {...}`` (networkx's attribute
-dicts, which may hold commas) are whitespace-separated whatever else splits them. With ``comments``,
+splits the first row, else a comma (one column). A file whose first lines are all ``u v {...}``
+(networkx's attribute dicts, which may hold commas) is whitespace-separated whatever else splits them. With ``comments``,
 lines starting with ``#`` before the first row (SNAP's and networkx's headers) are skipped and counted.
 Blank rows are skipped everywhere. Cells are text (spreadsheet values as ``graph.values.cell_text``
 gives them), ``""`` for an empty cell; a spreadsheet row ends at its last non-empty cell.
