@@ -22,14 +22,16 @@ from chokepoint.loaders.networks import NetworkSummary
 from chokepoint.loaders.resolve import Candidate
 from chokepoint.queries.datasets import datasets as _datasets
 
-__all__ = ["SAMPLE_CASE", "SAMPLE_REJECTS", "NETWORK_FORMATS", "LoadReport", "NetworkReport", "Candidate",
-           "Decision", "default_dataset", "load_records", "import_network", "candidates", "merge", "split",
-           "decisions", "loads", "datasets", "record_files", "missing_files", "files_not_loaded"]
+__all__ = ["SAMPLE_CASE", "SAMPLE_REJECTS", "NETWORK_FORMATS", "NETWORK_DUPLICATES", "LoadReport", "NetworkReport",
+           "Candidate", "Decision", "default_dataset", "load_records", "import_network", "candidates", "merge",
+           "split", "decisions", "loads", "datasets", "record_files", "missing_files", "files_not_loaded"]
 
 #: the rejects report of a sample load when none is named (in the working directory, not in the package)
 SAMPLE_REJECTS = Path("rejects-sample.csv")
 #: the network file formats ``import_network`` reads
 NETWORK_FORMATS = networks.FORMATS
+#: how ``import_network`` merges the rows of one link (the first is the default)
+NETWORK_DUPLICATES = networks.DUPLICATES
 
 
 @dataclass(frozen=True)
@@ -118,12 +120,16 @@ def load_records(store: Store | None, paths: Sequence[Path] = (), *, sample: boo
 def import_network(store: Store, path: Path, fmt: str, label: str, rel_type: str, *, dataset: str | None = None,
                    directed: bool | None = None, rejects: Path | None = None, source_col: str | None = None,
                    target_col: str | None = None, weight_col: str | None = None, time_col: str | None = None,
+                   header: bool | None = None, separator: str | None = None, sheet: str | None = None,
+                   duplicates: str = networks.DUPLICATES[0],
                    progress: Callable[[int], None] | None = None) -> NetworkReport:
-    """Import a network file (one of ``NETWORK_FORMATS``): ``label`` nodes joined by ``rel_type`` links
-    (see :func:`chokepoint.loaders.networks.import_network` for the options)."""
+    """Import a network file (one of ``NETWORK_FORMATS``): ``label`` nodes joined by ``rel_type`` links, rows
+    of one link merged by ``duplicates`` (one of ``NETWORK_DUPLICATES``), recorded as a Load (see
+    :func:`chokepoint.loaders.networks.import_network` for the options)."""
     summary = networks.import_network(store, Path(path), fmt, label, rel_type, dataset=dataset, directed=directed,
                                       rejects_path=rejects, source_col=source_col, target_col=target_col,
-                                      weight_col=weight_col, time_col=time_col, progress=progress)
+                                      weight_col=weight_col, time_col=time_col, header=header, separator=separator,
+                                      sheet=sheet, duplicates=duplicates, progress=progress)
     return NetworkReport(summary)
 
 

@@ -87,6 +87,14 @@ def import_network(
                                                    "with weights (default: weight, if present; '' = ignore).")] = None,
     time_col: Annotated[str | None, typer.Option("--time-col", help="Edge list column or graph edge attribute with "
                                                  "dates (default: date or time, if present; '' = ignore).")] = None,
+    header: Annotated[bool | None, typer.Option("--header/--no-header", help="Edge list: the first row is a header, "
+                                                "or already an edge (default: decided from the file).")] = None,
+    separator: Annotated[str | None, typer.Option(help="Text edge list or matrix: comma, semicolon, tab, pipe or "
+                                                  "whitespace (default: detected).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX/ODS edge list or matrix: the sheet (default: the "
+                                              "first).")] = None,
+    duplicates: Annotated[str, typer.Option(help="Rows of one relationship: sum, max, min, first or last weight, "
+                                            "or keep them as parallel relationships.")] = "sum",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import a network file: nodes of one label, edges of one relationship type; bad rows to a rejects report."""
@@ -94,12 +102,15 @@ def import_network(
 
     if fmt not in loading.NETWORK_FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(loading.NETWORK_FORMATS)}", param_hint="--format")
+    if duplicates not in loading.NETWORK_DUPLICATES:
+        raise typer.BadParameter(f"{duplicates!r} is not one of {', '.join(loading.NETWORK_DUPLICATES)}",
+                                 param_hint="--duplicates")
     with open_store() as store, row_progress(as_json) as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
         report = loading.import_network(store, file, fmt, node_label, rel_type, dataset=dataset, directed=directed,
                                         rejects=rejects, source_col=source_col, target_col=target_col,
-                                        weight_col=weight_col, time_col=time_col,
-                                        progress=lambda n: bar.advance(task, n))
+                                        weight_col=weight_col, time_col=time_col, header=header, separator=separator,
+                                        sheet=sheet, duplicates=duplicates, progress=lambda n: bar.advance(task, n))
     result, summary = report.as_dict(), report.summary
     if as_json:
         print(json.dumps(result, indent=2))
@@ -107,9 +118,33 @@ def import_network(
     out.print(f"dataset {result['dataset']}: {result['rows_read']:,} edge rows read, {result['edges_loaded']:,} "
               f"loaded, {result['rows_rejected']:,} rejected; {result['nodes']:,} {node_label} names; "
               f"{result['nodes_created']:,} nodes and {result['relationships_created']:,} {rel_type} "
-              f"relationships created ({'directed' if summary.directed else 'undirected'})", highlight=False)
+              f"relationships created ({'directed' if summary.directed else 'undirected'})", highlight=False,
+              markup=False)
+    out.print(f"duplicates ({result['duplicates']}): {result['rows_merged']:,} row(s) merged into "
+              f"{result['relationships']:,} relationship(s)", highlight=False, markup=False)
+    for line in _read_as(result["read_as"]):
+        out.print(line, highlight=False, markup=False)
+    out.print(f"load {result['load_id']}", highlight=False, markup=False)
     if summary.rejects_report:
-        out.print(f"rejects: {summary.rejects_report}", highlight=False)
+        out.print(f"rejects: {summary.rejects_report}", highlight=False, markup=False)
+
+
+def _read_as(read_as: dict) -> list[str]:
+    """How the network file was read, one line each (header, separator or sheet, columns)."""
+    lines = []
+    if "header" in read_as:
+        lines.append(f"header: {'yes' if read_as['header'] else 'no'} ({read_as['header_reason']})")
+    if "separator" in read_as:
+        how = "declared" if read_as.get("separator_declared") else "detected"
+        comments = read_as.get("comment_lines") or 0
+        lines.append(f"separator: {read_as['separator']} ({how})"
+                     + (f"; {comments} comment line(s) skipped" if comments else ""))
+    if read_as.get("sheet"):
+        lines.append(f"sheet: {read_as['sheet']}")
+    if columns := read_as.get("columns"):
+        used = ", ".join(f"{role} {columns[role]}" for role in ("source", "target", "weight", "time") if columns[role])
+        lines.append(f"columns: {used}" + (f"; not used: {', '.join(columns['unused'])}" if columns["unused"] else ""))
+    return lines
 
 
 # -- entity resolution ---------------------------------------------------------------------------

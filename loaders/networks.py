@@ -2,17 +2,25 @@
 
 Every node name becomes an entity of one schema label (stable id from the dataset, the label and the
 folded name, so "Andrés" and "ANDRES" are one node); every edge becomes one relationship of one schema
-type, written through :class:`loaders.writer.RecordWriter` (the schema's allow-list) in chunks.
-Rows that cannot be loaded go to a rejects report; for every file,
-edge rows read == edges loaded + rows rejected. Problems with the whole file or with the chosen label
-and type are fatal and raised before anything is written. See docs/networks.md.
+type, written through :class:`loaders.writer.RecordWriter` (the schema's allow-list) in chunks, and
+rows for one relationship are merged by a declared strategy (``loaders/duplicates.py``). Each import is a
+``(:Load)`` (``loaders/provenance.py``) whose id is on everything it wrote. Rows that cannot be loaded
+go to a rejects report; for every file, edge rows read == edges loaded + rows rejected. Problems with
+the whole file or with the chosen label and type are fatal and raised before anything is written. See
+docs/networks.md.
 
-Edge lists and matrices are streamed (memory grows with the number of distinct names, not with the
-rows); GraphML and GEXF are read whole by networkx.
+A format is a reader in :data:`READERS`: it checks the file and the options that apply to it, and
+returns the plan and the stream of nodes, edges and rejects (:class:`Source`); everything after that
+(ids, merging, writing, counting) is common. Edge lists (``loaders/edgelists.py``) and matrices are
+read from text or spreadsheet tables (``loaders/cells.py``) and streamed; GraphML and GEXF are read
+whole by networkx.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -23,22 +31,51 @@ from typing import Any
 from chokepoint.graph import ids, schema
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.loaders.readers import EXTRA_CELLS, ReadError, csv_cells, normalise_header, read_rows
+from chokepoint.loaders import duplicates as dup
+from chokepoint.loaders.cells import Table, open_table
+from chokepoint.loaders.edgelists import EdgeListError, edge_cells, edgelist_layout
 from chokepoint.loaders.pipeline import few_collections
+from chokepoint.loaders.provenance import begin_load, end_load, file_digest, load_id
+from chokepoint.loaders.readers import ReadError
 from chokepoint.loaders.rejects import RejectsReport
 from chokepoint.loaders.rows import NodeRecord, Reject, RelRecord, canonical_keys
 from chokepoint.loaders.values import BadValue, parse_value
 from chokepoint.loaders.writer import RecordWriter
 
-__all__ = ["FORMATS", "CHUNK_ROWS", "NetworkImportError", "NetworkSummary", "import_network"]
+__all__ = ["FORMATS", "READERS", "CHUNK_ROWS", "DUPLICATES", "NetworkImportError", "NetworkOptions",
+           "NetworkSummary", "Source", "import_network"]
 
-FORMATS = ("edgelist", "matrix", "graphml", "gexf")
 CHUNK_ROWS = 5_000
+DUPLICATES = dup.STRATEGIES
 _TIME_COLUMNS = ("date", "time")  # auto-detected, in this order of preference
 
 
 class NetworkImportError(ChokepointError):
     """The file, the label or the relationship type cannot be imported at all; nothing was written."""
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """What the user declared (None: not declared, the format's default or what the file shows)."""
+
+    directed: bool | None = None
+    source_col: str | None = None
+    target_col: str | None = None
+    weight_col: str | None = None   # "" ignores weights
+    time_col: str | None = None     # "" ignores dates
+    header: bool | None = None
+    separator: str | None = None
+    sheet: str | None = None
+    duplicates: str = dup.DEFAULT
+
+    #: option -> its command-line flag, for messages
+    FLAGS = {"source_col": "--source-col", "target_col": "--target-col", "weight_col": "--weight-col",
+             "time_col": "--time-col", "header": "--header/--no-header", "separator": "--separator",
+             "sheet": "--sheet"}
+
+    def given(self) -> list[str]:
+        """The format-specific options that were declared."""
+        return [name for name in self.FLAGS if getattr(self, name) is not None]
 
 
 @dataclass
@@ -50,9 +87,15 @@ class NetworkSummary:
     rel_type: str
     directed: bool
     rows_read: int = 0          # edge rows (matrix: non-empty cells considered; graph files: edges)
-    edges_loaded: int = 0
+    edges_loaded: int = 0       # rows that went into a relationship
     rows_rejected: int = 0
+    rows_merged: int = 0        # loaded rows that joined an earlier row's relationship
+    relationships: int = 0      # distinct relationships the loaded rows make
     nodes: int = 0              # distinct node names (after folding) written
+    duplicates: str = dup.DEFAULT
+    read_as: dict[str, Any] = field(default_factory=dict)  # how the file was read (header, separator, ...)
+    load_id: str = ""
+    sha256: str = ""
     counters: Counter = field(default_factory=Counter)
     rejects_report: str | None = None
 
@@ -67,9 +110,15 @@ class NetworkSummary:
             "rows_read": self.rows_read,
             "edges_loaded": self.edges_loaded,
             "rows_rejected": self.rows_rejected,
+            "rows_merged": self.rows_merged,
+            "relationships": self.relationships,
+            "duplicates": self.duplicates,
             "nodes": self.nodes,
             "nodes_created": self.counters["nodes_created"],
             "relationships_created": self.counters["relationships_created"],
+            "read_as": self.read_as,
+            "load_id": self.load_id,
+            "sha256": self.sha256,
             "rejects_report": self.rejects_report,
         }
 
@@ -103,10 +152,32 @@ class _Plan:
     weight: bool                # store edge weights
     date: bool                  # store edge dates
     undirected_prop: bool       # mark undirected edges with undirected: true
+    count_prop: bool            # keep the rows a relationship stands for in count
     source_col: str
     target_col: str
     weight_col: str
     time_col: str
+
+
+@dataclass
+class Source:
+    """What a format's reader returns: the plan, the stream of nodes, edges and rejects, and how the file
+    was read (for the summary and the Load record: header, separator, sheet, columns...)."""
+    plan: _Plan
+    events: Iterable
+    read_as: dict[str, Any] = field(default_factory=dict)
+
+
+#: A format's reader: ``(path, label/type fields of the plan, options) -> Source``; it raises
+#: NetworkImportError (or ReadError) for a file it cannot read, before anything is written.
+Reader = Callable[[Path, dict, NetworkOptions], Source]
+
+
+@dataclass(frozen=True)
+class _Format:
+    read: Reader
+    options: frozenset[str]     # the NetworkOptions fields (of FLAGS) it takes
+    refused: str = ""           # why the others do not apply, for the message
 
 
 def import_network(
@@ -123,69 +194,68 @@ def import_network(
     weight_col: str | None = None,
     time_col: str | None = None,
     progress: Callable[[int], None] | None = None,
+    header: bool | None = None,
+    separator: str | None = None,
+    sheet: str | None = None,
+    duplicates: str = dup.DEFAULT,
 ) -> NetworkSummary:
     """Import the network in ``path`` as ``label`` nodes joined by ``rel_type`` relationships.
 
     ``directed``: None keeps the file's own (GraphML/GEXF) or treats the edges as directed (edge list,
-    matrix). Column options apply to edge lists; ``weight_col`` and ``time_col`` also name edge
-    attributes of GraphML/GEXF files. ``""`` for ``weight_col``/``time_col`` ignores weights/dates.
-    Rejected rows go to ``rejects_path`` (default ``<path>.rejects.csv``). Raises
+    matrix). Column options apply to edge lists, by name or 1-based position; ``weight_col`` and
+    ``time_col`` also name edge attributes of GraphML/GEXF files. ``""`` for ``weight_col``/``time_col``
+    ignores weights/dates. ``header``: whether an edge list's first row is a header (None: decided from
+    the file, see ``loaders/edgelists.py``). ``separator`` (text files) and ``sheet`` (XLSX/ODS) apply to
+    edge lists and matrices. ``duplicates``: how rows for one relationship merge (one of
+    :data:`DUPLICATES`). Rejected rows go to ``rejects_path`` (default ``<path>.rejects.csv``). Raises
     :class:`NetworkImportError` (nothing written) for an unusable file, label, type or option.
     """
     path = Path(path)
-    if fmt not in FORMATS:
+    options = NetworkOptions(directed, source_col, target_col, weight_col, time_col, header, separator, sheet,
+                             duplicates)
+    form = READERS.get(fmt)
+    if form is None:
         raise NetworkImportError(f"unknown network format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if duplicates not in DUPLICATES:
+        raise NetworkImportError(f"unknown duplicates strategy {duplicates!r}; use one of {', '.join(DUPLICATES)}")
     if not path.is_file():
         raise NetworkImportError(f"{path}: no such file")
+    for name in options.given():
+        if name not in form.options:
+            takers = [f for f, r in READERS.items() if name in r.options]
+            raise NetworkImportError(f"{NetworkOptions.FLAGS[name]} does not apply to {fmt} files"
+                                     f"{form.refused and ' (' + form.refused + ')'}; it applies to: "
+                                     f"{', '.join(takers) or 'none'}")
     key = _check_label_and_type(label, rel_type)
-    for option, value in (("--source-col", source_col), ("--target-col", target_col)):
-        if value is not None and fmt != "edgelist":
-            raise NetworkImportError(f"{option} applies to edge lists only, not to {fmt}")
-    for option, value in (("--weight-col", weight_col), ("--time-col", time_col)):
-        if value is not None and fmt == "matrix":
-            raise NetworkImportError(f"{option} does not apply to a matrix (its cells are the weights)")
     dataset = dataset or path.stem
     rel = schema.SCHEMA.relationships[rel_type]
-    base = dict(file=path.name, dataset=dataset, label=label, key=key, rel_type=rel_type,
-                undirected_prop="undirected" in rel.properties)
+    base = dict(dataset=dataset, label=label, key=key, rel_type=rel_type,
+                undirected_prop="undirected" in rel.properties, count_prop="count" in rel.properties)
+    try:
+        source = form.read(path, base, options)
+    except (ReadError, EdgeListError) as err:
+        raise NetworkImportError(str(err)) from err
+    plan = source.plan
 
-    if fmt == "edgelist":
-        src, tgt, wcol, tcol = _edgelist_columns(path, source_col, target_col, weight_col, time_col)
-        plan = _Plan(**base, directed=True if directed is None else directed,
-                     weight=_allowed(path, rel_type, label, "weight", wcol, "weights"),
-                     date=_allowed(path, rel_type, label, "date", tcol, "dates"),
-                     source_col=src, target_col=tgt, weight_col=wcol or "", time_col=tcol or "")
-        events: Iterable = _edgelist_events(path, plan)
-    elif fmt == "matrix":
-        layout = _matrix_layout(path)
-        weighted = "weight" in rel.properties
-        if layout.nonbinary and not weighted:
-            _allowed(path, rel_type, label, "weight", "cells", "weights")
-        plan = _Plan(**base, directed=True if directed is None else directed, weight=weighted, date=False,
-                     source_col="", target_col="", weight_col="", time_col="")
-        events = _matrix_events(path, layout, plan)
-    else:
-        graph = _read_graph(path, fmt)
-        wcol = "weight" if weight_col is None else _attr_name(weight_col)
-        tcol = _graph_time_attribute(graph, time_col)
-        has_weight = bool(wcol) and any(d.get(wcol) is not None for _, _, d in graph.edges(data=True))
-        has_date = bool(tcol) and any(d.get(tcol) is not None for _, _, d in graph.edges(data=True))
-        if weight_col and not has_weight:
-            raise NetworkImportError(f"{path}: no edge has the attribute {wcol!r}")
-        if time_col and not has_date:
-            raise NetworkImportError(f"{path}: no edge has the attribute {tcol!r}")
-        plan = _Plan(**base, directed=graph.is_directed() if directed is None else directed,
-                     weight=_allowed(path, rel_type, label, "weight", wcol if has_weight else None, "weights"),
-                     date=_allowed(path, rel_type, label, "date", tcol if has_date else None, "dates"),
-                     source_col="source", target_col="target", weight_col=wcol, time_col=tcol or "")
-        events = _graph_events(graph, plan)
-
+    sha = file_digest(path)
+    recorded = {"format": fmt, "label": label, "rel_type": rel_type, "directed": plan.directed,
+                "duplicates": duplicates, **source.read_as}
+    options_json = json.dumps(recorded, sort_keys=True, default=str)
+    options_sha = hashlib.sha256(options_json.encode()).hexdigest()  # in the id as a mapping's hash is
     summary = NetworkSummary(file=str(path), format=fmt, dataset=dataset, label=label, rel_type=rel_type,
-                             directed=plan.directed)
+                             directed=plan.directed, duplicates=duplicates, read_as=source.read_as, sha256=sha,
+                             load_id=load_id(dataset, path.name, sha, options_sha))
     rejects_path = Path(rejects_path or path.with_name(path.name + ".rejects.csv"))
+    begin_load(store, summary.load_id, dataset=dataset, file=path.name, path=str(path.resolve()), sha256=sha,
+               kind="network", format=fmt, options=options_json, label=label, rel_type=rel_type)
     with RejectsReport(rejects_path) as report, few_collections():
-        _Importer(store, plan, report, summary, progress).run(events)
+        _Importer(store, plan, duplicates, report, summary, progress).run(source.events)
     summary.rejects_report = str(rejects_path) if report.count else None
+    end_load(store, summary.load_id, rows_read=summary.rows_read, rows_loaded=summary.edges_loaded,
+             rows_rejected=summary.rows_rejected, rows_merged=summary.rows_merged,
+             relationships=summary.relationships, nodes=summary.nodes,
+             nodes_created=summary.counters["nodes_created"],
+             relationships_created=summary.counters["relationships_created"])
     return summary
 
 
@@ -228,45 +298,48 @@ def _allowed(path: Path, rel_type: str, label: str, prop: str, column: str | Non
                              f"{hint}")
 
 
+def _table(path: Path, options: NetworkOptions, comments: bool = False) -> Table:
+    return open_table(path, separator=options.separator, sheet=options.sheet, comments=comments)
+
+
+def _file_name(table: Table) -> str:
+    """The file as refs and rejects name it: ``edges.xlsx[Sheet1]`` for a sheet of a workbook."""
+    return table.path.name if table.kind == "text" else f"{table.path.name}[{table.sheet}]"
+
+
+def _table_read_as(table: Table) -> dict[str, Any]:
+    if table.kind == "text":
+        return {"separator": table.separator, "separator_declared": table.separator_declared,
+                "comment_lines": table.comments}
+    return {"sheet": table.sheet}
+
+
 # -- edge lists --------------------------------------------------------------------------------
-def _edgelist_columns(path: Path, source_col, target_col, weight_col, time_col):
-    """Check the columns (a first pass over the file: it also proves the file readable to the end)."""
-    columns: set[str] = set()
-    for _, row in read_rows(path):
-        columns.update(row)
-    columns.discard(EXTRA_CELLS)
-    if not columns:  # no data rows: nothing to check, nothing to load
-        return "source", "target", None, None
+def _read_edgelist(path: Path, base: dict, options: NetworkOptions) -> Source:
+    table = _table(path, options, comments=True)
+    layout = edgelist_layout(table, options.header, options.source_col, options.target_col, options.weight_col,
+                             options.time_col)
+    label, rel_type = base["label"], base["rel_type"]
+    weight_name = layout.name(layout.weight) if layout.weight is not None else None
+    time_name = layout.name(layout.time) if layout.time is not None else None
+    file = _file_name(table)
+    plan = _Plan(**base, file=file, directed=True if options.directed is None else options.directed,
+                 weight=_allowed(path, rel_type, label, "weight", weight_name, "weights"),
+                 date=_allowed(path, rel_type, label, "date", time_name, "dates"),
+                 source_col=layout.name(layout.source), target_col=layout.name(layout.target),
+                 weight_col=weight_name or "", time_col=time_name or "")
 
-    def named(option: str, value: str | None, default: str | None) -> str | None:
-        if value is not None and not value.strip():
-            return None  # "" = ignore
-        col = normalise_header(value) if value is not None else default
-        if col is not None and col not in columns and value is not None:
-            raise NetworkImportError(f"{path}: no column {col!r} ({option}); columns: {', '.join(sorted(columns))}")
-        return col if col in columns else None
+    def events() -> Iterator[_Edge | Reject]:
+        for item in edge_cells(table, layout, file):
+            if isinstance(item, Reject):
+                yield item
+            else:
+                yield _Edge(item.row, item.source, item.target, item.weight if plan.weight else None,
+                            item.date if plan.date else None, item.values, f"{file}:{item.row}")
 
-    src = named("--source-col", source_col, "source")
-    tgt = named("--target-col", target_col, "target")
-    for role, col, default in (("source", src, source_col), ("target", tgt, target_col)):
-        if col is None:
-            raise NetworkImportError(f"{path}: no {role} column {normalise_header(default or role)!r}; columns: "
-                                     f"{', '.join(sorted(columns))} (name it with --{role}-col)")
-    wcol = named("--weight-col", weight_col, "weight")
-    auto_time = next((c for c in _TIME_COLUMNS if c in columns), None)
-    tcol = named("--time-col", time_col, auto_time)
-    return src, tgt, wcol, tcol
-
-
-def _edgelist_events(path: Path, plan: _Plan) -> Iterator[_Edge | Reject]:
-    for row_no, row in read_rows(path):
-        if EXTRA_CELLS in row:
-            yield Reject(plan.file, row_no, "", "more cells than the header has columns", row)
-            continue
-        yield _Edge(row_no, row.get(plan.source_col), row.get(plan.target_col),
-                    row.get(plan.weight_col) if plan.weight_col else None,
-                    row.get(plan.time_col) if plan.time_col else None,
-                    row, f"{plan.file}:{row_no}")
+    read_as = {"header": layout.header, "header_reason": layout.header_reason, **_table_read_as(table),
+               "columns": layout.described}
+    return Source(plan, events(), read_as)
 
 
 # -- adjacency matrices ------------------------------------------------------------------------
@@ -279,10 +352,10 @@ class _Layout:
     nonbinary: bool             # some cell is a number other than 0 and 1
 
 
-def _matrix_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """``(row_number, cells)`` of the non-blank rows, header included (row 1)."""
+def _matrix_rows(table: Table) -> Iterator[tuple[int, list[str]]]:
+    """``(row_number, cells)`` of the non-blank rows, the header (the first) included."""
     try:
-        yield from ((n, cells) for n, cells in csv_cells(path) if any(c.strip() for c in cells))
+        yield from table.rows()
     except ReadError as err:
         raise NetworkImportError(str(err)) from err
 
@@ -294,9 +367,10 @@ def _number(text: str) -> float:
     return value
 
 
-def _matrix_layout(path: Path) -> _Layout:
+def _matrix_layout(table: Table) -> _Layout:
     """First pass: the matrix is square with the same names on both sides, and no row is too long."""
-    rows = _matrix_rows(path)
+    path = table.path
+    rows = _matrix_rows(table)
     first = next(rows, None)
     if first is None:
         raise NetworkImportError(f"{path}: empty file, no matrix")
@@ -348,7 +422,7 @@ def _matrix_layout(path: Path) -> _Layout:
     return _Layout(names, index, header_row, row_lines, nonbinary)
 
 
-def _matrix_events(path: Path, layout: _Layout, plan: _Plan) -> Iterator[_Node | _Edge | Reject]:
+def _matrix_events(table: Table, layout: _Layout, plan: _Plan) -> Iterator[_Node | _Edge | Reject]:
     names, file = layout.names, plan.file
     for name in names:
         yield _Node(name, f"{file}:{layout.header_row}")
@@ -356,7 +430,7 @@ def _matrix_events(path: Path, layout: _Layout, plan: _Plan) -> Iterator[_Node |
     upper: dict[tuple[int, int], tuple[float, str]] = {}        # (i, j), i < j: non-zero upper cells
     lower: dict[tuple[int, int], tuple[float, str]] = {}        # the mirror (j, i) of a non-zero lower cell
     bad: set[tuple[int, int]] = set()                            # pairs with a cell that is not a number
-    rows = _matrix_rows(path)
+    rows = _matrix_rows(table)
     next(rows)
     for row_no, cells in rows:
         i = layout.index[ids.normalise_key(cells[0])]
@@ -393,6 +467,17 @@ def _matrix_events(path: Path, layout: _Layout, plan: _Plan) -> Iterator[_Node |
                          {"row": names[j], "column": names[i], "value": low[1], "mirror": up[1]})
 
 
+def _read_matrix(path: Path, base: dict, options: NetworkOptions) -> Source:
+    table = _table(path, options)
+    layout = _matrix_layout(table)
+    weighted = "weight" in schema.SCHEMA.relationships[base["rel_type"]].properties
+    if layout.nonbinary and not weighted:
+        _allowed(path, base["rel_type"], base["label"], "weight", "cells", "weights")
+    plan = _Plan(**base, file=_file_name(table), directed=True if options.directed is None else options.directed,
+                 weight=weighted, date=False, source_col="", target_col="", weight_col="", time_col="")
+    return Source(plan, _matrix_events(table, layout, plan), _table_read_as(table))
+
+
 # -- GraphML and GEXF --------------------------------------------------------------------------
 def _read_graph(path: Path, fmt: str):
     import networkx as nx
@@ -425,18 +510,54 @@ def _graph_events(graph, plan: _Plan) -> Iterator[_Node | _Edge]:
                     data.get(plan.time_col) if plan.date else None, values, f"{plan.file}:edge {k}")
 
 
+def _read_graph_file(path: Path, base: dict, options: NetworkOptions, fmt: str) -> Source:
+    graph = _read_graph(path, fmt)
+    weight_col, time_col = options.weight_col, options.time_col
+    label, rel_type = base["label"], base["rel_type"]
+    wcol = "weight" if weight_col is None else _attr_name(weight_col)
+    tcol = _graph_time_attribute(graph, time_col)
+    has_weight = bool(wcol) and any(d.get(wcol) is not None for _, _, d in graph.edges(data=True))
+    has_date = bool(tcol) and any(d.get(tcol) is not None for _, _, d in graph.edges(data=True))
+    if weight_col and not has_weight:
+        raise NetworkImportError(f"{path}: no edge has the attribute {wcol!r}")
+    if time_col and not has_date:
+        raise NetworkImportError(f"{path}: no edge has the attribute {tcol!r}")
+    directed = graph.is_directed() if options.directed is None else options.directed
+    plan = _Plan(**base, file=path.name, directed=directed,
+                 weight=_allowed(path, rel_type, label, "weight", wcol if has_weight else None, "weights"),
+                 date=_allowed(path, rel_type, label, "date", tcol if has_date else None, "dates"),
+                 source_col="source", target_col="target", weight_col=wcol, time_col=tcol or "")
+    return Source(plan, _graph_events(graph, plan), {"file_directed": graph.is_directed()})
+
+
+#: the formats, each with the options it takes (besides --directed/--undirected and --duplicates)
+READERS: dict[str, _Format] = {
+    "edgelist": _Format(_read_edgelist, frozenset({"source_col", "target_col", "weight_col", "time_col", "header",
+                                                   "separator", "sheet"})),
+    "matrix": _Format(_read_matrix, frozenset({"separator", "sheet"}),
+                      "a matrix's first row and column name the nodes and its cells are the weights"),
+    "graphml": _Format(functools.partial(_read_graph_file, fmt="graphml"), frozenset({"weight_col", "time_col"})),
+    "gexf": _Format(functools.partial(_read_graph_file, fmt="gexf"), frozenset({"weight_col", "time_col"})),
+}
+FORMATS = tuple(READERS)
+
+
 # -- the common part ---------------------------------------------------------------------------
 class _Importer:
-    """Turns nodes and edges into records, writes them in chunks, reports rejects, counts."""
+    """Turns nodes and edges into records, merges the rows of one relationship, writes in chunks (the
+    nodes as they come, the merged relationships once every row is read), reports rejects, counts."""
 
-    def __init__(self, store: Store, plan: _Plan, report: RejectsReport, summary: NetworkSummary,
-                 progress: Callable[[int], None] | None):
+    def __init__(self, store: Store, plan: _Plan, duplicates: str, report: RejectsReport,
+                 summary: NetworkSummary, progress: Callable[[int], None] | None):
         self.store, self.plan, self.report, self.summary, self.progress = store, plan, report, summary, progress
-        self.writer = RecordWriter(store, plan.dataset)
+        self.writer = RecordWriter(store, plan.dataset, summary.load_id)
         self.spellings: set[tuple[str, str]] = set()   # (id, spelling) already written
         self.ids: set[str] = set()
         self.chunk: list[tuple[list[NodeRecord], list[RelRecord]]] = []
         self.unreported = 0
+        self.keep = duplicates == "keep"
+        self.groups = None if self.keep else dup.EdgeGroups(duplicates)
+        self.parallel: Counter = Counter()             # keep: rows seen per relationship key
 
     def run(self, events: Iterable[_Node | _Edge | Reject]) -> None:
         for event in events:
@@ -448,9 +569,13 @@ class _Importer:
             else:
                 self._edge(event)
         self._flush()
+        if self.groups is not None:
+            self._write_groups()
         if self.progress and self.unreported:
             self.progress(self.unreported)
         self.summary.nodes = len(self.ids)
+        self.summary.relationships = sum(self.parallel.values()) if self.keep else len(self.groups)
+        self.summary.rows_merged = self.summary.edges_loaded - self.summary.relationships
 
     def _edge(self, e: _Edge) -> None:
         p = self.plan
@@ -462,26 +587,60 @@ class _Importer:
             if node_id is None:  # blank, or nothing left once normalised (a "phone number" without digits)
                 reason = f"empty {end}" if not name else f"no usable {p.label} {p.key} in {end} {name!r}"
                 return self._reject(Reject(p.file, e.row, column, reason, e.values), counted=True)
-        props: dict[str, Any] = {}
+        weight = None
         if p.weight and _text(e.weight):
             try:
-                props["weight"] = _weight(e.weight)
+                weight = _weight(e.weight)
             except BadValue as err:
                 return self._reject(Reject(p.file, e.row, p.weight_col, str(err), e.values), counted=True)
+        date = None
         if p.date and _text(e.date):
             try:
-                props["date"] = parse_value(_text(e.date), "date")
+                date = parse_value(_text(e.date), "date")
             except BadValue as err:
                 return self._reject(Reject(p.file, e.row, p.time_col, str(err), e.values), counted=True)
         nodes = self._nodes([(a, a_name), (b, b_name)], e.ref)
-        if not p.directed:  # one relationship per pair, endpoints in id order, so A-B and B-A are one
-            if p.undirected_prop:
-                props["undirected"] = True
-            if b < a:
-                a, b = b, a
-        rel = RelRecord(ids.relationship_id(p.rel_type, a, b, props), p.rel_type, a, b, props, e.ref)
+        if not p.directed and b < a:  # one relationship per pair, endpoints in id order, so A-B and B-A are one
+            a, b = b, a
         self.summary.edges_loaded += 1
-        self._add(nodes, [rel])
+        key = (a, b, date)
+        if self.keep:  # every row its own relationship: the first of a key has the merged id, later ones a number
+            self.parallel[key] += 1
+            self._add(nodes, [self._relationship(key, weight, 1, e.ref, self.parallel[key])])
+            return
+        self.groups.add(key, weight, e.ref)
+        self._add(nodes, [])
+
+    def _relationship(self, key: tuple, weight: float | None, count: int, ref: str, parallel: int = 1) -> RelRecord:
+        """The record of relationship ``key`` (source id, target id, date) with its merged properties."""
+        p = self.plan
+        a, b, date = key
+        identity: dict[str, Any] = {"date": date}
+        if parallel > 1:
+            identity["parallel"] = parallel
+        props: dict[str, Any] = {}
+        if weight is not None:
+            props["weight"] = weight
+        if date is not None:
+            props["date"] = date
+        if not p.directed and p.undirected_prop:
+            props["undirected"] = True
+        if p.count_prop:
+            props["count"] = count
+        return RelRecord(ids.relationship_id(p.rel_type, a, b, identity), p.rel_type, a, b, props, ref)
+
+    def _write_groups(self) -> None:
+        """The merged relationships, in chunks (one record per row, so ``sources`` lists every row)."""
+        batch: list[RelRecord] = []
+        for key, weight, count, refs in self.groups.groups():
+            r = self._relationship(key, weight, count, refs[0])
+            for ref in refs:  # a relationship of many rows is split over chunks (the writer unites sources)
+                batch.append(RelRecord(r.id, r.type, r.source, r.target, r.props, ref))
+                if len(batch) >= CHUNK_ROWS:
+                    self.summary.counters += self.writer.write([([], batch)])
+                    batch = []
+        if batch:
+            self.summary.counters += self.writer.write([([], batch)])
 
     def _nodes(self, named: list[tuple[str | None, str]], ref: str) -> list[NodeRecord]:
         """Records for names not written yet: the first spelling of an id sets the key property, later

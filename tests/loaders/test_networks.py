@@ -91,14 +91,15 @@ def test_edge_list_round_trips_directed_with_weights_and_dates(clean, tmp_path):
     summary = import_network(clean, path, "edgelist", "Person", "ASSOCIATED_WITH")
     assert summary.dataset == "net" and summary.directed is True
     assert (summary.rows_read, summary.edges_loaded, summary.rows_rejected, summary.nodes) == (5, 5, 0, 3)
+    assert (summary.relationships, summary.rows_merged, summary.duplicates) == (4, 1, "sum")
     assert summary.counters["nodes_created"] == 3 and summary.counters["relationships_created"] == 4
     assert summary.rejects_report is None and not (tmp_path / "net.csv.rejects.csv").exists()
     assert entities(clean) == 3
-    assert edges(clean, "net") == expect([
-        ("Andrés López", "Beto Cruz", "ASSOCIATED_WITH", {"weight": 2.0, "date": "2024-03-05"}),
-        ("Andrés López", "Carla Díaz", "ASSOCIATED_WITH", {"weight": 1.5}),
-        ("Beto Cruz", "Andrés López", "ASSOCIATED_WITH", {"weight": 3.0, "date": "2024-03-06"}),
-        ("Carla Díaz", "Carla Díaz", "ASSOCIATED_WITH", {}),
+    assert edges(clean, "net") == expect([  # rows 2 and 6: one relationship, weights summed
+        ("Andrés López", "Beto Cruz", "ASSOCIATED_WITH", {"weight": 4.0, "date": "2024-03-05", "count": 2}),
+        ("Andrés López", "Carla Díaz", "ASSOCIATED_WITH", {"weight": 1.5, "count": 1}),
+        ("Beto Cruz", "Andrés López", "ASSOCIATED_WITH", {"weight": 3.0, "date": "2024-03-06", "count": 1}),
+        ("Carla Díaz", "Carla Díaz", "ASSOCIATED_WITH", {"count": 1}),
     ])
     andres = clean.read("MATCH (p:Person {id: $id}) RETURN properties(p) AS p",
                         id=entity_id("net", "Person", ["andres lopez"]))[0]["p"]
@@ -115,16 +116,16 @@ def test_edge_list_named_columns_tsv_undirected_collapses_both_directions(clean,
     path = write(tmp_path, "calls.tsv",
                  "Caller\tCallee\tCalls\tDay\n"
                  "+1 619 555 0101\t+52 664 555 0202\t3\t2024-01-02\n"   # row 2
-                 "+52 664 555 0202\t+1 619 555 0101\t3\t2024-01-02\n"   # row 3: B-A, same props: one edge
-                 "+1 619 555 0101\t+52 664 555 0202\t1\t2024-01-03\n"   # row 4: other props: another edge
+                 "+52 664 555 0202\t+1 619 555 0101\t3\t2024-01-02\n"   # row 3: B-A, same date: one edge
+                 "+1 619 555 0101\t+52 664 555 0202\t1\t2024-01-03\n"   # row 4: another date: another edge
                  "+52 664 555 0303\t+1 619 555 0101\t2\t02/01/2024\n")  # row 5: dd/mm/yyyy
     summary = import_network(clean, path, "edgelist", "Phone", "CALLED", dataset="calls", directed=False,
                              source_col="Caller", target_col="Callee", weight_col="Calls", time_col="Day")
     assert (summary.rows_read, summary.edges_loaded, summary.rows_rejected, summary.nodes) == (4, 4, 0, 3)
     assert summary.counters["relationships_created"] == 3
     rows = clean.read("MATCH (a:Phone)-[r:CALLED]->(b:Phone) RETURN a.id AS a, b.id AS b, r.undirected AS u, "
-                      "r.weight AS w, r.sources AS s ORDER BY w")
-    assert [r["w"] for r in rows] == [1.0, 2.0, 3.0]
+                      "r.weight AS w, r.sources AS s, r.count AS n ORDER BY w")
+    assert [(r["w"], r["n"]) for r in rows] == [(1.0, 1), (2.0, 1), (6.0, 2)]  # rows 2 and 3 summed
     assert all(r["u"] is True and r["a"] < r["b"] for r in rows)  # canonical order: by entity id
     assert rows[2]["s"] == ["calls.tsv:2", "calls.tsv:3"]
     numbers = {r["n"] for r in clean.read("MATCH (p:Phone) RETURN p.number AS n")}
@@ -161,8 +162,9 @@ def test_every_edge_list_reject_names_file_row_column_and_reason(clean, tmp_path
     assert json.loads(found[("bad.csv", 5, "weight")]["original_values"]) == \
         {"source": "A", "target": "B", "weight": "lots", "time": ""}
     assert {r["n"] for r in clean.read("MATCH (p:Person) RETURN p.name AS n")} == {"A", "B"}
-    assert edges(clean, "bad") == expect([("A", "B", "ASSOCIATED_WITH", {"weight": 1.0, "date": "2024-01-01"}),
-                                          ("B", "A", "ASSOCIATED_WITH", {})])
+    assert edges(clean, "bad") == expect([("A", "B", "ASSOCIATED_WITH", {"weight": 1.0, "date": "2024-01-01",
+                                                                          "count": 1}),
+                                          ("B", "A", "ASSOCIATED_WITH", {"count": 1})])
     # a clean re-run removes the old report
     write(tmp_path, "bad.csv", "source,target\nA,B\n")
     again = import_network(clean, path, "edgelist", "Person", "ASSOCIATED_WITH")
@@ -182,10 +184,10 @@ def test_matrix_directed_round_trip(clean, tmp_path):
     assert (summary.rows_read, summary.edges_loaded, summary.rows_rejected, summary.nodes) == (4, 4, 0, 5)
     assert summary.counters["nodes_created"] == 5 and summary.counters["relationships_created"] == 4
     assert edges(clean, "m") == expect([
-        ("A", "B", "ASSOCIATED_WITH", {"weight": 2.0}),
-        ("A", "D", "ASSOCIATED_WITH", {"weight": 1.0}),
-        ("B", "A", "ASSOCIATED_WITH", {"weight": 1.0}),
-        ("C", "C", "ASSOCIATED_WITH", {"weight": 3.5}),
+        ("A", "B", "ASSOCIATED_WITH", {"weight": 2.0, "count": 1}),
+        ("A", "D", "ASSOCIATED_WITH", {"weight": 1.0, "count": 1}),
+        ("B", "A", "ASSOCIATED_WITH", {"weight": 1.0, "count": 1}),
+        ("C", "C", "ASSOCIATED_WITH", {"weight": 3.5, "count": 1}),
     ])
     e = clean.read("MATCH (p:Person {name: 'E'}) RETURN p.sources AS s")
     assert e == [{"s": ["m.csv:1"]}]
@@ -251,12 +253,12 @@ def test_graphml_round_trip_keeps_direction_weights_dates_and_isolates(clean, tm
     assert (summary.rows_read, summary.edges_loaded, summary.rows_rejected, summary.nodes) == (3, 3, 0, 4)
     assert entities(clean, "g") == 4
     assert edges(clean, "g") == expect([
-        ("Andrés López", "Beto Cruz", "ASSOCIATED_WITH", {"weight": 2.5, "date": "2024-05-01"}),
-        ("Beto Cruz", "Andrés López", "ASSOCIATED_WITH", {"weight": 1.0, "date": "2024-05-02"}),
-        ("Beto Cruz", "n3", "ASSOCIATED_WITH", {"weight": 4.0, "date": "2024-05-03"}),
+        ("Andrés López", "Beto Cruz", "ASSOCIATED_WITH", {"weight": 2.5, "date": "2024-05-01", "count": 1}),
+        ("Beto Cruz", "Andrés López", "ASSOCIATED_WITH", {"weight": 1.0, "date": "2024-05-02", "count": 1}),
+        ("Beto Cruz", "n3", "ASSOCIATED_WITH", {"weight": 4.0, "date": "2024-05-03", "count": 1}),
     ])
     assert clean.read("MATCH (p:Person {name: 'Dora'}) RETURN p.sources AS s") == [{"s": ["g.graphml:node n4"]}]
-    # --undirected on a directed file: A->B and B->A have different props, so they stay two edges
+    # --undirected on a directed file: A->B and B->A are on different dates (two events), so two edges
     summary = import_network(clean, path, "graphml", "Person", "ASSOCIATED_WITH", dataset="g2", directed=False)
     assert summary.directed is False and summary.counters["relationships_created"] == 3
     rows = clean.read("MATCH (a:Person {dataset: 'g2'})-[r]->(b) RETURN a.id < b.id AS ordered, r.undirected AS u")
@@ -278,8 +280,8 @@ def test_gexf_direction_from_the_file_or_the_option(clean, tmp_path):
     # --directed on an undirected file: each edge as networkx reports it (write_gexf wrote it so: Ana first)
     summary = import_network(clean, path, "gexf", "Person", "ASSOCIATED_WITH", dataset="d", directed=True)
     assert summary.directed is True
-    assert edges(clean, "d") == expect([("Ana", "Beto", "ASSOCIATED_WITH", {"weight": 3.0}),
-                                        ("Ana", "Carla", "ASSOCIATED_WITH", {"weight": 1.0})])
+    assert edges(clean, "d") == expect([("Ana", "Beto", "ASSOCIATED_WITH", {"weight": 3.0, "count": 1}),
+                                        ("Ana", "Carla", "ASSOCIATED_WITH", {"weight": 1.0, "count": 1})])
 
 
 GRAPHML_BAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -342,7 +344,7 @@ FATAL = [
     ("unknown format", "e.csv", "source,target\nA,B\n", "pajek", "Person", "ASSOCIATED_WITH", {},
      "unknown network format 'pajek'"),
     ("column option on a matrix", "m.csv", ",A\nA,1\n", "matrix", "Person", "ASSOCIATED_WITH",
-     {"source_col": "from"}, "--source-col applies to edge lists only"),
+     {"source_col": "from"}, "--source-col does not apply to matrix files .*it applies to: edgelist"),
 ]
 
 
