@@ -305,6 +305,30 @@ def test_two_mode_matrix_with_both_projections(clean, tmp_path):
     ], key=lambda e: json.dumps([sorted(e[0]), e[1]]))
 
 
+def test_two_mode_matrix_from_a_sheet(clean, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Notas"
+    sheet = book.create_sheet("Afiliaciones")
+    for row in [[None, "Club Norte", "Cártel"], ["Ana", 1, 1], ["Beto", None, 1]]:
+        sheet.append(row)
+    path = tmp_path / "aff.xlsx"
+    book.save(path)
+    summary = import_network(clean, path, "matrix", "Person", "MEMBER_OF", col_label="Organization",
+                             sheet="Afiliaciones", project_to="rows")
+    assert (summary.rows_read, summary.edges_loaded, summary.nodes) == (3, 3, 4)
+    assert edges(clean, "aff", "MEMBER_OF") == expect([
+        ("Person:Ana", "Organization:Club Norte", "MEMBER_OF", {}), ("Person:Ana", "Organization:Cártel", "MEMBER_OF", {}),
+        ("Person:Beto", "Organization:Cártel", "MEMBER_OF", {})])
+    assert as_undirected(edges(clean, "aff", "ASSOCIATED_WITH")) == [
+        undirected("Person:Ana", "Person:Beto", weight=1.0)]
+    sources = clean.read("MATCH (p:Person {dataset: 'aff', name: 'Beto'})-[r:ASSOCIATED_WITH]-() "
+                         "RETURN p.sources AS p, r.sources AS r, r.loads = [$load] AS one_load", load=summary.load_id)
+    assert sources == [{"p": ["aff.xlsx[Afiliaciones]:3"], "r": ["aff.xlsx[Afiliaciones]:projection to rows"],
+                        "one_load": True}]
+
+
 def test_two_mode_edge_list_projection_counts_each_shared_entity_once(clean, tmp_path):
     rows = ("source,target\nAna,Norte\nBeto,Norte\nAna,Sur\nBeto,Sur\nANA,Sur\nCarla,Sur\n,Sur\n")
     path = write(tmp_path, "el.csv", rows)   # "ANA,Sur" repeats Ana's tie: it does not add to the count
