@@ -221,6 +221,13 @@ def _check_header(path: Path, h: _Header) -> None:
         mode = "two-mode (nr= nc=)" if h.two_mode else "one-mode (n=)"
         raise NetworkImportError(f"{path}: format = {h.format} is not read here for a {mode} file; read: "
                                  f"{', '.join(allowed)}")
+    if not h.two_mode:  # one node set: labels given for one side name both
+        if h.rows is not None and h.cols is None and not h.cols_embedded:
+            h.cols = h.rows
+        elif h.cols is not None and h.rows is None and not h.rows_embedded:
+            h.rows = h.cols
+        if h.format != "fullmatrix" and (h.rows_embedded or h.cols_embedded):
+            h.rows_embedded = h.cols_embedded = True
     for names, what in ((h.rows, "row"), (h.cols, "column")):
         if names is not None and len(names) != (h.nr if what == "row" else h.nc):
             raise NetworkImportError(f"{path}: {len(names)} {what} labels for {h.nr if what == 'row' else h.nc} "
@@ -296,7 +303,9 @@ def _check_matrix(path: Path, h: _Header, p: _Plan) -> tuple[list[str], list[str
             except BadValue:
                 pass
     rows = rows if h.rows_embedded else _names(h.rows, h.nr)
-    cols = cols if h.cols_embedded else _names(h.cols, h.nc)
+    if not h.cols_embedded:
+        one_set = not h.two_mode and h.rows_embedded and h.cols is None
+        cols = list(rows) if one_set else _names(h.cols, h.nc)  # one node set: row labels name the columns too
     col_label = p.col_label or p.label
     _distinct(path, p.dataset, p.label, rows, "row")
     _distinct(path, p.dataset, col_label, cols, "column")

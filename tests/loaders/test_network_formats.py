@@ -211,6 +211,16 @@ def test_dl_edgelist1_and_nodelist1(clean, tmp_path):
                                         + [("Location:c", "Location:a", "LOCATED_IN", {})])
 
 
+def test_dl_one_mode_labels_of_one_side_name_both(clean, tmp_path):
+    listed = "dl n=3\nrow labels:\na b c\ndata:\n0 1 0\n0 0 1\n1 0 0\n"
+    embedded = "dl n=3\nrow labels embedded\ndata:\na 0 1 0\nb 0 0 1\nc 1 0 0\n"
+    for name, text in (("listed", listed), ("embedded", embedded)):
+        import_network(clean, write(tmp_path, f"{name}.dl", text), "dl", "Location", "LOCATED_IN")
+        assert edges(clean, name) == expect([("Location:a", "Location:b", "LOCATED_IN", {}),
+                                             ("Location:b", "Location:c", "LOCATED_IN", {}),
+                                             ("Location:c", "Location:a", "LOCATED_IN", {})]), name
+
+
 def test_dl_two_mode_fullmatrix_edgelist2_nodelist2(clean, tmp_path):
     text = ("dl nr=2, nc=3 format=fullmatrix\nrow labels:\nana beto\ncolumn labels:\n"
             '"Club Norte" "Cártel" Cell\ndata:\n1 0 1\n0 1 1\n')
