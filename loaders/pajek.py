@@ -170,8 +170,7 @@ def _events(path: Path, scan: _Scan, p: _Plan, own_direction: bool) -> Iterator[
             pairs = [(cells[0], cells[1], weight)]
         for source, target, weight in pairs:
             values = {"source": source, "target": target, **({"weight": weight} if weight is not None else {})}
-            edge = _edge(scan, p, number, source, target, weight, values, direction)
-            yield edge
+            yield _edge(scan, p, number, source, target, weight, values, direction)
 
 
 def _edge(scan: _Scan, p: _Plan, number: int, source: str, target: str, weight: str | None,
