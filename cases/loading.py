@@ -122,14 +122,17 @@ def import_network(store: Store, path: Path, fmt: str, label: str, rel_type: str
                    target_col: str | None = None, weight_col: str | None = None, time_col: str | None = None,
                    header: bool | None = None, separator: str | None = None, sheet: str | None = None,
                    duplicates: str = networks.DUPLICATES[0],
-                   progress: Callable[[int], None] | None = None) -> NetworkReport:
+                   progress: Callable[[int], None] | None = None, col_label: str | None = None,
+                   project_to: str | None = None, projection_type: str | None = None) -> NetworkReport:
     """Import a network file (one of ``NETWORK_FORMATS``): ``label`` nodes joined by ``rel_type`` links, rows
-    of one link merged by ``duplicates`` (one of ``NETWORK_DUPLICATES``), recorded as a Load (see
-    :func:`chokepoint.loaders.networks.import_network` for the options)."""
+    of one link merged by ``duplicates`` (one of ``NETWORK_DUPLICATES``), recorded as a Load; with
+    ``col_label`` a two-mode network (``label`` rows to ``col_label`` columns) and, with ``project_to``, its
+    one-mode projection (see :func:`chokepoint.loaders.networks.import_network` for the options)."""
     summary = networks.import_network(store, Path(path), fmt, label, rel_type, dataset=dataset, directed=directed,
                                       rejects_path=rejects, source_col=source_col, target_col=target_col,
                                       weight_col=weight_col, time_col=time_col, header=header, separator=separator,
-                                      sheet=sheet, duplicates=duplicates, progress=progress)
+                                      sheet=sheet, duplicates=duplicates, progress=progress, col_label=col_label,
+                                      project_to=project_to, projection_type=projection_type)
     return NetworkReport(summary)
 
 

@@ -69,11 +69,13 @@ def load(
 
 @app.command("import-network")
 def import_network(
-    file: Annotated[Path, typer.Argument(help="Network file: edge list, adjacency matrix, GraphML or GEXF.")],
-    fmt: Annotated[str, typer.Option("--format", help="edgelist, matrix, graphml or gexf.")],
-    node_label: Annotated[str, typer.Option("--node-label", help="Schema label of every node (Person, Phone...).")],
+    file: Annotated[Path, typer.Argument(help="Network file: edge list, adjacency matrix, GraphML, GEXF, Pajek .net "
+                                          "or UCINET DL.")],
+    fmt: Annotated[str, typer.Option("--format", help="edgelist, matrix, graphml, gexf, pajek or dl.")],
     rel_type: Annotated[str, typer.Option("--rel-type", help="Schema relationship type of every edge "
                                           "(ASSOCIATED_WITH, CALLED...).")],
+    node_label: Annotated[str | None, typer.Option("--node-label", help="Schema label of every node (Person, "
+                                                   "Phone...).")] = None,
     directed: Annotated[bool | None, typer.Option("--directed/--undirected", help="Edge direction (default: the "
                                                   "file's own for graphml/gexf, directed otherwise).")] = None,
     dataset: Annotated[str | None, typer.Option(help="Dataset name; part of every entity id (default: the file's "
@@ -95,9 +97,20 @@ def import_network(
                                               "first).")] = None,
     duplicates: Annotated[str, typer.Option(help="Rows of one relationship: sum, max, min, first or last weight, "
                                             "or keep them as parallel relationships.")] = "sum",
+    two_mode: Annotated[bool, typer.Option("--two-mode", help="Rows and columns (sources and targets) are entities "
+                                           "of two labels: --row-label, --col-label.")] = False,
+    row_label: Annotated[str | None, typer.Option("--row-label", help="Two-mode: label of the rows "
+                                                  "(sources).")] = None,
+    col_label: Annotated[str | None, typer.Option("--col-label", help="Two-mode: label of the columns "
+                                                  "(targets).")] = None,
+    project_to: Annotated[str | None, typer.Option("--project-to", help="Two-mode: also write the one-mode "
+                                                   "projection on rows or cols (weight = shared entities).")] = None,
+    projection_type: Annotated[str | None, typer.Option("--projection-type", help="Relationship type of the "
+                                                        "projection (default: ASSOCIATED_WITH).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Import a network file: nodes of one label, edges of one relationship type; bad rows to a rejects report."""
+    """Import a network file: nodes of one label (two with --two-mode), edges of one relationship type; bad rows
+    to a rejects report."""
     from chokepoint.cases import loading
 
     if fmt not in loading.NETWORK_FORMATS:
@@ -105,21 +118,36 @@ def import_network(
     if duplicates not in loading.NETWORK_DUPLICATES:
         raise typer.BadParameter(f"{duplicates!r} is not one of {', '.join(loading.NETWORK_DUPLICATES)}",
                                  param_hint="--duplicates")
+    if two_mode and (node_label or not (row_label and col_label)):
+        raise typer.BadParameter("--two-mode takes --row-label L --col-label L instead of --node-label")
+    if not two_mode and (row_label or col_label or project_to or projection_type):
+        raise typer.BadParameter("--row-label, --col-label, --project-to and --projection-type need --two-mode")
+    if not two_mode and not node_label:
+        raise typer.BadParameter("give --node-label L (or --two-mode --row-label L --col-label L)")
     with open_store() as store, row_progress(as_json) as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
-        report = loading.import_network(store, file, fmt, node_label, rel_type, dataset=dataset, directed=directed,
-                                        rejects=rejects, source_col=source_col, target_col=target_col,
-                                        weight_col=weight_col, time_col=time_col, header=header, separator=separator,
-                                        sheet=sheet, duplicates=duplicates, progress=lambda n: bar.advance(task, n))
+        report = loading.import_network(store, file, fmt, row_label or node_label, rel_type, dataset=dataset,
+                                        directed=directed, rejects=rejects, source_col=source_col,
+                                        target_col=target_col, weight_col=weight_col, time_col=time_col,
+                                        header=header, separator=separator, sheet=sheet, duplicates=duplicates,
+                                        progress=lambda n: bar.advance(task, n), col_label=col_label,
+                                        project_to=project_to, projection_type=projection_type)
     result, summary = report.as_dict(), report.summary
     if as_json:
         print(json.dumps(result, indent=2))
         return
+    projection = summary.projection or {}
+    labels = f"{row_label} and {col_label}" if two_mode else node_label
+    created = result["relationships_created"] - projection.get("relationships_created", 0)
+    way = f"{row_label} -> {col_label}" if two_mode else "directed" if summary.directed else "undirected"
     out.print(f"dataset {result['dataset']}: {result['rows_read']:,} edge rows read, {result['edges_loaded']:,} "
-              f"loaded, {result['rows_rejected']:,} rejected; {result['nodes']:,} {node_label} names; "
-              f"{result['nodes_created']:,} nodes and {result['relationships_created']:,} {rel_type} "
-              f"relationships created ({'directed' if summary.directed else 'undirected'})", highlight=False,
-              markup=False)
+              f"loaded, {result['rows_rejected']:,} rejected; {result['nodes']:,} {labels} names; "
+              f"{result['nodes_created']:,} nodes and {created:,} {rel_type} relationships created ({way})",
+              highlight=False, markup=False)
+    if projection:
+        out.print(f"projection to {projection['to']}: {projection['links']:,} {projection['rel_type']} links between "
+                  f"{projection['label']} entities, weight = {projection['weight']} "
+                  f"({projection['relationships_created']:,} created)", highlight=False, markup=False)
     out.print(f"duplicates ({result['duplicates']}): {result['rows_merged']:,} row(s) merged into "
               f"{result['relationships']:,} relationship(s)", highlight=False, markup=False)
     for line in _read_as(result["read_as"]):

@@ -13,7 +13,8 @@ A format is a reader in :data:`READERS`: it checks the file and the options that
 returns the plan and the stream of nodes, edges and rejects (:class:`Source`); everything after that
 (ids, merging, writing, counting) is common. Edge lists (``loaders/edgelists.py``) and matrices are
 read from text or spreadsheet tables (``loaders/cells.py``) and streamed; GraphML and GEXF are read
-whole by networkx.
+whole by networkx; Pajek (``loaders/pajek.py``) and UCINET DL (``loaders/ucinet.py``) files are read twice.
+A two-mode network (rows of one label, columns of another) and its projection: ``loaders/twomode.py``.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ class NetworkSummary:
     sha256: str = ""
     counters: Counter = field(default_factory=Counter)
     rejects_report: str | None = None
+    col_label: str | None = None        # two-mode: the columns' label (``label`` is the rows')
+    projection: dict | None = None      # two-mode with a projection: what it wrote (loaders/twomode.py)
 
     def as_dict(self) -> dict:
         return {
@@ -120,6 +123,8 @@ class NetworkSummary:
             "load_id": self.load_id,
             "sha256": self.sha256,
             "rejects_report": self.rejects_report,
+            "col_label": self.col_label,
+            "projection": self.projection,
         }
 
 
@@ -128,6 +133,7 @@ class _Node:
     """A node the file declares (matrix header, GraphML/GEXF node), with or without edges."""
     name: str
     ref: str
+    label: str | None = None    # two-mode: the column nodes' label (None: the plan's label)
 
 
 @dataclass
@@ -139,6 +145,7 @@ class _Edge:
     date: Any                   # text or None
     values: dict[str, str]
     ref: str
+    directed: bool | None = None    # this edge's own direction (a Pajek *Edges line in a file with *Arcs)
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,7 @@ class _Plan:
     target_col: str
     weight_col: str
     time_col: str
+    col_label: str | None = None    # two-mode: the label of the targets (the plan's label is the sources')
 
 
 @dataclass
@@ -198,6 +206,9 @@ def import_network(
     separator: str | None = None,
     sheet: str | None = None,
     duplicates: str = dup.DEFAULT,
+    col_label: str | None = None,
+    project_to: str | None = None,
+    projection_type: str | None = None,
 ) -> NetworkSummary:
     """Import the network in ``path`` as ``label`` nodes joined by ``rel_type`` relationships.
 
@@ -207,7 +218,9 @@ def import_network(
     ignores weights/dates. ``header``: whether an edge list's first row is a header (None: decided from
     the file, see ``loaders/edgelists.py``). ``separator`` (text files) and ``sheet`` (XLSX/ODS) apply to
     edge lists and matrices. ``duplicates``: how rows for one relationship merge (one of
-    :data:`DUPLICATES`). Rejected rows go to ``rejects_path`` (default ``<path>.rejects.csv``). Raises
+    :data:`DUPLICATES`). ``col_label``: a two-mode network, rows of ``label`` to columns of ``col_label``;
+    ``project_to`` (``rows`` or ``cols``) also writes its one-mode projection as ``projection_type`` links
+    (``loaders/twomode.py``). Rejected rows go to ``rejects_path`` (default ``<path>.rejects.csv``). Raises
     :class:`NetworkImportError` (nothing written) for an unusable file, label, type or option.
     """
     path = Path(path)
@@ -226,11 +239,15 @@ def import_network(
             raise NetworkImportError(f"{NetworkOptions.FLAGS[name]} does not apply to {fmt} files"
                                      f"{form.refused and ' (' + form.refused + ')'}; it applies to: "
                                      f"{', '.join(takers) or 'none'}")
-    key = _check_label_and_type(label, rel_type)
+    key = _check_label_and_type(label, rel_type, col_label)
+    if col_label is not None or project_to is not None or projection_type is not None:
+        from chokepoint.loaders import twomode
+        twomode.check_options(fmt, label, col_label, directed, project_to, projection_type)
     dataset = dataset or path.stem
     rel = schema.SCHEMA.relationships[rel_type]
     base = dict(dataset=dataset, label=label, key=key, rel_type=rel_type,
-                undirected_prop="undirected" in rel.properties, count_prop="count" in rel.properties)
+                undirected_prop="undirected" in rel.properties, count_prop="count" in rel.properties,
+                col_label=col_label)
     try:
         source = form.read(path, base, options)
     except (ReadError, EdgeListError) as err:
@@ -240,16 +257,23 @@ def import_network(
     sha = file_digest(path)
     recorded = {"format": fmt, "label": label, "rel_type": rel_type, "directed": plan.directed,
                 "duplicates": duplicates, **source.read_as}
+    if col_label is not None:
+        recorded.update(col_label=col_label, project_to=project_to, projection_type=projection_type)
     options_json = json.dumps(recorded, sort_keys=True, default=str)
     options_sha = hashlib.sha256(options_json.encode()).hexdigest()  # in the id as a mapping's hash is
     summary = NetworkSummary(file=str(path), format=fmt, dataset=dataset, label=label, rel_type=rel_type,
                              directed=plan.directed, duplicates=duplicates, read_as=source.read_as, sha256=sha,
-                             load_id=load_id(dataset, path.name, sha, options_sha))
+                             load_id=load_id(dataset, path.name, sha, options_sha), col_label=col_label)
     rejects_path = Path(rejects_path or path.with_name(path.name + ".rejects.csv"))
     begin_load(store, summary.load_id, dataset=dataset, file=path.name, path=str(path.resolve()), sha256=sha,
                kind="network", format=fmt, options=options_json, label=label, rel_type=rel_type)
     with RejectsReport(rejects_path) as report, few_collections():
-        _Importer(store, plan, duplicates, report, summary, progress).run(source.events)
+        importer = _Importer(store, plan, duplicates, report, summary, progress)
+        importer.pairs = [] if project_to else None
+        importer.run(source.events)
+        if project_to:
+            from chokepoint.loaders import twomode
+            twomode.write_projection(importer, project_to, projection_type)
     summary.rejects_report = str(rejects_path) if report.count else None
     end_load(store, summary.load_id, rows_read=summary.rows_read, rows_loaded=summary.edges_loaded,
              rows_rejected=summary.rows_rejected, rows_merged=summary.rows_merged,
@@ -265,23 +289,26 @@ def _attr_name(name: str) -> str:
 
 
 # -- checks ------------------------------------------------------------------------------------
-def _check_label_and_type(label: str, rel_type: str) -> str:
-    """The key property of ``label``; raise when ``label``/``rel_type`` cannot carry a plain network."""
-    node = schema.SCHEMA.node(label)            # UnknownName lists the labels
+def _check_label_and_type(label: str, rel_type: str, col_label: str | None = None) -> str:
+    """The key property of ``label``; raise when ``label``/``rel_type`` cannot carry a plain network (or, with
+    ``col_label``, a two-mode one from ``label`` to ``col_label``)."""
+    target = col_label or label
+    for name in dict.fromkeys((label, target)):
+        node = schema.SCHEMA.node(name)         # UnknownName lists the labels
+        if len(node.keys) != 1:
+            raise NetworkImportError(f"{name} is identified by {', '.join(node.keys)}; a network file gives "
+                                     "one name per node, so use a label with a single key")
+        extra = [p for p in node.required if p not in node.keys]
+        if extra:
+            raise NetworkImportError(f"{name} requires {', '.join(extra)} besides {node.keys[0]}; a network "
+                                     "file gives only names")
     rel = schema.SCHEMA.relationship(rel_type)  # UnknownName lists the types
-    if len(node.keys) != 1:
-        raise NetworkImportError(f"{label} is identified by {', '.join(node.keys)}; a network file gives "
-                                 "one name per node, so use a label with a single key")
-    extra = [p for p in node.required if p not in node.keys]
-    if extra:
-        raise NetworkImportError(f"{label} requires {', '.join(extra)} besides {node.keys[0]}; a network "
-                                 "file gives only names")
-    if not schema.SCHEMA.allows(rel_type, label, label):
-        fitting = [t for t in schema.SCHEMA.relationships if schema.SCHEMA.allows(t, label, label)]
-        raise NetworkImportError(f"{rel_type} cannot join {label} to {label} (it goes from "
+    if not schema.SCHEMA.allows(rel_type, label, target):
+        fitting = [t for t in schema.SCHEMA.relationships if schema.SCHEMA.allows(t, label, target)]
+        raise NetworkImportError(f"{rel_type} cannot join {label} to {target} (it goes from "
                                  f"{', '.join(rel.sources)} to {', '.join(rel.targets)}); types that can: "
                                  f"{', '.join(fitting) or 'none'}")
-    return node.keys[0]
+    return schema.SCHEMA.node(label).keys[0]
 
 
 def _allowed(path: Path, rel_type: str, label: str, prop: str, column: str | None, what: str) -> bool:
@@ -468,6 +495,9 @@ def _matrix_events(table: Table, layout: _Layout, plan: _Plan) -> Iterator[_Node
 
 
 def _read_matrix(path: Path, base: dict, options: NetworkOptions) -> Source:
+    if base["col_label"] is not None:  # two-mode: rows and columns are different entities
+        from chokepoint.loaders import twomode
+        return twomode.read_matrix(path, base, options)
     table = _table(path, options)
     layout = _matrix_layout(table)
     weighted = "weight" in schema.SCHEMA.relationships[base["rel_type"]].properties
@@ -530,6 +560,13 @@ def _read_graph_file(path: Path, base: dict, options: NetworkOptions, fmt: str) 
     return Source(plan, _graph_events(graph, plan), {"file_directed": graph.is_directed()})
 
 
+def _text_format(module: str, path: Path, base: dict, options: NetworkOptions) -> Source:
+    """Pajek and UCINET DL are read by their own modules (which build on this one)."""
+    import importlib
+
+    return importlib.import_module(f"chokepoint.loaders.{module}").read(path, base, options)
+
+
 #: the formats, each with the options it takes (besides --directed/--undirected and --duplicates)
 READERS: dict[str, _Format] = {
     "edgelist": _Format(_read_edgelist, frozenset({"source_col", "target_col", "weight_col", "time_col", "header",
@@ -538,8 +575,14 @@ READERS: dict[str, _Format] = {
                       "a matrix's first row and column name the nodes and its cells are the weights"),
     "graphml": _Format(functools.partial(_read_graph_file, fmt="graphml"), frozenset({"weight_col", "time_col"})),
     "gexf": _Format(functools.partial(_read_graph_file, fmt="gexf"), frozenset({"weight_col", "time_col"})),
+    "pajek": _Format(functools.partial(_text_format, "pajek"), frozenset(),
+                     "a Pajek file's lines give the ends and the weight; it has no dates"),
+    "dl": _Format(functools.partial(_text_format, "ucinet"), frozenset(),
+                  "a DL file's values are the weights; it has no dates"),
 }
 FORMATS = tuple(READERS)
+#: the formats a two-mode network can come in
+TWO_MODE_FORMATS = ("edgelist", "matrix", "pajek", "dl")
 
 
 # -- the common part ---------------------------------------------------------------------------
@@ -558,12 +601,14 @@ class _Importer:
         self.keep = duplicates == "keep"
         self.groups = None if self.keep else dup.EdgeGroups(duplicates)
         self.parallel: Counter = Counter()             # keep: rows seen per relationship key
+        self.pairs: list[tuple[str, str, str, str]] | None = None   # two-mode: (row id, name, column id, name) loaded
 
     def run(self, events: Iterable[_Node | _Edge | Reject]) -> None:
         for event in events:
             if isinstance(event, _Node):
-                node_id = ids.entity_id(self.plan.dataset, self.plan.label, [event.name])
-                self._add(self._nodes([(node_id, event.name)], event.ref), [])
+                label = event.label or self.plan.label
+                node_id = ids.entity_id(self.plan.dataset, label, [event.name])
+                self._add(self._nodes([(node_id, event.name)], event.ref, label), [])
             elif isinstance(event, Reject):
                 self._reject(event)
             else:
@@ -581,11 +626,14 @@ class _Importer:
         p = self.plan
         self._count_row()
         a_name, b_name = _text(e.source), _text(e.target)
+        b_label = p.col_label or p.label
         a = ids.entity_id(p.dataset, p.label, [a_name])
-        b = ids.entity_id(p.dataset, p.label, [b_name])
-        for end, name, node_id, column in (("source", a_name, a, p.source_col), ("target", b_name, b, p.target_col)):
+        b = ids.entity_id(p.dataset, b_label, [b_name])
+        for end, name, node_id, column, label in (("source", a_name, a, p.source_col, p.label),
+                                                  ("target", b_name, b, p.target_col, b_label)):
             if node_id is None:  # blank, or nothing left once normalised (a "phone number" without digits)
-                reason = f"empty {end}" if not name else f"no usable {p.label} {p.key} in {end} {name!r}"
+                key = schema.SCHEMA.nodes[label].keys[0]
+                reason = f"empty {end}" if not name else f"no usable {label} {key} in {end} {name!r}"
                 return self._reject(Reject(p.file, e.row, column, reason, e.values), counted=True)
         weight = None
         if p.weight and _text(e.weight):
@@ -599,11 +647,15 @@ class _Importer:
                 date = parse_value(_text(e.date), "date")
             except BadValue as err:
                 return self._reject(Reject(p.file, e.row, p.time_col, str(err), e.values), counted=True)
-        nodes = self._nodes([(a, a_name), (b, b_name)], e.ref)
-        if not p.directed and b < a:  # one relationship per pair, endpoints in id order, so A-B and B-A are one
+        nodes = self._nodes([(a, a_name)], e.ref) + self._nodes([(b, b_name)], e.ref, b_label)
+        if self.pairs is not None:
+            self.pairs.append((a, a_name, b, b_name))
+        undirected = not (p.directed if e.directed is None else e.directed)
+        if undirected and b < a:  # one relationship per pair, endpoints in id order, so A-B and B-A are one
             a, b = b, a
         self.summary.edges_loaded += 1
-        key = (a, b, date)
+        # an edge with its own direction (Pajek *Edges beside *Arcs) says it in its key: A-B is not the arc A->B
+        key = (a, b, date) if e.directed is None else (a, b, date, undirected)
         if self.keep:  # every row its own relationship: the first of a key has the merged id, later ones a number
             self.parallel[key] += 1
             self._add(nodes, [self._relationship(key, weight, 1, e.ref, self.parallel[key])])
@@ -612,10 +664,14 @@ class _Importer:
         self._add(nodes, [])
 
     def _relationship(self, key: tuple, weight: float | None, count: int, ref: str, parallel: int = 1) -> RelRecord:
-        """The record of relationship ``key`` (source id, target id, date) with its merged properties."""
+        """The record of relationship ``key`` (source id, target id, date[, undirected]) with its merged
+        properties."""
         p = self.plan
-        a, b, date = key
+        a, b, date = key[:3]
+        undirected = not p.directed if len(key) == 3 else key[3]
         identity: dict[str, Any] = {"date": date}
+        if len(key) > 3 and undirected:
+            identity["undirected"] = True
         if parallel > 1:
             identity["parallel"] = parallel
         props: dict[str, Any] = {}
@@ -623,7 +679,7 @@ class _Importer:
             props["weight"] = weight
         if date is not None:
             props["date"] = date
-        if not p.directed and p.undirected_prop:
+        if undirected and p.undirected_prop:
             props["undirected"] = True
         if p.count_prop:
             props["count"] = count
@@ -642,17 +698,19 @@ class _Importer:
         if batch:
             self.summary.counters += self.writer.write([([], batch)])
 
-    def _nodes(self, named: list[tuple[str | None, str]], ref: str) -> list[NodeRecord]:
-        """Records for names not written yet: the first spelling of an id sets the key property, later
-        spellings only add an alias (and where they were first seen)."""
+    def _nodes(self, named: list[tuple[str | None, str]], ref: str, label: str | None = None) -> list[NodeRecord]:
+        """Records of ``label`` (default: the plan's) for names not written yet: the first spelling of an id
+        sets the key property, later spellings only add an alias (and where they were first seen)."""
+        label = label or self.plan.label
+        key = self.plan.key if label == self.plan.label else schema.SCHEMA.nodes[label].keys[0]
         out = []
         for node_id, name in named:
             if node_id is None or (node_id, name) in self.spellings:
                 continue
             self.spellings.add((node_id, name))
-            props = {} if node_id in self.ids else {self.plan.key: name}
+            props = {} if node_id in self.ids else {key: name}
             self.ids.add(node_id)
-            out.append(NodeRecord(node_id, self.plan.label, canonical_keys(self.plan.label, props), [name], ref))
+            out.append(NodeRecord(node_id, label, canonical_keys(label, props), [name], ref))
         return out
 
     def _reject(self, reject: Reject, counted: bool = False) -> None:

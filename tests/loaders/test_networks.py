@@ -341,8 +341,8 @@ FATAL = [
      "m.csv: row 2: 3 cells but the header names 2 columns"),
     ("broken graphml", "g.graphml", "<graphml><graph>", "graphml", "Person", "ASSOCIATED_WITH", {},
      "g.graphml: cannot read as graphml"),
-    ("unknown format", "e.csv", "source,target\nA,B\n", "pajek", "Person", "ASSOCIATED_WITH", {},
-     "unknown network format 'pajek'"),
+    ("unknown format", "e.csv", "source,target\nA,B\n", "sif", "Person", "ASSOCIATED_WITH", {},
+     "unknown network format 'sif'"),
     ("column option on a matrix", "m.csv", ",A\nA,1\n", "matrix", "Person", "ASSOCIATED_WITH",
      {"source_col": "from"}, "--source-col does not apply to matrix files .*it applies to: edgelist"),
 ]
@@ -439,10 +439,10 @@ def test_cli_import_network(clean, neo4j_env, tmp_path):
     assert "dataset cli: 6 edge rows read, 5 loaded, 1 rejected; 3 Person names; 0 nodes and 0 " \
            "ASSOCIATED_WITH relationships created (undirected)" in " ".join(result.stdout.split())
     assert f"rejects: {report}" in result.stdout.replace("\n", "") and report.exists()
-    result = runner.invoke(app, ["import-network", str(path), "--format", "pajek", "--node-label", "Person",
+    result = runner.invoke(app, ["import-network", str(path), "--format", "sif", "--node-label", "Person",
                                  "--rel-type", "ASSOCIATED_WITH"])
     assert result.exit_code == 2
-    assert "'pajek' is not one of edgelist, matrix, graphml, gexf" in " ".join(result.output.replace("│", " ").split())
+    assert "'sif' is not one of edgelist, matrix, graphml, gexf, pajek, dl" in " ".join(result.output.replace("│", " ").split())
 
 
 def test_cli_fatal_error_is_one_line(clean, neo4j_env, tmp_path):
