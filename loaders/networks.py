@@ -27,7 +27,8 @@ from chokepoint.loaders.readers import EXTRA_CELLS, ReadError, csv_cells, normal
 from chokepoint.loaders.pipeline import few_collections
 from chokepoint.loaders.rejects import RejectsReport
 from chokepoint.loaders.rows import NodeRecord, Reject, RelRecord, canonical_keys
-from chokepoint.loaders.values import BadValue, parse_value
+from chokepoint.loaders.conventions import NO_CONVENTION, Convention
+from chokepoint.loaders.values import BadValue, Style, parse_value
 from chokepoint.loaders.writer import RecordWriter
 
 __all__ = ["FORMATS", "CHUNK_ROWS", "NetworkImportError", "NetworkSummary", "import_network"]
@@ -107,6 +108,7 @@ class _Plan:
     target_col: str
     weight_col: str
     time_col: str
+    style: Style = Style()      # how weights and dates are written (--decimal, --thousands, --dates)
 
 
 def import_network(
@@ -123,6 +125,7 @@ def import_network(
     weight_col: str | None = None,
     time_col: str | None = None,
     progress: Callable[[int], None] | None = None,
+    conventions: Convention = NO_CONVENTION,
 ) -> NetworkSummary:
     """Import the network in ``path`` as ``label`` nodes joined by ``rel_type`` relationships.
 
@@ -147,7 +150,9 @@ def import_network(
     dataset = dataset or path.stem
     rel = schema.SCHEMA.relationships[rel_type]
     base = dict(file=path.name, dataset=dataset, label=label, key=key, rel_type=rel_type,
-                undirected_prop="undirected" in rel.properties)
+                undirected_prop="undirected" in rel.properties,
+                style=Style(decimal=conventions.decimal, thousands=conventions.thousands, dates=conventions.dates,
+                            format=conventions.format))
 
     if fmt == "edgelist":
         src, tgt, wcol, tcol = _edgelist_columns(path, source_col, target_col, weight_col, time_col)
@@ -157,7 +162,7 @@ def import_network(
                      source_col=src, target_col=tgt, weight_col=wcol or "", time_col=tcol or "")
         events: Iterable = _edgelist_events(path, plan)
     elif fmt == "matrix":
-        layout = _matrix_layout(path)
+        layout = _matrix_layout(path, base["style"])
         weighted = "weight" in rel.properties
         if layout.nonbinary and not weighted:
             _allowed(path, rel_type, label, "weight", "cells", "weights")
@@ -287,14 +292,14 @@ def _matrix_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise NetworkImportError(str(err)) from err
 
 
-def _number(text: str) -> float:
-    value = parse_value(text, "float")
+def _number(text: str, numbers: Style | None = None) -> float:
+    value = parse_value(text, "float", numbers)
     if value is None or not math.isfinite(value):
         raise BadValue(f"not a number: {text!r}")
     return value
 
 
-def _matrix_layout(path: Path) -> _Layout:
+def _matrix_layout(path: Path, numbers: Style | None = None) -> _Layout:
     """First pass: the matrix is square with the same names on both sides, and no row is too long."""
     rows = _matrix_rows(path)
     first = next(rows, None)
@@ -334,7 +339,7 @@ def _matrix_layout(path: Path) -> _Layout:
         for text in cells[1:len(names) + 1]:
             if not nonbinary and text.strip():
                 try:
-                    nonbinary = _number(text) not in (0.0, 1.0)
+                    nonbinary = _number(text, numbers) not in (0.0, 1.0)
                 except BadValue:
                     pass
     only_columns = [n for j, n in enumerate(names) if j not in row_lines]
@@ -367,7 +372,7 @@ def _matrix_events(path: Path, layout: _Layout, plan: _Plan) -> Iterator[_Node |
             values = {"row": names[i], "column": names[j], "value": text}
             pair = (min(i, j), max(i, j))
             try:
-                weight = _number(text)
+                weight = _number(text, plan.style)
             except BadValue as err:
                 bad.add(pair)
                 yield Reject(file, row_no, names[j], f"{err} (row {names[i]!r}, column {names[j]!r})", values)
@@ -465,12 +470,12 @@ class _Importer:
         props: dict[str, Any] = {}
         if p.weight and _text(e.weight):
             try:
-                props["weight"] = _weight(e.weight)
+                props["weight"] = _weight(e.weight, p.style)
             except BadValue as err:
                 return self._reject(Reject(p.file, e.row, p.weight_col, str(err), e.values), counted=True)
         if p.date and _text(e.date):
             try:
-                props["date"] = parse_value(_text(e.date), "date")
+                props["date"] = parse_value(_text(e.date), "date", p.style)
             except BadValue as err:
                 return self._reject(Reject(p.file, e.row, p.time_col, str(err), e.values), counted=True)
         nodes = self._nodes([(a, a_name), (b, b_name)], e.ref)
@@ -521,10 +526,10 @@ class _Importer:
             self.chunk = []
 
 
-def _weight(value: Any) -> float:
+def _weight(value: Any, numbers: Style | None = None) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
-    return _number(_text(value))
+    return _number(_text(value), numbers)
 
 
 def _text(value: Any) -> str:
