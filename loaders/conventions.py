@@ -54,10 +54,10 @@ class Convention:
     def over(self, lower: Convention) -> Convention:
         """This declaration, with what it leaves open taken from ``lower``."""
         return Convention(*(mine if mine is not None else theirs
-                            for mine, theirs in zip(astuple(self), astuple(lower))))
+                            for mine, theirs in zip(_fields(self), _fields(lower))))
 
 
-def astuple(c: Convention) -> tuple:
+def _fields(c: Convention) -> tuple:
     return (c.decimal, c.thousands, c.dates, c.format)
 
 
@@ -163,9 +163,6 @@ class ColumnConvention:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-    def __str__(self) -> str:
-        return f"{self.column} {self.applied} ({self.how}{' from ' + self.evidence if self.evidence else ''})"
 
 
 @dataclass(frozen=True)
