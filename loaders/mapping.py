@@ -299,6 +299,8 @@ def _entity(where: str, name: str, spec: dict, columns: dict[str, Convention], p
     for n in known:
         problems += [f"{where}: {n.label} has no property {p!r}" for p in raw_props if p not in n.properties]
     props, constants = _properties(where, raw_props, [n.properties for n in known], columns, problems)
+    problems += [f"{where}: {p!r} is a key of {n.label}; keys come from columns, not constants"
+                 for n in known for p in constants if p in n.keys]
     return EntitySpec(name=name, labels=labels, keys=keys, properties=props,
                       label_column=_column(label_column) if label_column else None,
                       optional=bool(spec.get("optional", False)), constants=constants)

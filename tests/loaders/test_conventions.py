@@ -287,6 +287,8 @@ def test_constants_and_conventions_in_mappings_are_validated(tmp_path):
 
     base = "sources:\n  s:\n    file: s\n    entities:\n      e: {label: Shipment, key: id, properties: %s}\n"
     assert "constant 'lots' is not a float" in problems(base % "{quantity: {value: lots}}")
+    assert "'shipment_id' is a key of Shipment; keys come from columns" in \
+        problems(base % "{shipment_id: {value: S-1}}")
     assert "give 'column' (a column of the file) or 'value' (a constant), not both" in \
         problems(base % "{quantity: {value: 1, column: q}}")
     assert "decimal ';': use ',' or '.'" in problems(base % "{quantity: {column: q, decimal: ';'}}")
