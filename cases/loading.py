@@ -15,6 +15,7 @@ from typing import Any
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 from chokepoint.loaders import networks, provenance, resolve
+from chokepoint.loaders.conventions import Convention, dates_option, decimal_option, thousands_option
 from chokepoint.loaders.load import SAMPLE_CASE, LoadSummary, plan
 from chokepoint.loaders.load import load_records as _load_records
 from chokepoint.loaders.mapping import STANDARD_MAPPING, load_mapping
@@ -23,7 +24,8 @@ from chokepoint.loaders.resolve import Candidate
 from chokepoint.queries.datasets import datasets as _datasets
 
 __all__ = ["SAMPLE_CASE", "SAMPLE_REJECTS", "NETWORK_FORMATS", "NETWORK_DUPLICATES", "LoadReport", "NetworkReport",
-           "Candidate", "Decision", "default_dataset", "load_records", "import_network", "candidates", "merge",
+           "Candidate", "Decision", "default_dataset", "declared", "load_records", "import_network", "candidates",
+           "merge",
            "split", "decisions", "loads", "datasets", "record_files", "missing_files", "files_not_loaded"]
 
 #: the rejects report of a sample load when none is named (in the working directory, not in the package)
@@ -100,21 +102,35 @@ def default_dataset(paths: Sequence[Path], sample: bool = False) -> str:
 def load_records(store: Store | None, paths: Sequence[Path] = (), *, sample: bool = False,
                  dataset: str | None = None, mapping: Path | None = None, rejects: Path | None = None,
                  strict: bool = False, progress: Callable[[str, int], None] | None = None,
-                 dry_run: bool = False) -> LoadReport:
+                 dry_run: bool = False, decimal: str | None = None, thousands: str | None = None,
+                 dates: str | None = None) -> LoadReport:
     """Load record files or directories of them (or, with ``sample``, the built-in sample case) through
     ``mapping`` (default: the standard records). Dataset: ``default_dataset``. Rejects report: ``rejects``,
     else ``rejects-sample.csv`` here for the sample, else ``rejects.csv`` beside the first path.
     ``progress(file name, rows)`` is called as rows are read. ``dry_run``: map every row, write the
-    rejects report and the summary, write nothing to Neo4j (``store`` may then be None)."""
+    rejects report and the summary, write nothing to Neo4j (``store`` may then be None). ``decimal``,
+    ``thousands`` and ``dates`` are declared for every column whose mapping column or source declares
+    nothing (docs/mappings.md)."""
     if sample == bool(paths):
         raise ChokepointError("give record paths or the sample (one of them)")
+    conventions = declared(decimal, thousands, dates)
     paths = (SAMPLE_CASE,) if sample else tuple(Path(p) for p in paths)
     if sample and rejects is None:
         rejects = SAMPLE_REJECTS
     dataset = dataset or default_dataset(paths, sample)
     summary = _load_records(store, list(paths), dataset=dataset, mapping=mapping, rejects_path=rejects,
-                            strict=strict, progress=progress, dry_run=dry_run)
+                            strict=strict, progress=progress, dry_run=dry_run, conventions=conventions)
     return LoadReport(dataset=dataset, paths=paths, summary=summary)
+
+
+def declared(decimal: str | None = None, thousands: str | None = None, dates: str | None = None) -> Convention:
+    """The conventions given on the command line, checked (one-line error otherwise).
+
+    >>> declared(",", "space", "dayfirst")
+    Convention(decimal=',', thousands=' ', dates='dayfirst', format=None)
+    """
+    order, fmt = dates_option(dates)
+    return Convention(decimal_option(decimal), thousands_option(thousands), order, fmt)
 
 
 def import_network(store: Store, path: Path, fmt: str, label: str, rel_type: str, *, dataset: str | None = None,
@@ -123,16 +139,20 @@ def import_network(store: Store, path: Path, fmt: str, label: str, rel_type: str
                    header: bool | None = None, separator: str | None = None, sheet: str | None = None,
                    duplicates: str = networks.DUPLICATES[0],
                    progress: Callable[[int], None] | None = None, col_label: str | None = None,
-                   project_to: str | None = None, projection_type: str | None = None) -> NetworkReport:
+                   project_to: str | None = None, projection_type: str | None = None,
+                   decimal: str | None = None, thousands: str | None = None,
+                   dates: str | None = None) -> NetworkReport:
     """Import a network file (one of ``NETWORK_FORMATS``): ``label`` nodes joined by ``rel_type`` links, rows
     of one link merged by ``duplicates`` (one of ``NETWORK_DUPLICATES``), recorded as a Load; with
     ``col_label`` a two-mode network (``label`` rows to ``col_label`` columns) and, with ``project_to``, its
-    one-mode projection (see :func:`chokepoint.loaders.networks.import_network` for the options)."""
+    one-mode projection; ``decimal``, ``thousands`` and ``dates`` say how weights and dates are written
+    (see :func:`chokepoint.loaders.networks.import_network` for the options)."""
     summary = networks.import_network(store, Path(path), fmt, label, rel_type, dataset=dataset, directed=directed,
                                       rejects_path=rejects, source_col=source_col, target_col=target_col,
                                       weight_col=weight_col, time_col=time_col, header=header, separator=separator,
                                       sheet=sheet, duplicates=duplicates, progress=progress, col_label=col_label,
-                                      project_to=project_to, projection_type=projection_type)
+                                      project_to=project_to, projection_type=projection_type,
+                                      conventions=declared(decimal, thousands, dates))
     return NetworkReport(summary)
 
 

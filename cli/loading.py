@@ -14,6 +14,15 @@ from chokepoint.cli.base import app, group, open_store, out, row_progress
 
 resolve_app = group("resolve", "Entity resolution: likely duplicates, recorded merges and splits.")
 
+Decimal = Annotated[str | None, typer.Option("--decimal", help="Decimal separator of numbers written as text: "
+                                             "',' or '.' (default: '.', and a comma that cannot separate "
+                                             "thousands is a reject).")]
+Thousands = Annotated[str | None, typer.Option("--thousands", help="Thousands separator: none, '.', ',', space "
+                                               "or apostrophe (default: read only where unambiguous).")]
+Dates = Annotated[str | None, typer.Option("--dates", help="Order of dates such as 03/02/2024: dayfirst, "
+                                           "monthfirst, iso, or a strptime format (default: inferred per "
+                                           "column; a column nothing decides stops the load).")]
+
 
 # -- loading -----------------------------------------------------------------------------------
 @app.command("load")
@@ -28,9 +37,14 @@ def load(
     strict: Annotated[bool, typer.Option("--strict", help="Any reject: write nothing, exit non-zero.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Map every row, write the rejects report and the "
                                           "summary, write nothing to Neo4j (none needed).")] = False,
+    decimal: Decimal = None,
+    thousands: Thousands = None,
+    dates: Dates = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Load record files (or the sample case) into Neo4j; bad rows go to a rejects report."""
+    """Load record files (or the sample case) into Neo4j; bad rows go to a rejects report.
+
+    --decimal, --thousands and --dates apply to every column whose mapping source or column declares nothing."""
     from chokepoint.cases import loading
 
     if sample == bool(paths):
@@ -44,7 +58,8 @@ def load(
             bar.advance(tasks[name], rows)
 
         report = loading.load_records(store, paths or (), sample=sample, dataset=dataset, mapping=mapping,
-                                      rejects=rejects, strict=strict, progress=progress, dry_run=dry_run)
+                                      rejects=rejects, strict=strict, progress=progress, dry_run=dry_run,
+                                      decimal=decimal, thousands=thousands, dates=dates)
     result, summary = report.as_dict(), report.summary
     if as_json:
         print(json.dumps(result, indent=2))
@@ -61,10 +76,20 @@ def load(
             out.print(f"rejects: {summary.rejects_report}", highlight=False, markup=False)
         for f in summary.files:
             if f.columns_absent:
-                out.print(f"{Path(f.file).name}: no column(s) {', '.join(f.columns_absent)} (left empty)",
+                absent = ", ".join(f"{c} (did you mean {f.closest[c]}?)" if c in f.closest else c
+                                   for c in f.columns_absent)
+                out.print(f"{Path(f.file).name}: no column(s) {absent} (left empty); its columns: "
+                          f"{', '.join(f.columns)}", highlight=False, markup=False)
+            if said := [c for c in f.conventions if c["how"] != "default" or c["evidence"]]:  # all in --json
+                out.print(f"{Path(f.file).name}: read {'; '.join(_convention(c) for c in said)}",
                           highlight=False, markup=False)
         if summary.missing_sources:
             out.print(f"no file for (skipped): {', '.join(summary.missing_sources)}", highlight=False, markup=False)
+
+
+def _convention(c: dict) -> str:
+    """One column's convention for the summary: ``fecha day/month/year (inferred from row 4: '13/03/2024')``."""
+    return f"{c['column']} {c['applied']} ({c['how']}{' from ' + c['evidence'] if c['evidence'] else ''})"
 
 
 @app.command("import-network")
@@ -107,6 +132,9 @@ def import_network(
                                                    "projection on rows or cols (weight = shared entities).")] = None,
     projection_type: Annotated[str | None, typer.Option("--projection-type", help="Relationship type of the "
                                                         "projection (default: ASSOCIATED_WITH).")] = None,
+    decimal: Decimal = None,
+    thousands: Thousands = None,
+    dates: Dates = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import a network file: nodes of one label (two with --two-mode), edges of one relationship type; bad rows
@@ -131,7 +159,8 @@ def import_network(
                                         target_col=target_col, weight_col=weight_col, time_col=time_col,
                                         header=header, separator=separator, sheet=sheet, duplicates=duplicates,
                                         progress=lambda n: bar.advance(task, n), col_label=col_label,
-                                        project_to=project_to, projection_type=projection_type)
+                                        project_to=project_to, projection_type=projection_type,
+                                        decimal=decimal, thousands=thousands, dates=dates)
     result, summary = report.as_dict(), report.summary
     if as_json:
         print(json.dumps(result, indent=2))

@@ -6,6 +6,8 @@ relationships are merged on their stable ids, aliases and provenance are kept as
 
 from __future__ import annotations
 
+import difflib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
+from chokepoint.loaders.conventions import NO_CONVENTION, Convention, FileConventions, file_conventions
 from chokepoint.loaders.mapping import STANDARD_MAPPING, Mapping, SourceSpec, load_mapping
 from chokepoint.loaders.provenance import begin_load, end_load, file_digest, load_id
 from chokepoint.loaders.readers import EXTRA_CELLS, SHEET, _shown, check_readable, detect_format, read_rows
@@ -41,6 +44,9 @@ class FileSummary:
     rows_loaded: int = 0
     rows_rejected: int = 0
     columns_absent: list[str] = field(default_factory=list)  # mapped columns the file does not have
+    closest: dict[str, str] = field(default_factory=dict)    # absent column -> the file's likeliest one
+    columns: list[str] = field(default_factory=list)         # the file's columns (normalised), when absent ones
+    conventions: list[dict] = field(default_factory=list)    # per number/date column: what it was read by
 
 
 @dataclass
@@ -112,13 +118,16 @@ def load_records(
     strict: bool = False,
     progress: Callable[[str, int], None] | None = None,
     dry_run: bool = False,
+    conventions: Convention = NO_CONVENTION,
 ) -> LoadSummary:
     """Load record files (or directories of them) through ``mapping`` (default: the standard records).
 
     Rejected rows are written to ``rejects_path`` (default ``rejects.csv`` beside the first path) with
     file, row, column, reason and the original values. With ``strict``, any reject raises
-    :class:`StrictLoadError` before anything is written. A file that cannot be read stops the load
-    before anything is written. Each file is recorded as a ``(:Load)`` (see ``loaders/provenance.py``).
+    :class:`StrictLoadError` before anything is written. A file that cannot be read, or whose date
+    columns need a declared order, stops the load before anything is written. ``conventions`` (the
+    command line's) is declared for every column where the mapping's column or source declares
+    nothing, over the mapping's own. Each file is recorded as a ``(:Load)`` (see ``loaders/provenance.py``).
     With ``dry_run``, every row is read and mapped, the rejects report and the summary are written as a
     load would write them, and nothing is written to Neo4j (``store`` may be None).
     """
@@ -127,10 +136,12 @@ def load_records(
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping or STANDARD_MAPPING)
     planned, missing = plan(paths, mapping)
+    base = conventions.over(mapping.convention)
     # a fatal problem in any file stops the load before anything is written
-    absent = {path: _preflight(spec, path) for spec, path in planned}
+    checked = {path: _preflight(spec, path, base) for spec, path in planned}
     if strict:
-        rejects = [r for spec, path in planned for r in _mapped(spec, path, dataset) if isinstance(r, Reject)]
+        rejects = [r for spec, path in planned for r in _mapped(spec, path, dataset, checked[path].conventions)
+                   if isinstance(r, Reject)]
         if rejects:
             first = rejects[0]
             raise StrictLoadError(f"{len(rejects)} row(s) would be rejected, nothing written; first: "
@@ -141,9 +152,12 @@ def load_records(
     mapping_sha = file_digest(mapping.path)
     with RejectsReport(rejects_path) as report, few_collections():
         for spec, path in planned:
+            found = checked[path]
             file_summary, counters = _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progress,
-                                                dry_run)
-            file_summary.columns_absent = absent[path]
+                                                found.conventions, dry_run)
+            file_summary.columns_absent = found.absent
+            file_summary.closest = found.closest
+            file_summary.columns = found.columns if found.absent else []
             summary.files.append(file_summary)
             summary.counters += counters
     summary.rejects_report = str(rejects_path) if report.count else None
@@ -151,20 +165,23 @@ def load_records(
 
 
 def _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progress,
-               dry_run=False) -> tuple[FileSummary, Counter]:
+               conventions: FileConventions, dry_run: bool = False) -> tuple[FileSummary, Counter]:
     sha = file_digest(path)
     fs = FileSummary(file=str(path), source=spec.name, sha256=sha,
-                     load_id=load_id(dataset, path.name, sha, mapping_sha))
+                     load_id=load_id(dataset, path.name, sha, mapping_sha),
+                     conventions=[c.as_dict() for c in conventions.columns])
     if dry_run:  # every row mapped and counted, rejects reported; nothing sent
-        for _ in _chunks(spec, path, dataset, fs, report, progress):
+        for _ in _chunks(spec, path, dataset, fs, report, progress, conventions):
             pass
         return fs, Counter()
     begin_load(store, fs.load_id, dataset=dataset, file=path.name, path=str(path.resolve()), sha256=sha,
-               mapping=str(mapping.path), mapping_sha256=mapping_sha, source=spec.name)
+               mapping=str(mapping.path), mapping_sha256=mapping_sha, source=spec.name,
+               conventions=json.dumps(fs.conventions, ensure_ascii=False))
     writer = RecordWriter(store, dataset, fs.load_id)
     counters: Counter = Counter()
     # reading, mapping and preparing the next chunk (Python) runs while this one is written (Neo4j)
-    for batch in prefetch(map(writer.prepare, _chunks(spec, path, dataset, fs, report, progress))):
+    chunks = _chunks(spec, path, dataset, fs, report, progress, conventions)
+    for batch in prefetch(map(writer.prepare, chunks)):
         counters += writer.send(batch)
     end_load(store, fs.load_id, rows_read=fs.rows_read, rows_loaded=fs.rows_loaded,
              rows_rejected=fs.rows_rejected, nodes_created=counters["nodes_created"],
@@ -172,11 +189,12 @@ def _load_file(store, spec, path, dataset, mapping, mapping_sha, report, progres
     return fs, counters
 
 
-def _chunks(spec, path, dataset, fs: FileSummary, report: RejectsReport, progress) -> Iterator[list]:
+def _chunks(spec, path, dataset, fs: FileSummary, report: RejectsReport, progress,
+            conventions: FileConventions) -> Iterator[list]:
     """Mapped rows of ``path`` in chunks of ``CHUNK_ROWS``; rejects go to ``report``; ``fs`` counts."""
     chunk: list = []
     reported = 0
-    for item in _mapped(spec, path, dataset):
+    for item in _mapped(spec, path, dataset, conventions):
         fs.rows_read += 1
         if isinstance(item, Reject):
             fs.rows_rejected += 1
@@ -199,20 +217,62 @@ def _source_of(path: Path, mapping: Mapping) -> SourceSpec | None:
     return next((spec for spec in mapping.sources.values() if spec.matches(path.name)), None)
 
 
-def _preflight(spec: SourceSpec, path: Path) -> list[str]:
-    """Raise for fatal problems (unreadable file, missing required columns); return the absent optional ones."""
+@dataclass(frozen=True)
+class _Checked:
+    """What the checks of a file before the load found: the mapped columns it lacks (with the closest
+    of its own), its columns, and how its numbers and dates are read."""
+
+    absent: list[str]
+    closest: dict[str, str]
+    columns: list[str]
+    conventions: FileConventions
+
+
+def _preflight(spec: SourceSpec, path: Path, base: Convention = NO_CONVENTION) -> _Checked:
+    """Raise for fatal problems (unreadable file, missing required columns, a file in which no entity
+    of the source can be found, dates whose order nothing settles); return what the load needs."""
     check_readable(path, format=spec.format, sheet=spec.sheet)
-    if (spec.format or detect_format(path)) in ("json", "jsonl"):
-        return []  # records, not a table: a missing key is a per-row reject
-    first = next(iter(read_rows(path, format=spec.format, sheet=spec.sheet)), None)
-    if first is None:
-        return []
-    columns = set(first[1])
-    missing = sorted(spec.required_columns() - columns)
-    if missing:
-        raise ChokepointError(f"{path}: row 1: missing column(s) {', '.join(missing)} that source "
-                              f"{spec.name!r} needs (columns: {', '.join(_cut(k) for k in first[1] if k != SHEET)})")
-    return sorted(spec.columns() - columns)
+    absent: list[str] = []
+    closest: dict[str, str] = {}
+    names: list[str] = []
+    if (spec.format or detect_format(path)) not in ("json", "jsonl"):  # records, not a table: a missing key
+        first = next(iter(read_rows(path, format=spec.format, sheet=spec.sheet)), None)  # is a per-row reject
+        if first is not None:
+            names = [k for k in first[1] if k not in (SHEET, EXTRA_CELLS)]
+            columns = set(names)
+            shown = ", ".join(_cut(k) for k in names)
+            missing = sorted(spec.required_columns() - columns)
+            if missing:
+                raise ChokepointError(f"{path}: row 1: missing column(s) {_hinted(missing, names)} that source "
+                                      f"{spec.name!r} needs (columns: {shown})")
+            found = [e for e in spec.entities.values() if set(e.key_columns()) <= columns]
+            if not found:  # every entity optional, none of their keys there: every row would yield nothing
+                keys = sorted({c for e in spec.entities.values() for c in e.key_columns()} - columns)
+                raise ChokepointError(f"{path}: row 1: none of the key column(s) {_hinted(keys, names)} of source "
+                                      f"{spec.name!r} (columns: {shown}); nothing could be loaded from it")
+            absent = sorted(spec.columns() - columns)
+            closest = {c: m for c in absent if (m := _closest(c, names)) is not None}
+    kinds = spec.column_kinds()
+    if names:  # a table: only the columns it has (a JSON record may have any)
+        kinds = {c: k for c, k in kinds.items() if c in names}
+    rows = (item for item in read_rows(path, format=spec.format, sheet=spec.sheet) if EXTRA_CELLS not in item[1])
+    conventions = file_conventions(path, rows, kinds, spec.declared(base))
+    return _Checked(absent, closest, names, conventions)
+
+
+def _closest(column: str, names: list[str]) -> str | None:
+    """The file's column most like ``column`` (difflib), if any is close.
+
+    >>> _closest("telefono", ["nombre", "tel_fono", "fecha"]), _closest("dob", ["name", "city"])
+    ('tel_fono', None)
+    """
+    found = difflib.get_close_matches(column, names, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _hinted(columns: list[str], names: list[str]) -> str:
+    """Columns for a message, each with the file's closest column: ``tel (did you mean telefono?)``."""
+    return ", ".join(f"{c} (did you mean {m}?)" if (m := _closest(c, names)) else c for c in columns)
 
 
 def _cut(name: str, limit: int = 40) -> str:
@@ -220,7 +280,12 @@ def _cut(name: str, limit: int = 40) -> str:
     return name if len(name) <= limit else name[:limit] + "..."
 
 
-def _mapped(spec: SourceSpec, path: Path, dataset: str) -> Iterable:
+def _mapped(spec: SourceSpec, path: Path, dataset: str, conventions: FileConventions | None = None) -> Iterable:
+    """Each row of ``path`` mapped: records or a :class:`Reject`. Without ``conventions`` they are
+    settled first (reading the file once more) from what the source and its columns declare."""
+    if conventions is None:
+        rows = (item for item in read_rows(path, format=spec.format, sheet=spec.sheet) if EXTRA_CELLS not in item[1])
+        conventions = file_conventions(path, rows, spec.column_kinds(), spec.declared())
     fmt = spec.format or detect_format(path)
     for row_no, row in read_rows(path, format=spec.format, sheet=spec.sheet):
         name = f"{path.name}[{row[SHEET]}]" if SHEET in row else path.name
@@ -232,4 +297,4 @@ def _mapped(spec: SourceSpec, path: Path, dataset: str) -> Iterable:
             reason = extra
             yield Reject(name, row_no, "", reason, row)
             continue
-        yield map_row(spec, dataset, name, row_no, row)
+        yield map_row(spec, dataset, name, row_no, row, conventions)

@@ -40,7 +40,8 @@ from chokepoint.loaders.provenance import begin_load, end_load, file_digest, loa
 from chokepoint.loaders.readers import ReadError
 from chokepoint.loaders.rejects import RejectsReport
 from chokepoint.loaders.rows import NodeRecord, Reject, RelRecord, canonical_keys
-from chokepoint.loaders.values import BadValue, parse_value
+from chokepoint.loaders.conventions import NO_CONVENTION, Convention
+from chokepoint.loaders.values import BadValue, Style, parse_value
 from chokepoint.loaders.writer import RecordWriter
 
 __all__ = ["FORMATS", "READERS", "CHUNK_ROWS", "DUPLICATES", "NetworkImportError", "NetworkOptions",
@@ -165,6 +166,7 @@ class _Plan:
     weight_col: str
     time_col: str
     col_label: str | None = None    # two-mode: the label of the targets (the plan's label is the sources')
+    style: Style = Style()      # how weights and dates are written (--decimal, --thousands, --dates)
 
 
 @dataclass
@@ -209,6 +211,7 @@ def import_network(
     col_label: str | None = None,
     project_to: str | None = None,
     projection_type: str | None = None,
+    conventions: Convention = NO_CONVENTION,
 ) -> NetworkSummary:
     """Import the network in ``path`` as ``label`` nodes joined by ``rel_type`` relationships.
 
@@ -247,7 +250,9 @@ def import_network(
     rel = schema.SCHEMA.relationships[rel_type]
     base = dict(dataset=dataset, label=label, key=key, rel_type=rel_type,
                 undirected_prop="undirected" in rel.properties, count_prop="count" in rel.properties,
-                col_label=col_label)
+                col_label=col_label,
+                style=Style(decimal=conventions.decimal, thousands=conventions.thousands, dates=conventions.dates,
+                            format=conventions.format))
     try:
         source = form.read(path, base, options)
     except (ReadError, EdgeListError) as err:
@@ -387,14 +392,14 @@ def _matrix_rows(table: Table) -> Iterator[tuple[int, list[str]]]:
         raise NetworkImportError(str(err)) from err
 
 
-def _number(text: str) -> float:
-    value = parse_value(text, "float")
+def _number(text: str, numbers: Style | None = None) -> float:
+    value = parse_value(text, "float", numbers)
     if value is None or not math.isfinite(value):
         raise BadValue(f"not a number: {text!r}")
     return value
 
 
-def _matrix_layout(table: Table) -> _Layout:
+def _matrix_layout(table: Table, numbers: Style | None = None) -> _Layout:
     """First pass: the matrix is square with the same names on both sides, and no row is too long."""
     path = table.path
     rows = _matrix_rows(table)
@@ -435,7 +440,7 @@ def _matrix_layout(table: Table) -> _Layout:
         for text in cells[1:len(names) + 1]:
             if not nonbinary and text.strip():
                 try:
-                    nonbinary = _number(text) not in (0.0, 1.0)
+                    nonbinary = _number(text, numbers) not in (0.0, 1.0)
                 except BadValue:
                     pass
     only_columns = [n for j, n in enumerate(names) if j not in row_lines]
@@ -468,7 +473,7 @@ def _matrix_events(table: Table, layout: _Layout, plan: _Plan) -> Iterator[_Node
             values = {"row": names[i], "column": names[j], "value": text}
             pair = (min(i, j), max(i, j))
             try:
-                weight = _number(text)
+                weight = _number(text, plan.style)
             except BadValue as err:
                 bad.add(pair)
                 yield Reject(file, row_no, names[j], f"{err} (row {names[i]!r}, column {names[j]!r})", values)
@@ -499,7 +504,7 @@ def _read_matrix(path: Path, base: dict, options: NetworkOptions) -> Source:
         from chokepoint.loaders import twomode
         return twomode.read_matrix(path, base, options)
     table = _table(path, options)
-    layout = _matrix_layout(table)
+    layout = _matrix_layout(table, base["style"])
     weighted = "weight" in schema.SCHEMA.relationships[base["rel_type"]].properties
     if layout.nonbinary and not weighted:
         _allowed(path, base["rel_type"], base["label"], "weight", "cells", "weights")
@@ -638,13 +643,13 @@ class _Importer:
         weight = None
         if p.weight and _text(e.weight):
             try:
-                weight = _weight(e.weight)
+                weight = _weight(e.weight, p.style)
             except BadValue as err:
                 return self._reject(Reject(p.file, e.row, p.weight_col, str(err), e.values), counted=True)
         date = None
         if p.date and _text(e.date):
             try:
-                date = parse_value(_text(e.date), "date")
+                date = parse_value(_text(e.date), "date", p.style)
             except BadValue as err:
                 return self._reject(Reject(p.file, e.row, p.time_col, str(err), e.values), counted=True)
         nodes = self._nodes([(a, a_name)], e.ref) + self._nodes([(b, b_name)], e.ref, b_label)
@@ -738,10 +743,10 @@ class _Importer:
             self.chunk = []
 
 
-def _weight(value: Any) -> float:
+def _weight(value: Any, numbers: Style | None = None) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
-    return _number(_text(value))
+    return _number(_text(value), numbers)
 
 
 def _text(value: Any) -> str:

@@ -14,8 +14,8 @@ parquet   .parquet .pq         1-based index of the record
 ========  ===================  ==================================================================
 
 CSV: encoding detected (UTF-8, UTF-8 with BOM, else cp1252), delimiter sniffed among , ; tab |.
-Headers and keys are normalised (trimmed, lower-case, other characters to ``_``) so "Shipment ID"
-matches ``shipment_id``. Cells become text as a person would type them (see ``graph.values.cell_text``); the
+Headers and keys are normalised (:func:`normalise_header`: transliterated, trimmed, lower-case, other
+characters to ``_``) so "Shipment ID" matches ``shipment_id`` and "Teléfono" ``telefono``. Cells become text as a person would type them (see ``graph.values.cell_text``); the
 value parsers do the rest. A row that cannot be used as a record (cells beyond the header or under
 a column without a name, a JSON element that is not an object, a JSON Lines line that does not
 parse) is still yielded, with the key :data:`EXTRA_CELLS` set, so the caller rejects just that row.
@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import json
 import re
+import unicodedata
 import zipfile
 import zlib
 from functools import lru_cache
@@ -45,6 +47,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.values import cell_text, json_default
+from chokepoint.loaders.values import TypedText
 
 __all__ = [
     "csv_cells",
@@ -91,14 +94,23 @@ class ReadError(ChokepointError):
 
 
 def normalise_header(name: str) -> str:
-    """Return a column name as mappings spell it.
+    """Return a column name as mappings spell it: transliterated (Unicode NFKD, combining marks
+    dropped, case folded, so ``é`` is ``e`` and ``ß`` is ``ss``), then every run of characters other
+    than ``a-z`` and ``0-9`` one ``_``, none at either end.
 
     >>> normalise_header("  Shipment ID ")
     'shipment_id'
-    >>> normalise_header("#")
-    ''
+    >>> normalise_header("Teléfono"), normalise_header("Cantidad (kg)"), normalise_header("Año Straße")
+    ('telefono', 'cantidad_kg', 'ano_strasse')
+    >>> normalise_header("#"), normalise_header("\ufeffname"), normalise_header("ï»¿name")
+    ('', 'name', 'name')
+
+    A leading byte-order mark, also as cp1252 shows its bytes (``ï»¿``), is no part of the name.
     """
-    return _NON_WORD.sub("_", name.strip().lower()).strip("_")
+    if not name.isascii():
+        name = name.lstrip("\ufeff").removeprefix("ï»¿")
+        name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return _NON_WORD.sub("_", name.strip().casefold()).strip("_")
 
 
 def detect_format(path: str | Path) -> str:
@@ -246,7 +258,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
                 for ws, header_no, names in headers:
                     rows = ws.iter_rows(min_row=header_no + 1, values_only=True)
                     for row_no, values in enumerate(rows, start=header_no + 1):
-                        if _has_text(cells := [cell_text(v, typed=True) for v in values]):
+                        if _has_text(cells := [_cell(v) for v in values]):
                             cells += [None] * (len(names) - len(cells))  # empty trailing cells are not stored
                             row = _row(names, cells)
                             if sheet == ALL_SHEETS:
@@ -331,7 +343,7 @@ def _parquet_rows(path: Path) -> Iterator[Row]:
             for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
                 for values, not_text in _batch_values(batch, names):
                     record += 1
-                    row = _row(names, [cell_text(v, typed=True) for v in values])
+                    row = _row(names, [_cell(v) for v in values])
                     if EXTRA_CELLS in row:  # records, not lines: say why, as for JSON
                         row[EXTRA_CELLS] = f"a value in a column without a name: {_shown(row[EXTRA_CELLS])}"
                     if not_text:
@@ -395,7 +407,7 @@ def _record(value: object) -> dict[str, str | None]:
         shown = _SURROGATE.sub("\ufffd", json.dumps(value, ensure_ascii=False, default=json_default))
         return {EXTRA_CELLS: f"not a JSON object: {shown[:60] + '...' if len(shown) > 60 else shown}"}
     names = [_key_name(k) for k in value]
-    row = _row(names, [cell_text(v, typed=True) for v in value.values()])
+    row = _row(names, [_cell(v) for v in value.values()])
     if EXTRA_CELLS in row:  # values under keys such as "" or "#": say so, as a reason
         row[EXTRA_CELLS] = f"a value under a key without letters or digits: {_shown(row[EXTRA_CELLS])}"
     if len(row) < len(names) and (dupes := sorted(n for n, count in Counter(names).items() if n and count > 1)):
@@ -419,6 +431,22 @@ def _shown(text: str, limit: int = 60) -> str:
 def _key_name(key: str) -> str:
     """:func:`normalise_header`, remembered: JSON records repeat their keys."""
     return normalise_header(key)
+
+
+_STORED_TYPED = (int, float, Decimal, dt.date)
+
+
+def _cell(value: object) -> str | None:
+    """A cell's text as :func:`cell_text` gives it; a number or date the file stored as one (not as
+    text) is a :class:`~chokepoint.loaders.values.TypedText`, read without separators or date orders.
+
+    >>> type(_cell(4.1)).__name__, _cell(4.1), type(_cell("4,1")).__name__, _cell(True)
+    ('TypedText', '4.1', 'str', 'true')
+    """
+    text = cell_text(value, typed=True)
+    if text is not None and isinstance(value, _STORED_TYPED) and not isinstance(value, bool):
+        return TypedText(text)
+    return text
 
 
 def _has_text(cells: list[str | None]) -> bool:

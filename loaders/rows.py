@@ -7,8 +7,9 @@ from typing import Any
 
 from chokepoint.graph import ids, schema
 from chokepoint.graph.normalise import NORMALISERS
+from chokepoint.loaders.conventions import FileConventions
 from chokepoint.loaders.mapping import EntitySpec, SourceSpec
-from chokepoint.loaders.values import BadValue, parse_value
+from chokepoint.loaders.values import UNDECLARED, BadValue, Style, parse_value
 
 __all__ = ["NodeRecord", "RelRecord", "Reject", "map_row", "canonical_keys"]
 
@@ -48,12 +49,18 @@ class Reject:
     values: dict[str, str] = field(default_factory=dict)
 
 
-def map_row(spec: SourceSpec, dataset: str, file: str, row_no: int, row: dict[str, str]):
-    """Return ``(nodes, relationships)`` for a row, or a :class:`Reject`."""
+def map_row(spec: SourceSpec, dataset: str, file: str, row_no: int, row: dict[str, str],
+            conventions: FileConventions | None = None):
+    """Return ``(nodes, relationships)`` for a row, or a :class:`Reject`.
+
+    Numbers and dates are read by the file's ``conventions`` (``loaders/conventions.py``); without
+    them, as if nothing were declared and no other value of the column known.
+    """
     ref = f"{file}:{row_no}"
+    styles = conventions.styles if conventions is not None else _NO_STYLES
     nodes: dict[str, NodeRecord] = {}
     for i, entity in enumerate(spec.entities.values()):
-        made = _entity(entity, dataset, row, ref, own=i == 0)
+        made = _entity(entity, dataset, row, ref, styles, own=i == 0)
         if isinstance(made, tuple):
             column, reason = made
             return Reject(file, row_no, column, reason, row)
@@ -70,10 +77,13 @@ def map_row(spec: SourceSpec, dataset: str, file: str, row_no: int, row: dict[st
         props = {}
         for prop, column in r.properties.items():
             try:
-                props[prop] = parse_value(row.get(column), schema.SCHEMA.relationships[r.type].properties[prop])
+                props[prop] = parse_value(row.get(column), schema.SCHEMA.relationships[r.type].properties[prop],
+                                          styles.get(column, UNDECLARED))
             except BadValue as err:
                 return Reject(file, row_no, column, str(err), row)
         props = {k: v for k, v in props.items() if v is not None}
+        if r.constants:
+            props.update(r.constants)
         rels.append(RelRecord(ids.relationship_id(r.type, a.id, b.id, props), r.type, a.id, b.id, props, ref))
     return list(nodes.values()), rels
 
@@ -98,6 +108,8 @@ class _Plan:
     single_key: bool
 
 
+_NO_STYLES: dict[str, Style] = {}
+
 #: Plans by (mapping entity, label); the entity is kept beside its plan so its id cannot be reused.
 _PLANS: dict[tuple[int, str], tuple[EntitySpec, _Plan]] = {}
 _MAX_PLANS = 1_000  # a long-lived process loading many mappings starts afresh past this
@@ -120,7 +132,7 @@ def _plan(entity: EntitySpec, label: str) -> _Plan:
     return plan
 
 
-def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str, own: bool):
+def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str, styles: dict[str, Style], own: bool):
     """A NodeRecord, None (optional entity absent), or (column, reason) for a reject."""
     if entity.label_column:
         label = (row.get(entity.label_column) or "").strip()
@@ -142,11 +154,13 @@ def _entity(entity: EntitySpec, dataset: str, row: dict[str, str], ref: str, own
     props: dict[str, Any] = {}
     for prop, column, prop_type in plan.columns:
         try:
-            value = parse_value(row.get(column), prop_type)
+            value = parse_value(row.get(column), prop_type, styles.get(column, UNDECLARED))
         except BadValue as err:
             return column, str(err)
         if value is not None:
             props[prop] = value
+    if entity.constants:
+        props.update((k, v) for k, v in entity.constants.items() if k in schema.SCHEMA.nodes[label].properties)
     if plan.canonical:
         props = canonical_keys(label, props)
     for prop, column in zip(schema.SCHEMA.nodes[label].keys, plan.key_columns):

@@ -150,7 +150,7 @@ def _matrix_events(table: Table, layout: _Layout, p: _Plan) -> Iterator[_Node | 
                 continue
             values = {"row": row, "column": cols[j], "value": text}
             try:
-                weight = _number(text)
+                weight = _number(text, p.style)
             except BadValue as err:
                 yield Reject(file, row_no, cols[j], f"{err} (row {row!r}, column {cols[j]!r})", values)
                 continue

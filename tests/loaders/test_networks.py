@@ -17,6 +17,7 @@ from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.ids import entity_id
 from chokepoint.graph.projection import project
 from chokepoint.graph.values import jsonable
+from chokepoint.loaders.conventions import Convention
 from chokepoint.loaders.networks import NetworkImportError, import_network
 from chokepoint.loaders.pipeline import LOAD_THRESHOLDS
 
@@ -120,7 +121,8 @@ def test_edge_list_named_columns_tsv_undirected_collapses_both_directions(clean,
                  "+1 619 555 0101\t+52 664 555 0202\t1\t2024-01-03\n"   # row 4: another date: another edge
                  "+52 664 555 0303\t+1 619 555 0101\t2\t02/01/2024\n")  # row 5: dd/mm/yyyy
     summary = import_network(clean, path, "edgelist", "Phone", "CALLED", dataset="calls", directed=False,
-                             source_col="Caller", target_col="Callee", weight_col="Calls", time_col="Day")
+                             source_col="Caller", target_col="Callee", weight_col="Calls", time_col="Day",
+                             conventions=Convention(dates="dayfirst"))  # 02/01/2024 alone could be either
     assert (summary.rows_read, summary.edges_loaded, summary.rows_rejected, summary.nodes) == (4, 4, 0, 3)
     assert summary.counters["relationships_created"] == 3
     rows = clean.read("MATCH (a:Phone)-[r:CALLED]->(b:Phone) RETURN a.id AS a, b.id AS b, r.undirected AS u, "
