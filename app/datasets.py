@@ -14,7 +14,7 @@ __all__ = ["picker", "register_picker"]
 
 def picker(component_id: str) -> dcc.Dropdown:
     return dcc.Dropdown(id=component_id, options=[], placeholder="all datasets", clearable=True,
-                        style={"width": 200, "display": "inline-block", "verticalAlign": "middle", "fontSize": 12})
+                        className="cp-picker cp-small datasets-picker")
 
 
 def register_picker(app: Dash, store: Store, component_id: str, tab: str) -> None:
