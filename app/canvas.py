@@ -47,7 +47,7 @@ def layout_options() -> list[dict]:
 
 
 def _button(label: str, id_: str, title: str) -> html.Button:
-    return html.Button(label, id=id_, n_clicks=0, title=title, style={"marginRight": 4})
+    return html.Button(label, id=id_, n_clicks=0, title=title, className="canvas-button")
 
 
 def layout() -> html.Div:
@@ -57,21 +57,21 @@ def layout() -> html.Div:
             _button("Redo", ids.REDO, "go forward again"),
             _button("Clear", ids.CLEAR, "empty the canvas"),
             _button("Fit", ids.FIT, "fit the view to the window"),
-            html.Span(id=ids.HISTORY_STATE, style={"fontSize": 11, "color": "#888", "margin": "0 8px"}),
-            html.Label("Layout ", style={"fontSize": 12}),
+            html.Span(id=ids.HISTORY_STATE, className="canvas-history"),
+            html.Label("Layout ", className="cp-small"),
             dcc.Dropdown(id=ids.LAYOUT, options=layout_options(), value="force", clearable=False,
-                         style={"width": 190, "display": "inline-block", "verticalAlign": "middle"}),
+                         className="cp-picker canvas-layout"),
             dcc.Checklist(id=ids.SHOW_LABELS, options=[{"label": " labels", "value": "on"}], value=["on"],
-                          inline=True, style={"display": "inline-block", "marginLeft": 8, "fontSize": 12}),
+                          inline=True, className="canvas-labels"),
             _button("PNG", ids.EXPORT_PNG, "download the canvas as PNG"),
             _button("SVG", ids.EXPORT_SVG, "download the canvas as SVG"),
         ],
-        style={"display": "flex", "alignItems": "center", "flexWrap": "wrap", "gap": 2, "margin": "4px 0"},
+        className="canvas-toolbar",
     )
     return html.Div([
         toolbar,
         legend(),
-        html.Div(id="legend-selection", style={"fontSize": 11, "color": "#888"}),
+        html.Div(id="legend-selection", className="canvas-selection"),
         cyto.Cytoscape(id=ids.CANVAS, elements=[], stylesheet=stylesheet(), layout=LAYOUTS["force"],
                        contextMenu=CONTEXT_MENU, boxSelectionEnabled=True,
                        style={"width": "100%", "height": "72vh", "border": "1px solid #ddd"}),

@@ -9,14 +9,12 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from chokepoint.app import ids
+from chokepoint.app import ids, widgets
 from chokepoint.cases.datasets import overview
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 
 __all__ = ["picker", "register_picker", "loaded_id", "loaded_table", "filled"]
-
-_CELL = {"padding": "1px 8px 1px 0", "textAlign": "left", "verticalAlign": "top"}
 
 
 def loaded_id(component_id: str) -> str:
@@ -26,11 +24,9 @@ def loaded_id(component_id: str) -> str:
 
 def picker(component_id: str) -> html.Span:
     dropdown = dcc.Dropdown(id=component_id, options=[], placeholder="all datasets", clearable=True,
-                            style={"width": 200, "display": "inline-block", "verticalAlign": "middle",
-                                   "fontSize": 12})
+                            className="cp-picker cp-small datasets-picker")
     loaded = html.Details([html.Summary("datasets and loads")], id=loaded_id(component_id),
-                          style={"display": "inline-block", "verticalAlign": "middle", "marginLeft": 6,
-                                 "fontSize": 12})
+                          className="datasets-loaded")
     return html.Span([dropdown, loaded])
 
 
@@ -41,25 +37,20 @@ def loaded_table(found: Sequence[dict[str, Any]]) -> list:
                            else "no dataset loaded")
     if not found:
         return [summary]
-    head = html.Thead(html.Tr([html.Th(h, style=_CELL) for h in
-                               ("dataset", "entities", "links", "loads", "first load", "last load")]))
     rows = []
     for d in found:
-        rows.append(html.Tr([html.Td(html.B(d["name"]), style=_CELL),
-                             *(html.Td(f"{d[k]:,}", style=_CELL) for k in ("entities", "links", "loads")),
-                             html.Td(_when(d["first_load"]), style=_CELL), html.Td(_when(d["last_load"]), style=_CELL)],
+        rows.append(html.Tr([html.Td(html.B(d["name"])), *(html.Td(f"{d[k]:,}") for k in ("entities", "links", "loads")),
+                             html.Td(_when(d["first_load"])), html.Td(_when(d["last_load"]))],
                             className="dataset-row"))
         for load in d["load_list"]:
             counts = (f"{load['rows_loaded']:,} of {load['rows_read']:,} rows" if load.get("rows_read") is not None
                       else "")
-            rows.append(html.Tr([html.Td(load["file"] or "", style={**_CELL, "paddingLeft": 12}),
-                                 html.Td(load["status"] or "", style=_CELL),
-                                 html.Td(counts, colSpan=2, style=_CELL),
-                                 html.Td(_when(load["started"]), style=_CELL),
-                                 html.Td(html.Code(load["id"], title="chokepoint loads undo " + load["id"]),
-                                         style=_CELL)],
-                                className="load-row", style={"color": "#555"}))
-    return [summary, html.Table([head, html.Tbody(rows)], style={"borderCollapse": "collapse"})]
+            rows.append(html.Tr([html.Td(load["file"] or ""), html.Td(load["status"] or ""),
+                                 html.Td(counts, colSpan=2), html.Td(_when(load["started"])),
+                                 html.Td(html.Code(load["id"], title="chokepoint loads undo " + load["id"]))],
+                                className="load-row"))
+    head = ("dataset", "entities", "links", "loads", "first load", "last load")
+    return [summary, widgets.table(head, rows, kind="loads")]
 
 
 def filled(store: Store, shown: list | None) -> tuple[Any, Any, Any]:

@@ -73,12 +73,11 @@ def create_app(store: Store, auth_config: auth.AuthConfig | None = None) -> Dash
                suppress_callback_exceptions=False)
     auth.install(app.server, auth_config)
     audit.install(app.server)  # after auth: one audit action per authenticated request
-    tab_style = {"padding": "4px 8px", "flex": "0 0 auto", "lineHeight": "20px"}
     tabs = dcc.Tabs(id=ids.TABS, value=PANELS[0][0],
                     children=[dcc.Tab(label=label, value=value, children=module.layout(), id=f"tab-{value}",
-                                      style=tab_style, selected_style={**tab_style, "fontWeight": "bold"})
+                                      className="cp-tab", selected_className="cp-tab-selected")
                               for value, label, module in PANELS],
-                    style={"fontSize": 13, "display": "flex", "flexWrap": "wrap", "height": "auto"})
+                    className="cp-tabs")
     app.layout = html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -86,19 +85,14 @@ def create_app(store: Store, auth_config: auth.AuthConfig | None = None) -> Dash
             dcc.Store(id=ids.PATH_START), dcc.Store(id=ids.PATH_END),
             dcc.Interval(id=ids.HEALTH, interval=HEALTH_SECONDS * 1000),
             html.Div(id="store-status", role="status",
-                     style={"background": "#fde2e2", "color": "#900", "fontWeight": "bold"}),
-            html.Div([html.H2("Chokepoint", style={"margin": "0 12px 0 0"}), explore.search_box()],
-                     style={"display": "flex", "alignItems": "center"}),
-            html.Div(id=ids.BANNER, role="alert", style={"color": "#a00", "fontWeight": "bold"}),
-            html.Div(id=ids.NOTICE, style={"fontSize": 13, "color": "#555", "minHeight": 18}),
-            html.Div(
-                [html.Div(canvas.layout(), style={"flex": "1 1 60%", "minWidth": 0}),
-                 html.Div(tabs, style={"flex": "0 0 460px", "maxHeight": "85vh", "overflowY": "auto",
-                                       "paddingLeft": 12})],
-                style={"display": "flex"},
-            ),
+                     className="cp-store-status"),
+            html.Div([html.H2("Chokepoint", className="cp-brand"), explore.search_box()], className="cp-header"),
+            html.Div(id=ids.BANNER, role="alert", className="cp-banner"),
+            html.Div(id=ids.NOTICE, className="cp-notice"),
+            html.Div([html.Div(canvas.layout(), className="cp-canvas-side"),
+                      html.Div(tabs, className="cp-panel-side")], className="cp-main"),
         ],
-        style={"fontFamily": "system-ui, sans-serif", "margin": 12},
+        className="cp-shell",
     )
     canvas.register(app)
     for _, _, module in PANELS:

@@ -70,11 +70,9 @@ def stylesheet(show_labels: bool = True) -> list[dict]:
 def legend() -> html.Div:
     """One swatch per label; clicking one selects every entity of that label on the canvas."""
     return html.Div(
-        [html.Button([html.Span(style={"display": "inline-block", "width": 10, "height": 10, "background": c,
-                                       "marginRight": 4}), label],
+        [html.Button([html.Span(className="cp-swatch legend-swatch", style={"background": c}), label],
                      id=LEGEND_ITEM + label, n_clicks=0, title=f"select every {label} on the canvas",
-                     style={"marginRight": 6, "border": "none", "background": "none", "cursor": "pointer",
-                            "fontSize": 12, "padding": "0 2px"})
+                     className="legend-item")
          for label, (c, _) in LABEL_STYLE.items()],
-        style={"margin": "4px 0"},
+        className="legend",
     )

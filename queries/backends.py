@@ -1,19 +1,33 @@
 """Which implementation computes a measure: each measure lists its backends here, and :func:`choose` picks one.
 
 As in networkx's backend dispatch, networkx is the reference and the others must give its values
-(the tests check max |diff| < 1e-9 on every measure and option). Every implementation takes the
-collapsed graph as arrays (:class:`graph.projection.Collapsed`) and the measure's options and returns
-node -> score; :mod:`queries.centrality` checks the options, collapses the graph and reports, in its
-``Ranking``, the backend that ran.
+(the tests check max |diff| < 1e-9 on every centrality measure and option, and equal answers for the
+structure measures). A centrality implementation takes the collapsed graph as arrays
+(:class:`graph.projection.Collapsed`) and the measure's options and returns node -> score;
+:mod:`queries.centrality` checks the options, collapses the graph and reports, in its ``Ranking``, the
+backend that ran. A structure implementation takes the collapsed networkx graph and returns the answer
+:mod:`queries.structure` gives (sorted lists, components largest first...); its ``Structure`` result
+(and ``KeyPlayers.backend``, ``Communities.backend``) names the backend that ran.
 
-============  ==================================  ===================================================
-measure       implementations                     ``auto`` runs
-============  ==================================  ===================================================
-betweenness   networkx, igraph, brandes           brandes (:mod:`queries.brandes`); igraph below
-                                                  :data:`SMALL` entities, where numba's start-up
-                                                  costs more than the whole computation
-the others    networkx, igraph                    igraph
-============  ==================================  ===================================================
+=====================  ==================================  ==========================================
+measure                implementations                     ``auto`` runs
+=====================  ==================================  ==========================================
+betweenness            networkx, igraph, brandes           brandes (:mod:`queries.brandes`); igraph
+                                                           below :data:`SMALL` entities, where
+                                                           numba's start-up costs more than the
+                                                           whole computation
+other centralities     networkx, igraph                    igraph
+components,            networkx, igraph                    igraph
+strong_components,
+articulation_points,
+bridges, core_numbers
+fragmentation,         networkx (the project's own Python  networkx, the only one
+key_players,           over the networkx graph)
+brokerage
+louvain                networkx                            networkx
+leiden                 igraph                              igraph (a method of its own, not a
+                                                           backend of Louvain)
+=====================  ==================================  ==========================================
 
 Example
 -------
@@ -23,6 +37,8 @@ Example
 ('igraph', 'igraph')
 >>> choose("closeness", nodes=30, links=60, requested="networkx")
 'networkx'
+>>> choose("articulation_points", nodes=30, links=60), choose("brokerage", nodes=30, links=60)
+('igraph', 'networkx')
 >>> choose("pagerank", nodes=30, links=60, requested="brandes")
 Traceback (most recent call last):
 ...
@@ -31,15 +47,18 @@ chokepoint.queries.backends.UnknownBackend: measure 'pagerank' has no backend 'b
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 
 from chokepoint.graph.projection import AnalyticsError, Collapsed
 
-__all__ = ["UnknownBackend", "REFERENCE", "BACKENDS", "SMALL", "IMPLEMENTATIONS", "choose", "implementation"]
+__all__ = ["UnknownBackend", "REFERENCE", "BACKENDS", "SMALL", "CENTRALITY", "STRUCTURE", "IMPLEMENTATIONS", "choose",
+           "implementation"]
 
 #: The implementation the others are checked against.
 REFERENCE = "networkx"
@@ -66,7 +85,7 @@ def choose(measure: str, nodes: int, links: int, requested: str = "auto") -> str
     if requested == "auto":
         if "brandes" in own and nodes >= SMALL:
             return "brandes"
-        return "igraph"
+        return "igraph" if "igraph" in own else next(iter(own))
     if requested not in own:
         if requested in BACKENDS:
             raise UnknownBackend(f"measure {measure!r} has no backend {requested!r}; "
@@ -75,9 +94,13 @@ def choose(measure: str, nodes: int, links: int, requested: str = "auto") -> str
     return requested
 
 
-def implementation(measure: str, name: str) -> Callable[..., dict]:
+def implementation(measure: str, name: str) -> Callable[..., Any]:
     """The function that computes ``measure`` with backend ``name`` (a name :func:`choose` returned)."""
-    return IMPLEMENTATIONS[measure][name]
+    found = IMPLEMENTATIONS[measure][name]
+    if isinstance(found, str):
+        module, function = found.split(":")
+        found = getattr(importlib.import_module(module), function)
+    return found
 
 
 # -- degree ----------------------------------------------------------------------------------------
@@ -204,8 +227,72 @@ def _nan(x: float) -> bool:
     return x != x
 
 
-#: Measure -> backend name -> implementation (the reference first).
-IMPLEMENTATIONS: dict[str, dict[str, Callable[..., dict]]] = {
+# -- structure: components, cut points, cores (the collapsed networkx graph in, as queries.structure
+#    collapses it; an answer in the form queries.structure returns) ---------------------------------
+
+def _to_igraph(h: nx.Graph):
+    import igraph
+
+    nodes = list(h)
+    index = {v: i for i, v in enumerate(nodes)}
+    g = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in h.edges()], directed=h.is_directed())
+    return g, nodes
+
+
+def _parts(parts: Iterable[Iterable]) -> list[set]:
+    """Components largest first, ties by smallest member."""
+    return sorted((set(p) for p in parts), key=lambda p: (-len(p), min(p)))
+
+
+def _components_networkx(h: nx.Graph) -> list[set]:
+    return _parts(nx.strongly_connected_components(h) if h.is_directed() else nx.connected_components(h))
+
+
+def _components_igraph(h: nx.Graph) -> list[set]:
+    g, nodes = _to_igraph(h)
+    found = g.connected_components(mode="strong" if h.is_directed() else "weak")
+    return _parts([nodes[i] for i in part] for part in found)
+
+
+def _articulation_points_networkx(h: nx.Graph) -> list:
+    return sorted(nx.articulation_points(h))
+
+
+def _articulation_points_igraph(h: nx.Graph) -> list:
+    g, nodes = _to_igraph(h)
+    return sorted(nodes[i] for i in g.articulation_points())
+
+
+def _bridges_networkx(h: nx.Graph) -> list[tuple]:
+    return sorted(tuple(sorted(e)) for e in nx.bridges(h))
+
+
+def _bridges_igraph(h: nx.Graph) -> list[tuple]:
+    g, nodes = _to_igraph(h)
+    ends = g.get_edgelist()
+    return sorted(tuple(sorted((nodes[ends[e][0]], nodes[ends[e][1]]))) for e in g.bridges())
+
+
+def _core_numbers_networkx(h: nx.Graph) -> dict:
+    return nx.core_number(h)
+
+
+def _core_numbers_igraph(h: nx.Graph) -> dict:
+    g, nodes = _to_igraph(h)
+    return dict(zip(nodes, g.coreness()))
+
+
+#: The centrality measures (:mod:`queries.centrality`): implementations take a :class:`Collapsed`.
+CENTRALITY = ("degree", "betweenness", "closeness", "harmonic", "pagerank", "eigenvector")
+#: The structure measures (:mod:`queries.structure`): implementations take the collapsed networkx graph.
+STRUCTURE = ("components", "strong_components", "articulation_points", "bridges", "core_numbers",
+             "fragmentation", "key_players", "brokerage", "louvain", "leiden")
+
+_STRUCTURE = "chokepoint.queries.structure:"  # implementations there (it imports this module), found when used
+
+#: Measure -> backend name -> implementation (the reference first), or "module:function" for one that
+#: :func:`implementation` imports when it is asked for.
+IMPLEMENTATIONS: dict[str, dict[str, Callable[..., Any] | str]] = {
     "degree": {"networkx": _degree_networkx, "igraph": _degree_igraph},
     "betweenness": {"networkx": _betweenness_networkx, "igraph": _betweenness_igraph,
                     "brandes": _betweenness_brandes},
@@ -213,4 +300,16 @@ IMPLEMENTATIONS: dict[str, dict[str, Callable[..., dict]]] = {
     "harmonic": {"networkx": _harmonic_networkx, "igraph": _harmonic_igraph},
     "pagerank": {"networkx": _pagerank_networkx, "igraph": _pagerank_igraph},
     "eigenvector": {"networkx": _eigenvector_networkx, "igraph": _eigenvector_igraph},
+    "components": {"networkx": _components_networkx, "igraph": _components_igraph},
+    "strong_components": {"networkx": _components_networkx, "igraph": _components_igraph},
+    "articulation_points": {"networkx": _articulation_points_networkx, "igraph": _articulation_points_igraph},
+    "bridges": {"networkx": _bridges_networkx, "igraph": _bridges_igraph},
+    "core_numbers": {"networkx": _core_numbers_networkx, "igraph": _core_numbers_igraph},
+    # one implementation each: the project's own Python over the networkx graph (fragmentation, key
+    # players, brokerage), networkx's Louvain, igraph's Leiden (a different algorithm, not a backend of Louvain)
+    "fragmentation": {"networkx": _STRUCTURE + "_fragmentation_networkx"},
+    "key_players": {"networkx": _STRUCTURE + "_key_players_networkx"},
+    "brokerage": {"networkx": _STRUCTURE + "_brokerage_networkx"},
+    "louvain": {"networkx": _STRUCTURE + "_louvain_networkx"},
+    "leiden": {"igraph": _STRUCTURE + "_leiden_igraph"},
 }

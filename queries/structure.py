@@ -6,6 +6,10 @@ self-loops dropped. Direction is ignored except by brokerage (kept unless ``dire
 components. :func:`write_property` writes any per-entity value (a community, a score) back to Neo4j so the
 app can colour by it.
 
+Each measure is listed in :mod:`queries.backends` with its implementations (networkx the reference;
+igraph for components, cut points and cores; Leiden only in igraph) and takes ``backend="auto"``;
+:func:`measured` runs one by name and says which backend ran (so do ``KeyPlayers`` and ``Communities``).
+
 Example
 -------
 >>> import networkx as nx
@@ -20,7 +24,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import networkx as nx
@@ -29,6 +33,7 @@ from chokepoint.graph import schema
 from chokepoint.graph.store import Store
 from chokepoint.graph.audit import logged
 from chokepoint.graph.projection import AnalyticsError, EmptyGraph, Scope, collapse
+from chokepoint.queries import backends
 from chokepoint.queries.centrality import BadParameter, Score, top_scores
 
 __all__ = [
@@ -38,6 +43,8 @@ __all__ = [
     "Brokerage",
     "KeyPlayers",
     "Communities",
+    "Structure",
+    "measured",
     "brokerage",
     "rank_brokers",
     "fragmentation",
@@ -107,6 +114,7 @@ class KeyPlayers:
     players: list[Score]
     before: float
     after: float
+    backend: str = "networkx"
 
 
 @dataclass(frozen=True)
@@ -117,13 +125,50 @@ class Communities:
     groups: list[frozenset]
     membership: dict[Hashable, int]
     modularity: float
+    backend: str = "networkx"
+
+
+@dataclass(frozen=True)
+class Structure:
+    """One structure measure's answer (``value``, as its own function returns it) and the backend that ran."""
+
+    measure: str
+    backend: str
+    value: Any
+
+
+def measured(graph: nx.Graph, measure: str, backend: str = "auto", **options: Any) -> Structure:
+    """Any structure measure of :data:`queries.backends.STRUCTURE` by name, with the backend that ran.
+
+    The graph is collapsed as the measure's own function does (direction ignored but by strong components
+    and brokerage; Louvain and Leiden weighted by ``weight``); ``backend`` is ``auto`` (see
+    :func:`queries.backends.choose`) or one the measure lists.
+
+    Example
+    -------
+    >>> found = measured(nx.path_graph(4), "articulation_points")
+    >>> found.value, found.backend
+    ([1, 2], 'igraph')
+    >>> measured(nx.path_graph(4), "articulation_points", backend="networkx").backend
+    'networkx'
+    """
+    if measure not in backends.STRUCTURE:
+        raise BadParameter(f"unknown structure measure {measure!r}; known: {', '.join(backends.STRUCTURE)}")
+    if measure == "strong_components":
+        h = collapse(graph, directed=True)
+    elif measure == "brokerage":
+        h = collapse(graph, directed=options.get("directed", True))
+    else:
+        h = collapse(graph, directed=False, weight=options.get("weight") if measure in _METHODS else None)
+    ran = backends.choose(measure, h.number_of_nodes(), h.number_of_edges(), backend)
+    return Structure(measure, ran, backends.implementation(measure, ran)(h, **options))
 
 
 # -- brokerage -----------------------------------------------------------------------------------
 
 @logged("structure", "brokers", rows=lambda found: sum(1 for b in found.values() if b.total))
 def brokerage(graph: nx.Graph, group: str | Mapping[Hashable, Hashable] = "label",
-              directed: bool = True) -> dict[Hashable, Brokerage]:
+              directed: bool = True, backend: str = "auto") -> dict[Hashable, Brokerage]:
     """Gould-Fernandez brokerage counts of every node.
 
     Parameters
@@ -147,7 +192,11 @@ def brokerage(graph: nx.Graph, group: str | Mapping[Hashable, Hashable] = "label
     >>> brokerage(g, {"a": "x", "b": "y", "c": "y"})["b"]
     Brokerage(coordinator=0, gatekeeper=1, representative=0, consultant=0, liaison=0)
     """
-    h = collapse(graph, directed=directed)
+    return measured(graph, "brokerage", backend, group=group, directed=directed).value
+
+
+def _brokerage_networkx(h: nx.Graph, group: str | Mapping[Hashable, Hashable] = "label",
+                        directed: bool = True) -> dict[Hashable, Brokerage]:
     groups = _groups(h, group)
     out: dict[Hashable, Brokerage] = {}
     succ = h.succ if directed else h.adj
@@ -188,7 +237,7 @@ def rank_brokers(graph: nx.Graph, group: str | Mapping[Hashable, Hashable] = "la
 
 # -- key players and cut points ------------------------------------------------------------------
 
-def fragmentation(graph: nx.Graph, removed: Iterable[Hashable] = ()) -> float:
+def fragmentation(graph: nx.Graph, removed: Iterable[Hashable] = (), backend: str = "auto") -> float:
     """Borgatti's fragmentation of ``graph`` without ``removed``: the share of pairs of the remaining
     nodes that cannot reach each other (direction ignored); 0 for fewer than two nodes.
 
@@ -199,13 +248,17 @@ def fragmentation(graph: nx.Graph, removed: Iterable[Hashable] = ()) -> float:
     >>> fragmentation(nx.path_graph(3), removed=[1])
     1.0
     """
-    h = collapse(graph, directed=False)
+    return measured(graph, "fragmentation", backend, removed=removed).value
+
+
+def _fragmentation_networkx(h: nx.Graph, removed: Iterable[Hashable] = ()) -> float:
     h.remove_nodes_from(list(removed))
     return _fragmentation(sum(len(c) * (len(c) - 1) for c in nx.connected_components(h)), len(h))
 
 
 @logged("structure", "key-players", rows=lambda found: len(found.players))
-def key_players(graph: nx.Graph, k: int, starts: int = 5, seed: int = 0, max_rounds: int = 20) -> KeyPlayers:
+def key_players(graph: nx.Graph, k: int, starts: int = 5, seed: int = 0, max_rounds: int = 20,
+                backend: str = "auto") -> KeyPlayers:
     """The ``k`` nodes whose removal fragments the network most (Borgatti's KPP-Neg, fragmentation).
 
     A local search as Borgatti describes it: from a start set, swap a member for an outsider while
@@ -222,6 +275,8 @@ def key_players(graph: nx.Graph, k: int, starts: int = 5, seed: int = 0, max_rou
         How many key players (1 <= k < number of nodes).
     starts, seed, max_rounds : int
         More starts and rounds search more (the cost grows linearly with each).
+    backend : str
+        ``auto`` or ``networkx`` (the only implementation, :mod:`queries.backends`).
 
     Returns
     -------
@@ -233,7 +288,11 @@ def key_players(graph: nx.Graph, k: int, starts: int = 5, seed: int = 0, max_rou
     >>> kp.players[0].id, round(kp.before, 3), round(kp.after, 3)
     (5, 0.0, 0.556)
     """
-    h = collapse(graph, directed=False)
+    found = measured(graph, "key_players", backend, k=k, starts=starts, seed=seed, max_rounds=max_rounds)
+    return replace(found.value, backend=found.backend)
+
+
+def _key_players_networkx(h: nx.Graph, k: int, starts: int = 5, seed: int = 0, max_rounds: int = 20) -> KeyPlayers:
     n = len(h)
     if not 1 <= k < n:
         raise BadParameter(f"key players: k must be between 1 and {n - 1} (the graph has {n} entities), not {k}")
@@ -255,12 +314,12 @@ def key_players(graph: nx.Graph, k: int, starts: int = 5, seed: int = 0, max_rou
     m = n - k
     after = _fragmentation(best_sum, m)
     contributions = {v: after - _fragmentation(_pair_sum(adj, set(best_set) - {v}), m + 1) for v in best_set}
-    return KeyPlayers(players=top_scores(graph, contributions, None),
+    return KeyPlayers(players=top_scores(h, contributions, None),
                       before=_fragmentation(_pair_sum(adj, set()), n), after=after)
 
 
 @logged("structure", "articulation-points")
-def articulation_points(graph: nx.Graph) -> list:
+def articulation_points(graph: nx.Graph, backend: str = "auto") -> list:
     """Nodes whose removal disconnects their component (direction ignored), sorted.
 
     Example
@@ -268,11 +327,11 @@ def articulation_points(graph: nx.Graph) -> list:
     >>> articulation_points(nx.path_graph(4))
     [1, 2]
     """
-    return sorted(nx.articulation_points(collapse(graph, directed=False)))
+    return measured(graph, "articulation_points", backend).value
 
 
 @logged("structure", "bridges")
-def bridges(graph: nx.Graph) -> list[tuple]:
+def bridges(graph: nx.Graph, backend: str = "auto") -> list[tuple]:
     """Pairs of entities whose links (however many relationships) are the only way between two parts.
 
     Example
@@ -280,11 +339,11 @@ def bridges(graph: nx.Graph) -> list[tuple]:
     >>> bridges(nx.barbell_graph(3, 0))
     [(2, 3)]
     """
-    return sorted(tuple(sorted(e)) for e in nx.bridges(collapse(graph, directed=False)))
+    return measured(graph, "bridges", backend).value
 
 
 @logged("structure", "components")
-def components(graph: nx.Graph, strong: bool = False) -> list[set]:
+def components(graph: nx.Graph, strong: bool = False, backend: str = "auto") -> list[set]:
     """Connected components, largest first (ties by smallest member): weak (direction ignored) by default,
     strong (mutually reachable along direction) with ``strong=True``.
 
@@ -293,14 +352,10 @@ def components(graph: nx.Graph, strong: bool = False) -> list[set]:
     >>> components(nx.DiGraph([(1, 2), (2, 1), (2, 3)]), strong=True)
     [{1, 2}, {3}]
     """
-    if strong:
-        parts = nx.strongly_connected_components(collapse(graph, directed=True))
-    else:
-        parts = nx.connected_components(collapse(graph, directed=False))
-    return sorted((set(p) for p in parts), key=lambda p: (-len(p), min(p)))
+    return measured(graph, "strong_components" if strong else "components", backend).value
 
 
-def core_numbers(graph: nx.Graph) -> dict:
+def core_numbers(graph: nx.Graph, backend: str = "auto") -> dict:
     """Each node's core number: the largest k such that it is in the k-core (direction ignored).
 
     Example
@@ -308,10 +363,10 @@ def core_numbers(graph: nx.Graph) -> dict:
     >>> core_numbers(nx.Graph([(1, 2), (2, 3), (3, 1), (3, 4)]))
     {1: 2, 2: 2, 3: 2, 4: 1}
     """
-    return nx.core_number(collapse(graph, directed=False))
+    return measured(graph, "core_numbers", backend).value
 
 
-def k_core(graph: nx.Graph, k: int) -> set:
+def k_core(graph: nx.Graph, k: int, backend: str = "auto") -> set:
     """The nodes of the ``k``-core: the largest subgraph in which every node has at least ``k`` neighbours.
 
     Example
@@ -319,14 +374,14 @@ def k_core(graph: nx.Graph, k: int) -> set:
     >>> sorted(k_core(nx.Graph([(1, 2), (2, 3), (3, 1), (3, 4)]), 2))
     [1, 2, 3]
     """
-    return {v for v, c in core_numbers(graph).items() if c >= k}
+    return {v for v, c in core_numbers(graph, backend).items() if c >= k}
 
 
 # -- communities ---------------------------------------------------------------------------------
 
 @logged("structure", "communities", rows=lambda found: len(found.groups))
 def communities(graph: nx.Graph, method: str = "louvain", seed: int = 0, resolution: float = 1.0,
-                weight: str | None = None) -> Communities:
+                weight: str | None = None, backend: str = "auto") -> Communities:
     """Communities of the undirected collapsed graph and their modularity.
 
     Parameters
@@ -339,6 +394,8 @@ def communities(graph: nx.Graph, method: str = "louvain", seed: int = 0, resolut
         Above 1 favours smaller communities, below 1 larger ones.
     weight : str, optional
         Numeric edge property summed over a pair's relationships; without it every linked pair counts 1.
+    backend : str
+        ``auto``, or the method's one implementation: ``networkx`` (Louvain), ``igraph`` (Leiden).
 
     Returns
     -------
@@ -353,14 +410,29 @@ def communities(graph: nx.Graph, method: str = "louvain", seed: int = 0, resolut
     """
     if method not in _METHODS:
         raise BadParameter(f"unknown community method {method!r}; known: {', '.join(_METHODS)}")
-    h = collapse(graph, directed=False, weight=weight)
+    found = measured(graph, method, backend, seed=seed, resolution=resolution, weight=weight)
+    return replace(found.value, backend=found.backend)
+
+
+def _louvain_networkx(h: nx.Graph, seed: int = 0, resolution: float = 1.0, weight: str | None = None) -> Communities:
+    _has_links(h)
+    w = "weight" if weight else None
+    return _partition(h, "louvain", nx.community.louvain_communities(h, weight=w, resolution=resolution, seed=seed),
+                      w, resolution)
+
+
+def _leiden_igraph(h: nx.Graph, seed: int = 0, resolution: float = 1.0, weight: str | None = None) -> Communities:
+    _has_links(h)
+    w = "weight" if weight else None
+    return _partition(h, "leiden", _leiden(h, w, resolution, seed), w, resolution)
+
+
+def _has_links(h: nx.Graph) -> None:
     if h.number_of_edges() == 0:
         raise EmptyGraph("the graph has no relationships to find communities in")
-    w = "weight" if weight else None
-    if method == "louvain":
-        parts = nx.community.louvain_communities(h, weight=w, resolution=resolution, seed=seed)
-    else:
-        parts = _leiden(h, w, resolution, seed)
+
+
+def _partition(h: nx.Graph, method: str, parts: Iterable[set], w: str | None, resolution: float) -> Communities:
     groups = sorted((frozenset(p) for p in parts), key=lambda p: (-len(p), min(p)))
     membership = {v: i for i, p in enumerate(groups) for v in p}
     quality = nx.community.modularity(h, groups, weight=w, resolution=resolution)

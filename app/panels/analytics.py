@@ -21,6 +21,7 @@ import networkx as nx
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from chokepoint.app import ids, view
+from chokepoint.app.widgets import figures, remark, row, section, swatch, table
 from chokepoint.app.forms import parse_day
 from chokepoint.app.style import COMMUNITY_COLOURS, LABEL_STYLE
 from chokepoint.cases import ranking as rankings
@@ -127,128 +128,115 @@ def entity_elements(graph: nx.MultiDiGraph, wanted: Iterable[str]) -> list[dict]
 
 # -- layout ------------------------------------------------------------------------------------
 
-_SMALL = {"fontSize": 12}
-_NUMBER = {"width": 70, "marginRight": 8}
-
-
-def _row(*children, **style) -> html.Div:
-    return html.Div(list(children), style={"display": "flex", "alignItems": "center", "gap": 6, "flexWrap": "wrap",
-                                           "margin": "4px 0", **style})
-
-
-def _section(title: str, *children) -> html.Details:
-    return html.Details([html.Summary(html.B(title)), *children], open=True, style={"marginTop": 10})
+_SMALL = "cp-small"
+_NUMBER = "cp-number analytics-number"
 
 
 def layout() -> html.Div:
-    scope = _section(
+    scope = section(
         "Scope",
-        dcc.RadioItems(id=P + "where", value="canvas", inline=True, style=_SMALL,
+        dcc.RadioItems(id=P + "where", value="canvas", inline=True, className=_SMALL,
                        options=[{"label": " what is on the canvas ", "value": "canvas"},
                                 {"label": " the whole graph", "value": "graph"}]),
         dcc.Dropdown(id=P + "labels", multi=True, placeholder="every label", options=list(schema.SCHEMA.nodes),
-                     style=_SMALL),
+                     className=_SMALL),
         dcc.Dropdown(id=P + "types", multi=True, placeholder="every relationship type",
-                     options=list(schema.SCHEMA.relationships), style=_SMALL),
-        _row(html.Label("links dated from", style=_SMALL),
-             dcc.Input(id=P + "from", type="text", placeholder="yyyy-mm-dd", debounce=True, style={"width": 95}),
-             html.Label("to", style=_SMALL),
-             dcc.Input(id=P + "to", type="text", placeholder="yyyy-mm-dd", debounce=True, style={"width": 95}),
-             dcc.Input(id=P + "dataset", type="text", placeholder="dataset (all)", debounce=True,
-                       style={"width": 100})),
+                     options=list(schema.SCHEMA.relationships), className=_SMALL),
+        row(html.Label("links dated from", className=_SMALL),
+            dcc.Input(id=P + "from", type="text", placeholder="yyyy-mm-dd", debounce=True, className="analytics-date"),
+            html.Label("to", className=_SMALL),
+            dcc.Input(id=P + "to", type="text", placeholder="yyyy-mm-dd", debounce=True, className="analytics-date"),
+            dcc.Input(id=P + "dataset", type="text", placeholder="dataset (all)", debounce=True,
+                      className="analytics-dataset")),
     )
-    measure = _section(
+    measure = section(
         "Centrality",
-        _row(dcc.Dropdown(id=P + "measure", value="pagerank", clearable=False, style={"width": 170, **_SMALL},
-                          options=[{"label": label, "value": value} for value, label in MEASURE_CHOICES]),
-             html.Label("top", style=_SMALL),
-             dcc.Input(id=P + "top", type="number", value=10, min=1, max=MAX_TOP, step=1, style=_NUMBER),
-             html.Span(dcc.Input(id=P + "weight", type="text", placeholder="weight property", debounce=True,
-                                 style={"width": 110}),
-                       title="degree, PageRank, eigenvector: sum this numeric link property")),
-        html.Div([dcc.RadioItems(id=P + "bmode", value="auto", inline=True, style=_SMALL,
+        row(dcc.Dropdown(id=P + "measure", value="pagerank", clearable=False, className="analytics-measure cp-small",
+                         options=[{"label": label, "value": value} for value, label in MEASURE_CHOICES]),
+            html.Label("top", className=_SMALL),
+            dcc.Input(id=P + "top", type="number", value=10, min=1, max=MAX_TOP, step=1, className=_NUMBER),
+            html.Span(dcc.Input(id=P + "weight", type="text", placeholder="weight property", debounce=True,
+                                className="analytics-weight"),
+                      title="degree, PageRank, eigenvector: sum this numeric link property")),
+        html.Div([dcc.RadioItems(id=P + "bmode", value="auto", inline=True, className=_SMALL,
                             options=[{"label": " auto ", "value": "auto"}, {"label": " exact ", "value": "exact"},
                                      {"label": " sampled", "value": "sampled"}]),
-             html.Label("k", style=_SMALL),
-             dcc.Input(id=P + "k", type="number", value=SAMPLE_K, min=2, step=1, style=_NUMBER),
-             html.Label("seed", style=_SMALL),
-             dcc.Input(id=P + "seed", type="number", value=0, step=1, style=_NUMBER)],
-                 id=P + "betweenness-options", title="betweenness: exact, or estimated from k sampled sources"),
-        _row(html.Span(dcc.Checklist(id=P + "directed", options=[{"label": " follow link direction", "value": "on"}],
-                                     value=[], style=_SMALL), title="betweenness, closeness, harmonic")),
-        _row(html.Button("Rank", id=P + "run", n_clicks=0, title="compute the measure and list the top entities"),
-             html.Button("Size nodes by it", id=P + "size", n_clicks=0,
-                         title="scale the canvas nodes by the last computed measure"),
-             html.Button("Add top to canvas", id=P + "add-top", n_clicks=0,
-                         title="draw the listed entities (and their links to the canvas)")),
-        dcc.Loading(html.Div([html.Div(id=P + "status", style={"fontSize": 12, "color": "#555"}),
+             html.Label("k", className=_SMALL),
+             dcc.Input(id=P + "k", type="number", value=SAMPLE_K, min=2, step=1, className=_NUMBER),
+             html.Label("seed", className=_SMALL),
+             dcc.Input(id=P + "seed", type="number", value=0, step=1, className=_NUMBER)],
+                 id=P + "betweenness-options", className="cp-row",
+                 title="betweenness: exact, or estimated from k sampled sources"),
+        row(html.Span(dcc.Checklist(id=P + "directed", options=[{"label": " follow link direction", "value": "on"}],
+                                    value=[], className=_SMALL), title="betweenness, closeness, harmonic")),
+        row(html.Button("Rank", id=P + "run", n_clicks=0, title="compute the measure and list the top entities"),
+            html.Button("Size nodes by it", id=P + "size", n_clicks=0,
+                        title="scale the canvas nodes by the last computed measure"),
+            html.Button("Add top to canvas", id=P + "add-top", n_clicks=0,
+                        title="draw the listed entities (and their links to the canvas)")),
+        dcc.Loading(html.Div([html.Div(id=P + "status", className="cp-status"),
                               html.Div(id=P + "table")]), type="dot"),
         dcc.Store(id=P + "scores"),
     )
-    communities = _section(
+    communities = section(
         "Communities",
-        _row(dcc.Dropdown(id=P + "method", value="louvain", clearable=False, style={"width": 110, **_SMALL},
-                          options=[{"label": "Louvain", "value": "louvain"}, {"label": "Leiden", "value": "leiden"}]),
-             html.Label("resolution", style=_SMALL),
-             dcc.Input(id=P + "resolution", type="number", value=1.0, min=0.05, step=0.05, style=_NUMBER),
-             html.Button("Colour by community", id=P + "communities", n_clicks=0)),
+        row(dcc.Dropdown(id=P + "method", value="louvain", clearable=False, className="analytics-method cp-small",
+                         options=[{"label": "Louvain", "value": "louvain"}, {"label": "Leiden", "value": "leiden"}]),
+            html.Label("resolution", className=_SMALL),
+            dcc.Input(id=P + "resolution", type="number", value=1.0, min=0.05, step=0.05, className=_NUMBER),
+            html.Button("Colour by community", id=P + "communities", n_clicks=0)),
         dcc.Loading(html.Div(id=P + "communities-out"), type="dot"),
     )
-    players = _section(
+    players = section(
         "Key players",
-        _row(html.Label("k", style=_SMALL),
-             dcc.Input(id=P + "kp-k", type="number", value=3, min=1, step=1, style=_NUMBER),
-             html.Button("Find key players", id=P + "keyplayers", n_clicks=0,
-                         title="the k entities whose removal fragments the network most; marked on the canvas")),
+        row(html.Label("k", className=_SMALL),
+            dcc.Input(id=P + "kp-k", type="number", value=3, min=1, step=1, className=_NUMBER),
+            html.Button("Find key players", id=P + "keyplayers", n_clicks=0,
+                        title="the k entities whose removal fragments the network most; marked on the canvas")),
         dcc.Loading(html.Div(id=P + "keyplayers-out"), type="dot"),
     )
-    brokers = _section(
+    brokers = section(
         "Brokerage roles",
-        _row(html.Label("group by", style=_SMALL),
-             html.Span(dcc.Input(id=P + "group", type="text", value="label", debounce=True, style={"width": 90}),
-                       title="label, or an entity property (country, dataset, community...)"),
-             dcc.Dropdown(id=P + "role", value="total", clearable=False, style={"width": 140, **_SMALL},
-                          options=["total", *structure.ROLES]),
-             html.Button("Top brokers", id=P + "brokers", n_clicks=0)),
+        row(html.Label("group by", className=_SMALL),
+            html.Span(dcc.Input(id=P + "group", type="text", value="label", debounce=True, className="analytics-group"),
+                      title="label, or an entity property (country, dataset, community...)"),
+            dcc.Dropdown(id=P + "role", value="total", clearable=False, className="analytics-role cp-small",
+                         options=["total", *structure.ROLES]),
+            html.Button("Top brokers", id=P + "brokers", n_clicks=0)),
         dcc.Loading(html.Div(id=P + "brokers-out"), type="dot"),
     )
-    cuts = _section(
+    cuts = section(
         "Cut points, bridges, components",
-        _row(html.Button("Mark cut points and bridges", id=P + "cuts", n_clicks=0),
-             html.Button("Components and cores", id=P + "components", n_clicks=0)),
+        row(html.Button("Mark cut points and bridges", id=P + "cuts", n_clicks=0),
+            html.Button("Components and cores", id=P + "components", n_clicks=0)),
         dcc.Loading(html.Div([html.Div(id=P + "cuts-out"), html.Div(id=P + "components-out")]), type="dot"),
     )
-    return html.Div([scope, measure, communities, players, brokers, cuts], style={"fontSize": 13})
+    return html.Div([scope, measure, communities, players, brokers, cuts], className="cp-panel")
 
 
 def _table(name: str, rows: Sequence[Score], value_label: str = "score", extra: Mapping | None = None,
            fmt: str = "{:.4g}") -> html.Table:
     """A clickable table: the caption selects the entity (details), "+" draws it on the canvas."""
-    head = [html.Th("#"), html.Th("entity"), html.Th("label"), html.Th(value_label)]
     extra_cols = list(next(iter(extra.values())).keys()) if extra else []
-    head += [html.Th(c) for c in extra_cols] + [html.Th("")]
+    head = ["#", "entity", "label", value_label, *extra_cols, ""]
     body = []
     for i, s in enumerate(rows, 1):
         key = {"type": P + "pick", "table": name, "id": str(s.id)}
         body.append(html.Tr([
             html.Td(i),
-            html.Td(html.Button(s.caption or str(s.id), id=key, n_clicks=0, className=P + "entity",
-                                title=f"show {s.id} in Details",
-                                style={"border": "none", "background": "none", "color": "#0645ad",
-                                       "cursor": "pointer", "padding": 0, "textAlign": "left"})),
-            html.Td(s.label or "", style={"color": LABEL_STYLE.get(s.label or "", ("#555",))[0]}),
+            html.Td(html.Button(s.caption or str(s.id), id=key, n_clicks=0, className=P + "entity cp-link",
+                                title=f"show {s.id} in Details")),
+            html.Td(s.label or "", style={"color": LABEL_STYLE.get(s.label or "", ("#555",))[0]}),  # by label
             html.Td(fmt.format(s.score), className=P + "score"),
             *[html.Td(extra[s.id][c]) for c in extra_cols],
             html.Td(html.Button("+", id={**key, "type": P + "add"}, n_clicks=0, title="add to the canvas",
-                                style={"padding": "0 5px"})),
+                                className="cp-add")),
         ], **{"data-id": str(s.id)}))
-    return html.Table([html.Thead(html.Tr(head)), html.Tbody(body)], id=P + name + "-table",
-                      style={"fontSize": 12, "borderCollapse": "collapse", "width": "100%"})
+    return table(head, body, kind="list", id=P + name + "-table")
 
 
 def _figures(*pairs) -> html.Div:
-    return html.Div([html.Span([f"{k}: ", html.B(v, id=P + i if i else None), "  "]) for k, v, i in pairs],
-                    style={"margin": "4px 0"})
+    return figures(*pairs, prefix=P)
 
 
 # -- callbacks ---------------------------------------------------------------------------------
@@ -265,8 +253,7 @@ def register(app: Dash, store: Store) -> None:
 
     @app.callback(Output(P + "betweenness-options", "style"), Input(P + "measure", "value"))
     def betweenness_only(measure):
-        shown = {"display": "flex", "alignItems": "center", "gap": 6, "flexWrap": "wrap", "margin": "4px 0"}
-        return shown if measure == "betweenness" else {**shown, "display": "none"}
+        return {} if measure == "betweenness" else {"display": "none"}  # shown or hidden: the one style left
 
     @app.callback(Output(P + "status", "children"), Output(P + "table", "children"), Output(P + "scores", "data"),
                   Output(ids.BANNER, "children", allow_duplicate=True),
@@ -286,12 +273,12 @@ def register(app: Dash, store: Store) -> None:
             return no_update, no_update, no_update, EMPTY_RANK
         except (ChokepointError, ValueError, TypeError) as err:
             return no_update, no_update, no_update, str(err)
-        ranking, notice = report.ranking, report.notice
+        ranking, caveat = report.ranking, report.notice
         where_text = "on the canvas" if where == "canvas" else "in the whole graph"
         status = [timed(time.perf_counter() - began, ranking.nodes, ranking.relationships,
                         f"{_NAMES.get(measure, measure)} {where_text}")]
-        if notice:
-            status.append(html.Div(notice, id=P + "sampled", style={"color": "#a60"}))
+        if caveat:
+            status.append(remark(caveat, "caution", id=P + "sampled"))
         scores = {"measure": measure, "where": where, "scores": canvas_scores(ranking.scores, elements),
                   "top": [str(s.id) for s in ranking.top], "scope": _scope_data(scope)}
         return status, _table("rank", ranking.top, _NAMES.get(measure, measure)), scores, ""
@@ -361,22 +348,19 @@ def register(app: Dash, store: Store) -> None:
         for i, group in enumerate(found.groups[:MAX_TOP]):
             names = sorted(found.captions.get(v) or str(v) for v in group)[:3]
             rows.append(html.Tr([
-                html.Td(html.Span(style={"display": "inline-block", "width": 10, "height": 10,
-                                         "background": COMMUNITY_COLOURS[i % len(COMMUNITY_COLOURS)]})),
+                html.Td(swatch(COMMUNITY_COLOURS[i % len(COMMUNITY_COLOURS)])),
                 html.Td(i), html.Td(f"{len(group):,}"), html.Td(f"{shown.get(i, 0):,}"),
                 html.Td(", ".join(names) + (" ..." if len(group) > 3 else ""))]))
-        table = html.Table([html.Thead(html.Tr([html.Th(""), html.Th("community"), html.Th("entities"),
-                                                html.Th("on canvas"), html.Th("e.g.")])), html.Tbody(rows)],
-                           style={"fontSize": 12, "width": "100%"})
-        out = [html.Div(timed(time.perf_counter() - began, found.nodes, found.relationships,
-                              f"{method.title()} communities"), style={"fontSize": 12, "color": "#555"}),
+        legend = table(("", "community", "entities", "on canvas", "e.g."), rows, kind="legend")
+        out = [remark(timed(time.perf_counter() - began, found.nodes, found.relationships,
+                            f"{method.title()} communities"), "status"),
                _figures(("communities", f"{len(found.groups):,}", "community-count"),
                         ("modularity", f"{found.modularity:.4f}", "modularity")),
-               table]
+               legend]
         if len(found.groups) > len(COMMUNITY_COLOURS):
-            out.insert(2, html.Div(f"{len(COMMUNITY_COLOURS)} colours: communities {len(COMMUNITY_COLOURS)} "
-                                   "and above reuse them (the table lists each one's colour).",
-                                   style={"fontSize": 12, "color": "#a60"}))
+            out.insert(2, remark(f"{len(COMMUNITY_COLOURS)} colours: communities {len(COMMUNITY_COLOURS)} "
+                                 "and above reuse them (the table lists each one's colour).",
+                                 "warning"))
         ch = view.change("paint", f"Coloured {len(paint):,} canvas entities by {len(shown):,} communities "
                                   f"(modularity {found.modularity:.4f}).",
                          fields=["community", "community_id"], values=paint)
@@ -398,11 +382,11 @@ def register(app: Dash, store: Store) -> None:
         on = view.node_ids(elements or [])
         marked = [str(s.id) for s in found.players if str(s.id) in on]
         off = len(found.players) - len(marked)
-        out = [html.Div(timed(time.perf_counter() - began, found.nodes, found.relationships,
-                              f"{len(found.players)} key players"), style={"fontSize": 12, "color": "#555"}),
+        out = [remark(timed(time.perf_counter() - began, found.nodes, found.relationships,
+                            f"{len(found.players)} key players"), "status"),
                _figures(("fragmentation before", f"{found.before:.4f}", "frag-before"),
                         ("after removing them", f"{found.after:.4f}", "frag-after")),
-               html.Div("Score: fragmentation lost if that player stayed.", style={"fontSize": 11, "color": "#777"}),
+               remark("Score: fragmentation lost if that player stayed.", "hint"),
                _table("keyplayers", found.players, "contribution")]
         players = [str(s.id) for s in found.players]
         mark = view.change("mark", f"Marked {len(players)} key players (green border).", cls="answer", ids=players)
@@ -431,11 +415,11 @@ def register(app: Dash, store: Store) -> None:
             return no_update, str(err)
         ranked = found.top
         extra = {s.id: {r[:5]: getattr(found.counts[s.id], r) for r in structure.ROLES} for s in ranked}
-        out = [html.Div(timed(time.perf_counter() - began, found.nodes, found.relationships,
-                              f"Brokerage by {group}"), style={"fontSize": 12, "color": "#555"})]
+        out = [remark(timed(time.perf_counter() - began, found.nodes, found.relationships,
+                            f"Brokerage by {group}"), "status")]
         if found.ungrouped:
-            out.append(html.Div(f"{found.ungrouped:,} entities have no {group!r} and broker nothing.",
-                                style={"fontSize": 12, "color": "#a60"}))
+            out.append(remark(f"{found.ungrouped:,} entities have no {group!r} and broker nothing.",
+                              "warning"))
         out.append(_table("brokers", ranked, role, extra=extra, fmt="{:.0f}"))
         return out, ""
 
@@ -456,10 +440,10 @@ def register(app: Dash, store: Store) -> None:
         points, pairs, ranked = found.points, found.bridges, found.by_neighbours
         on = view.node_ids(elements or [])
         marked = [str(v) for v in points if str(v) in on] + bridge_edge_ids(elements, pairs)
-        out = [html.Div(timed(time.perf_counter() - began, found.nodes, found.relationships,
-                              "Cut points and bridges"), style={"fontSize": 12, "color": "#555"}),
+        out = [remark(timed(time.perf_counter() - began, found.nodes, found.relationships,
+                            "Cut points and bridges"), "status"),
                _figures(("cut points", f"{len(points):,}", "cut-count"), ("bridges", f"{len(pairs):,}", "bridge-count")),
-               html.Div(f"Cut points with most neighbours (top {top}):", style={"fontSize": 11, "color": "#777"}),
+               remark(f"Cut points with most neighbours (top {top}):", "hint"),
                _table("cuts", ranked, "neighbours", fmt="{:.0f}")]
         notice = f"Marked {len(points):,} cut points and {len(pairs):,} bridges (red, dashed) where drawn."
         return out, view.change("mark", notice, cls="cut", ids=marked), ""
@@ -479,8 +463,8 @@ def register(app: Dash, store: Store) -> None:
         s = found.summary
         cores = ", ".join(f"{k}: {n:,}" for k, n in list(s["cores"].items())[:8])
         members = [found.captions.get(v) or str(v) for v in s["core_members"][:10]]
-        return [html.Div(timed(time.perf_counter() - began, s["entities"], s["relationships"], "Components and cores"),
-                         style={"fontSize": 12, "color": "#555"}),
+        return [remark(timed(time.perf_counter() - began, s["entities"], s["relationships"], "Components and cores"),
+                       "status"),
                 _figures(("weak components", f"{s['weak']:,}", "weak-count"),
                          ("largest", ", ".join(f"{n:,}" for n in s["largest"]), None),
                          ("isolated", f"{s['isolated']:,}", None)),
@@ -488,9 +472,9 @@ def register(app: Dash, store: Store) -> None:
                          ("largest strong", f"{s['largest_strong']:,}", None)),
                 _figures(("innermost core", f"k = {s['max_core']}", "max-core"),
                          ("its entities", f"{s['max_core_size']:,}", None)),
-                html.Div(f"entities by core number: {cores}", style={"fontSize": 12}),
-                html.Div(f"in the {s['max_core']}-core: {', '.join(members)}"
-                         + (" ..." if len(s["core_members"]) > 10 else ""), style={"fontSize": 12})], ""
+                remark(f"entities by core number: {cores}", "small"),
+                remark(f"in the {s['max_core']}-core: {', '.join(members)}"
+                       + (" ..." if len(s["core_members"]) > 10 else ""), "small")], ""
 
 
 def _scope_data(scope: scopes.Scope) -> dict:

@@ -15,6 +15,7 @@ from chokepoint.app import ids, view
 from chokepoint.app.forms import parse_day
 from chokepoint.app.suggest import register_suggestions
 from chokepoint.app.elements import subgraph_elements
+from chokepoint.app.widgets import remark, table
 from chokepoint.cases import explore as cases
 from chokepoint.cases.explore import DEFAULT_LIMIT
 from chokepoint.graph.errors import ChokepointError
@@ -28,18 +29,18 @@ _HIDDEN = {"id", "search_text", "caption", "aliases", "sources", "loads", "datas
 
 def search_box() -> dcc.Dropdown:
     return dcc.Dropdown(id=ids.SEARCH, placeholder="Search a name, alias, phone, plate or id...",
-                        options=[], searchable=True, clearable=True, style={"minWidth": 420})
+                        options=[], searchable=True, clearable=True, className="explore-search")
 
 
 def layout() -> html.Div:
     actions = html.Div(
         [
             dcc.Dropdown(id=ids.EXPAND_TYPE, placeholder="any link type", multi=True,
-                         style={"minWidth": 200, "fontSize": 12}),
+                         className="explore-types cp-small"),
             dcc.Input(id=EXPAND_FROM, type="text", placeholder="from yyyy-mm-dd", debounce=True,
-                      style={"width": 110, "fontSize": 12}),
+                      className="explore-date cp-small"),
             dcc.Input(id=EXPAND_TO, type="text", placeholder="to yyyy-mm-dd", debounce=True,
-                      style={"width": 110, "fontSize": 12}),
+                      className="explore-date cp-small"),
             html.Button("Expand", id=ids.EXPAND, n_clicks=0,
                         title="add this entity's neighbours (through the chosen link types and dates)"),
             html.Button("Hide", id=ids.HIDE, n_clicks=0, title="take the selected entities off the canvas"),
@@ -47,9 +48,9 @@ def layout() -> html.Div:
             html.Button("Keep selected", id=ids.KEEP_SELECTED, n_clicks=0,
                         title="keep only the selected entities"),
         ],
-        style={"display": "flex", "flexWrap": "wrap", "gap": 4, "marginBottom": 6},
+        className="explore-actions",
     )
-    return html.Div([actions, html.Div(id=ids.DETAILS)], style={"fontSize": 13})
+    return html.Div([actions, html.Div(id=ids.DETAILS)], className="cp-panel")
 
 
 def cypher_for(element: dict) -> tuple[str, dict]:
@@ -65,17 +66,15 @@ def _cypher_block(element: dict) -> html.Div:
     query, params = cypher_for(element)
     text = f":params {json.dumps(params)}\n{query}"
     return html.Div([html.Div(["Cypher ", dcc.Clipboard(id="cypher-copy", content=text, title="copy",
-                                                        style={"display": "inline-block"})],
-                              style={"fontWeight": "bold", "marginTop": 8}),
-                     html.Pre(text, id="cypher-text", style={"whiteSpace": "pre-wrap", "fontSize": 11,
-                                                             "background": "#f6f6f6", "padding": 4})])
+                                                        className="cp-inline-block")],
+                              className="explore-cypher-title"),
+                     html.Pre(text, id="cypher-text", className="explore-cypher")])
 
 
 def _details(store: Store, entity_id: str) -> list:
     d = cases.entity(store, entity_id)
     props = d.properties
-    rows = [html.Tr([html.Th(k, style={"textAlign": "left", "paddingRight": 8, "verticalAlign": "top"}),
-                     html.Td(", ".join(map(str, v)) if isinstance(v, list) else str(v))])
+    rows = [(html.Th(k), ", ".join(map(str, v)) if isinstance(v, list) else str(v))
             for k, v in sorted(props.items()) if k not in _HIDDEN]
     aliases = props.get("aliases") or []
     sources = props.get("sources") or []
@@ -83,14 +82,14 @@ def _details(store: Store, entity_id: str) -> list:
     if len(sources) > 50:
         provenance.append(html.Li(f"... and {len(sources) - 50:,} more rows"))
     return [
-        html.H4(d.caption, style={"margin": "0 0 4px"}),
-        html.Div(f"{d.label} · {d.degree:,} links · {d.id}", style={"color": "#666"}),
-        html.Table(rows),
+        html.H4(d.caption, className="cp-title"),
+        remark(f"{d.label} · {d.degree:,} links · {d.id}", "muted"),
+        table(None, rows, kind="properties"),
         html.Div([html.B("Aliases: "), ", ".join(aliases)], className="aliases") if aliases else None,
         html.Div([html.B("Provenance"),
                   html.Div(f"dataset {props.get('dataset', '?')}; loads {', '.join(props.get('loads') or [])}",
-                           style={"color": "#666"}),
-                  html.Ul(provenance, style={"margin": 0, "paddingLeft": 18})], className="provenance"),
+                           className="cp-muted"),
+                  html.Ul(provenance, className="explore-sources")], className="provenance"),
         _cypher_block({"id": d.id}),
     ]
 
@@ -193,8 +192,8 @@ def register(app: Dash, store: Store) -> None:
             return "", [], no_update
         if isinstance(selected, dict):  # a link
             link = selected["link"]
-            return [html.H4(link.get("type", "link"), style={"margin": "0 0 4px"}),
-                    html.Div(f"{link.get('source')} → {link.get('target')}", style={"color": "#666"}),
+            return [html.H4(link.get("type", "link"), className="cp-title"),
+                    remark(f"{link.get('source')} → {link.get('target')}", "muted"),
                     _cypher_block(link)], no_update, ""
         try:
             types = cases.link_types(store, selected)

@@ -150,9 +150,9 @@ def layout() -> html.Div:
     return html.Div([
         html.Div([
             dcc.Dropdown(id=SCOPE, options=list(SCOPES), value="North America", clearable=False,
-                         style={"width": 180, "display": "inline-block", "verticalAlign": "middle"}),
+                         className="cp-picker map-scope"),
             picker(DATASET),
-            html.Button("Refresh", id=REFRESH, n_clicks=0, title="read the places again", style={"marginLeft": 6}),
+            html.Button("Refresh", id=REFRESH, n_clicks=0, title="read the places again", className="cp-spaced"),
         ]),
         dcc.Store(id=DRAWN),
         dcc.Graph(id=GRAPH, figure=_BLANK,
@@ -160,11 +160,11 @@ def layout() -> html.Div:
                           "modeBarButtonsToRemove": ["toImage"]}),
         dcc.Store(id=PICKED_ID),
         html.Div([html.Span(id=PICKED, children="Click a port or place to select it."),
-                  html.Button("Draw on canvas", id=DRAW, n_clicks=0, disabled=True, style={"marginLeft": 6},
+                  html.Button("Draw on canvas", id=DRAW, n_clicks=0, disabled=True, className="cp-spaced",
                               title="start a view from the selected place: it and its neighbours")],
-                 style={"marginTop": 6}),
-        html.Div(id="map-status", style={"color": "#666"}),
-    ], style={"fontSize": 13})
+                 className="map-picked"),
+        html.Div(id="map-status", className="cp-muted"),
+    ], className="cp-panel")
 
 
 def register(app: Dash, store: Store) -> None:

@@ -130,9 +130,9 @@ def _styled(fig: go.Figure, title: str, **layout) -> go.Figure:
 
 def _chart(name: str, controls=None) -> html.Div:
     return html.Div([
-        html.H4(CHARTS[name], style={"margin": "12px 0 4px"}),
+        html.H4(CHARTS[name], className="metrics-title"),
         controls,
-        html.Div(id=_id(name, "note"), style={"color": "#666"}),
+        html.Div(id=_id(name, "note"), className="cp-muted"),
         dcc.Loading(dcc.Graph(id=_id(name, "graph"), figure=_styled(go.Figure(), ""),
                               config={"displaylogo": False})),
         html.Button("Export CSV", id=_id(name, "export"), n_clicks=0, className="export",
@@ -143,16 +143,16 @@ def _chart(name: str, controls=None) -> html.Div:
                                     "paginationPageSizeSelector": False, "suppressFieldDotNotation": True,
                                     "suppressColumnVirtualisation": True,  # small tables: every column in the DOM
                                     "domLayout": "autoHeight"},
-                   csvExportParams={"fileName": f"{name}.csv"}, style={"fontSize": 11}),
+                   csvExportParams={"fileName": f"{name}.csv"}),
     ], id=_id(name, "block"))
 
 
 def layout() -> html.Div:
-    radio = {"inline": True, "style": {"fontSize": 12}}
+    radio = {"inline": True, "className": "cp-small"}
     return html.Div([
         html.Div([picker(DATASET),
                   html.Button("Refresh", id=REFRESH, n_clicks=0, title="compute every chart again",
-                              style={"marginLeft": 6})]),
+                              className="cp-spaced")]),
         _chart("seizures", dcc.RadioItems(id=SEIZURE_MEASURE, value="seizures", **radio,
                                           options=[{"label": " seizures ", "value": "seizures"},
                                                    {"label": " kilograms seized", "value": "kg"}])),
@@ -162,7 +162,7 @@ def layout() -> html.Div:
         _chart("corridors"),
         _chart("brokers"),
         _chart("firearms"),
-    ], style={"fontSize": 13})
+    ], className="cp-panel")
 
 
 # -- callbacks ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from chokepoint.app import ids, view
 from chokepoint.app.forms import parse_day
 from chokepoint.app.suggest import register_suggestions
+from chokepoint.app.widgets import field, remark
 from chokepoint.cases import paths as cases
 from chokepoint.cases.paths import ANSWERS, DEFAULT_HOPS, MAX_HOPS, MODES, Path, PathFilter, PathReport
 from chokepoint.graph import schema
@@ -153,35 +154,32 @@ def _listing(paths: Sequence[Path], capped: bool) -> list:
         items.append(html.Li(html.Button(
             [html.B(f"{s['hops']} hop{'s' if s['hops'] != 1 else ''}: "),
              html.Span(" → ".join(s["captions"]), className="paths-captions"),
-             html.Div(f"legs: {legs} · {' · '.join(extra)}", style={"color": "#666", "fontSize": 11})],
-            id={"type": ITEM, "index": i}, n_clicks=0, title="highlight this path alone",
-            style={"textAlign": "left", "background": "none", "border": "1px solid #eee", "width": "100%",
-                   "cursor": "pointer", "padding": 4}), className="paths-item"))
-    out = [html.Ol(items, style={"paddingLeft": 22, "margin": "4px 0"})]
+             remark(f"legs: {legs} · {' · '.join(extra)}", "caption")],
+            id={"type": ITEM, "index": i}, n_clicks=0, title="highlight this path alone", className="paths-choice"),
+            className="paths-item"))
+    out = [html.Ol(items, className="paths-list")]
     if capped:
-        out.append(html.Div(f"Only the first {MAX_LISTED} are listed and drawn.", style={"color": "#a60"}))
+        out.append(remark(f"Only the first {MAX_LISTED} are listed and drawn.", "caution"))
     return out
 
 
 # -- layout and callbacks --------------------------------------------------------------------------
 def _entity_dropdown(id_: str, placeholder: str, multi: bool = False) -> dcc.Dropdown:
     return dcc.Dropdown(id=id_, placeholder=placeholder, options=[], searchable=True, clearable=True, multi=multi,
-                        style={"fontSize": 12})
+                        className="cp-small")
 
 
 def _row(label: str, *children, title: str = "") -> html.Div:
-    return html.Div([html.Label(label, title=title, style={"width": 92, "flex": "0 0 92px", "fontSize": 12}),
-                     html.Div(list(children), style={"flex": "1 1 auto", "minWidth": 0})],
-                    style={"display": "flex", "alignItems": "center", "gap": 4, "marginBottom": 4})
+    return field(label, *children, title=title, wide=True)
 
 
 def layout() -> html.Div:
-    number = {"type": "number", "debounce": True, "style": {"width": 70}}
+    number = {"type": "number", "debounce": True, "className": "cp-number"}
     return html.Div([
         _row("Start", _entity_dropdown(START, "search the start entity...")),
         _row("End", _entity_dropdown(END, "search the end entity...")),
         _row("Mode", dcc.RadioItems(id=MODE, options=[{"label": f" {v}", "value": k} for k, v in MODES.items()],
-                                    value="shortest", inline=True, inputStyle={"marginLeft": 6})),
+                                    value="shortest", inline=True, inputClassName="cp-spaced")),
         _row("k / hops / gap",
              html.Span([html.Span(dcc.Input(id=K, value=3, min=1, max=MAX_LISTED, step=1, **number),
                                   title="k (k shortest)"),
@@ -189,33 +187,33 @@ def layout() -> html.Div:
                                   title="longest path, in links (empty: 15 for shortest and k shortest, 4 otherwise)"),
                         html.Span(dcc.Input(id=GAP, placeholder="gap days", min=0, step=1, **number),
                                   title="time-respecting: at most this many days between dated legs")],
-                       style={"display": "flex", "gap": 4})),
+                       className="cp-inline")),
         _row("Link types", dcc.Dropdown(id=TYPES, multi=True, placeholder="any",
-                                        options=sorted(schema.SCHEMA.relationships), style={"fontSize": 12})),
+                                        options=sorted(schema.SCHEMA.relationships), className="cp-small")),
         _row("Through", dcc.Dropdown(id=LABELS, multi=True, placeholder="any label",
-                                     options=sorted(schema.SCHEMA.nodes), style={"fontSize": 12}),
+                                     options=sorted(schema.SCHEMA.nodes), className="cp-small"),
              title="labels the entities between the ends may have"),
-        _row("Direction", dcc.RadioItems(id=DIRECTION, value="both", inline=True, inputStyle={"marginLeft": 6},
+        _row("Direction", dcc.RadioItems(id=DIRECTION, value="both", inline=True, inputClassName="cp-spaced",
                                          options=[{"label": " both", "value": "both"},
                                                   {"label": " out (start → end)", "value": "out"},
                                                   {"label": " in", "value": "in"}])),
         _row("Dates", html.Span([dcc.Input(id=DATE_FROM, placeholder="from yyyy-mm-dd", debounce=True,
-                                           style={"width": 120}),
+                                           className="cp-date"),
                                  dcc.Input(id=DATE_TO, placeholder="to yyyy-mm-dd", debounce=True,
-                                           style={"width": 120})], style={"display": "flex", "gap": 4}),
+                                           className="cp-date")], className="cp-inline"),
              title="links dated in this window (undated links always pass)"),
         _row("Avoid", _entity_dropdown(AVOID, "entities the path must not go through", multi=True)),
-        _row("Dataset", dcc.Input(id=DATASET, placeholder="any dataset", debounce=True, style={"width": 160})),
+        _row("Dataset", dcc.Input(id=DATASET, placeholder="any dataset", debounce=True, className="paths-dataset")),
         _row("Weight", dcc.Dropdown(id=WEIGHT, options=weight_options(), placeholder="none (fewest links)",
-                                    style={"fontSize": 12}),
+                                    className="cp-small"),
              title="shortest / k shortest: least total of this link property (links without it are skipped)"),
         html.Div([html.Button("Find paths", id=RUN, n_clicks=0),
                   html.Button("Show all", id=SHOW_ALL, n_clicks=0, title="highlight every listed path again",
-                              style={"marginLeft": 6})], style={"margin": "6px 0"}),
-        html.Div(id=MESSAGE, role="status", style={"fontWeight": "bold", "margin": "4px 0"}),
+                              className="cp-spaced")], className="paths-actions"),
+        html.Div(id=MESSAGE, role="status", className="paths-message"),
         html.Div(id=LIST),
         dcc.Store(id=FOUND),
-    ], style={"fontSize": 13})
+    ], className="cp-panel")
 
 
 def _option_for(store: Store, entity_id: str) -> list[dict]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from chokepoint.app import export, ids, view
+from chokepoint.app import export, ids, view, widgets
 from chokepoint.cases import saved_queries as saved
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
@@ -34,15 +34,15 @@ MAX_TIMEOUT = 300.0
 #: view changes remembered for the export stamp (since the last replace or clear)
 STEPS = 50
 
-_BOX = {"border": "1px solid #ddd", "borderRadius": 4, "padding": 8, "marginBottom": 10}
-_SMALL = {"fontSize": 12, "color": "#666"}
+_BOX = "cp-box"
+_SMALL = "cp-meta"
 
 
 # -- pure helpers ------------------------------------------------------------------------------
 def query_options(queries: list[saved.SavedQuery]) -> list[dict]:
     """Options of the list: the title, with the name and tags beneath."""
     return [{"label": html.Span([html.Span(q.title), html.Br(),
-                                 html.Span(f"{q.name} · {', '.join(q.tags)}", style=_SMALL)]),
+                                 html.Span(f"{q.name} · {', '.join(q.tags)}", className=_SMALL)]),
              "value": q.name} for q in queries]
 
 
@@ -75,7 +75,7 @@ def param_input(p: saved.Param) -> html.Label:
     true/false (boolean), items separated by ';' (string[]), text (string); filled with the default."""
     default = None if p.required or p.default is None else p.default
     key = {"type": "queries-param", "name": p.name}
-    common = {"id": key, "name": f"queries-param-{p.name}", "style": {"width": "100%"}}
+    common = {"id": key, "name": f"queries-param-{p.name}", "className": "cp-full"}
     if p.type in ("integer", "float"):
         control = dcc.Input(type="number", value=default, step=1 if p.type == "integer" else "any",
                             placeholder="(required)" if p.required else "", **common)
@@ -96,9 +96,9 @@ def param_input(p: saved.Param) -> html.Label:
         control = dcc.Input(type="text", value=default or "", placeholder="(required)" if p.required else "",
                             debounce=False, **common)
     return html.Label([html.Div([html.B(p.name), html.Span(f" {p.type}{', required' if p.required else ''}",
-                                                           style=_SMALL)]),
-                       control, html.Div(p.help, style=_SMALL)],
-                      style={"display": "block", "marginBottom": 6})
+                                                           className=_SMALL)]),
+                       control, html.Div(p.help, className=_SMALL)],
+                      className="queries-param")
 
 
 def parse_param_lines(text: str | None) -> dict[str, str]:
@@ -174,11 +174,8 @@ def display_cell(value: Any) -> str:
 
 def table(columns: list[str], rows: list[list[Any]], cap: int = TABLE_ROWS) -> html.Table:
     """The first ``cap`` rows as an HTML table (cells by :func:`display_cell`)."""
-    head = html.Thead(html.Tr([html.Th(c, style={"textAlign": "left", "padding": "2px 6px"}) for c in columns]))
-    body = html.Tbody([html.Tr([html.Td(display_cell(v), style={"padding": "2px 6px", "verticalAlign": "top"})
-                                for v in row]) for row in rows[:cap]])
-    return html.Table([head, body], id="queries-table",
-                      style={"borderCollapse": "collapse", "fontSize": 12, "width": "100%"})
+    return widgets.table(columns, [[display_cell(v) for v in row] for row in rows[:cap]], kind="data",
+                         id="queries-table")
 
 
 def provenance(steps: list[dict] | None, change: dict | None) -> list[dict]:
@@ -220,79 +217,76 @@ def stamp_for_canvas(elements: list[dict], steps: list[dict] | None, url: str | 
 def layout() -> html.Div:
     saved_box = html.Div(
         [
-            html.H4("Saved queries", style={"margin": "0 0 6px"}),
+            html.H4("Saved queries", className="cp-box-title"),
             html.Div([
                 dcc.Input(id="queries-search", type="search", placeholder="search name, title, tag...",
-                          debounce=False, style={"flex": "1 1 60%"}),
+                          debounce=False, className="queries-search"),
                 dcc.Dropdown(id="queries-tag", placeholder="any tag", clearable=True,
-                             style={"flex": "1 1 40%", "fontSize": 12}),
-            ], style={"display": "flex", "gap": 4, "marginBottom": 4}),
-            html.Div(id="queries-count", style=_SMALL),
+                             className="queries-tag cp-small"),
+            ], className="cp-inline queries-find"),
+            html.Div(id="queries-count", className=_SMALL),
             dcc.RadioItems(id="queries-list", options=[], value=None,
-                           labelStyle={"display": "block", "padding": "2px 0", "cursor": "pointer"},
-                           style={"maxHeight": 220, "overflowY": "auto", "border": "1px solid #eee",
-                                  "padding": 4, "marginBottom": 6}),
+                           labelClassName="queries-choice", className="queries-list"),
             html.Div(id="queries-chosen"),
             html.Div(id="queries-form"),
             html.Button("Run (Ctrl+Enter)", id="queries-run", n_clicks=0, disabled=True,
                         title="run the chosen query with these parameters"),
         ],
-        id="queries-saved", style=_BOX,
+        id="queries-saved", className=_BOX,
     )
     adhoc_box = html.Div(
         [
-            html.H4("Ad-hoc Cypher (read only)", style={"margin": "0 0 6px"}),
+            html.H4("Ad-hoc Cypher (read only)", className="cp-box-title"),
             dcc.Textarea(id="queries-cypher", placeholder="MATCH (p:Person)-[r:USES]->(v:Vehicle) RETURN p, r, v",
-                         style={"width": "100%", "height": 90, "fontFamily": "monospace", "fontSize": 12}),
+                         className="queries-cypher"),
             dcc.Textarea(id="queries-cypher-params", placeholder="parameters, one key=value per line",
-                         style={"width": "100%", "height": 36, "fontFamily": "monospace", "fontSize": 12}),
+                         className="queries-cypher-params"),
             html.Button("Run Cypher (Ctrl+Enter)", id="queries-adhoc-run", n_clicks=0,
                         title="run this Cypher; anything that would write is refused"),
         ],
-        id="queries-adhoc", style=_BOX,
+        id="queries-adhoc", className=_BOX,
     )
     options = html.Div(
         [
             html.Label(["rows ", dcc.Input(id="queries-limit", type="number", value=saved.DEFAULT_LIMIT, min=1,
-                                           max=MAX_LIMIT, step=1, style={"width": 80})]),
+                                           max=MAX_LIMIT, step=1, className="queries-limit")]),
             html.Label([" timeout s ", dcc.Input(id="queries-timeout", type="number", value=saved.DEFAULT_TIMEOUT,
-                                                 min=1, max=MAX_TIMEOUT, step=1, style={"width": 60})]),
+                                                 min=1, max=MAX_TIMEOUT, step=1, className="queries-timeout")]),
             dcc.RadioItems(id="queries-draw", value="add", inline=True,
                            options=[{"label": " add to canvas ", "value": "add"},
                                     {"label": " replace canvas ", "value": "replace"},
                                     {"label": " table only", "value": "none"}]),
         ],
-        style={"display": "flex", "flexWrap": "wrap", "gap": 6, "alignItems": "center", "fontSize": 12,
-               "marginBottom": 8},
+        className="queries-options",
     )
     results = html.Div(
         [
-            html.Div([html.B("Result "), html.Span(id="queries-note", style=_SMALL)]),
+            html.Div([html.B("Result "), html.Span(id="queries-note", className=_SMALL)]),
             html.Button("Download CSV", id="queries-csv", n_clicks=0, disabled=True,
                         title="every row of the last result, stamped with the query and its parameters"),
             dcc.Download(id="queries-csv-download"),
-            html.Div(id="queries-result", style={"overflowX": "auto", "maxHeight": 360, "overflowY": "auto"}),
+            html.Div(id="queries-result", className="queries-result"),
             dcc.Store(id="queries-last"),
         ],
-        style=_BOX,
+        className=_BOX,
     )
     exports = html.Div(
         [
-            html.H4("Export the canvas", style={"margin": "0 0 6px"}),
+            html.H4("Export the canvas", className="cp-box-title"),
             html.Div([
                 dcc.Dropdown(id="queries-export-format", value="graphml", clearable=False,
                              options=[{"label": label, "value": key} for key, (label, _) in export.FORMATS.items()],
-                             style={"flex": "1 1 auto", "fontSize": 12}),
+                             className="queries-format cp-small"),
                 html.Button("Export", id="queries-export", n_clicks=0,
                             title="download the subgraph on the canvas, stamped with its query, time and hash"),
-            ], style={"display": "flex", "gap": 4}),
-            html.Div(id="queries-export-note", style=_SMALL),
+            ], className="cp-inline"),
+            html.Div(id="queries-export-note", className=_SMALL),
             dcc.Download(id="queries-export-download"),
             dcc.Store(id="queries-steps", data=[]),
         ],
-        style=_BOX,
+        className=_BOX,
     )
-    return html.Div([saved_box, adhoc_box, options, results, exports], id="queries-panel", style={"fontSize": 13})
+    return html.Div([saved_box, adhoc_box, options, results, exports], id="queries-panel", className="cp-panel")
 
 
 # -- callbacks ---------------------------------------------------------------------------------
@@ -312,15 +306,15 @@ def register(app: Dash, store: Store) -> None:
                   Output("queries-run", "disabled"), Input("queries-list", "value"))
     def choose(name):
         if not name:
-            return html.Div("Choose a query.", style=_SMALL), [], True
+            return html.Div("Choose a query.", className=_SMALL), [], True
         try:
             q = saved.saved_query(name)
         except ChokepointError as err:
-            return html.Div(str(err), style={"color": "#a00"}), [], True
-        head = [html.H4(q.title, id="queries-title", style={"margin": "4px 0"}),
-                html.Div(q.description, style={"marginBottom": 6}),
-                html.Div(f"{q.name} · {q.source}", style=_SMALL)]
-        form = [param_input(p) for p in q.params] or [html.Div("No parameters.", style=_SMALL)]
+            return widgets.remark(str(err), "error"), [], True
+        head = [html.H4(q.title, id="queries-title", className="queries-title"),
+                html.Div(q.description, className="queries-description"),
+                html.Div(f"{q.name} · {q.source}", className=_SMALL)]
+        form = [param_input(p) for p in q.params] or [html.Div("No parameters.", className=_SMALL)]
         return head, form, False
 
     @app.callback(Output(ids.VIEW_CHANGE, "data", allow_duplicate=True),
@@ -348,7 +342,7 @@ def register(app: Dash, store: Store) -> None:
                 result = saved.run_saved(store, name, {k: v for k, v in raw.items() if v is not None},
                                    limit=limit, timeout=timeout)
         except ChokepointError as err:
-            return no_update, str(err), html.Span(str(err), style={"color": "#a00"}), [], None, True
+            return no_update, str(err), html.Span(str(err), className="cp-error"), [], None, True
         elements, left = result_elements(result.graph)
         shown = len(result.rows) > TABLE_ROWS
         note = "; ".join(filter(None, [

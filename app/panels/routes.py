@@ -19,6 +19,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from chokepoint.app import ids, view
 from chokepoint.app.forms import parse_day
 from chokepoint.app.positions import by_stage, with_positions
+from chokepoint.app.widgets import field, remark, table
 from chokepoint.cases import routes as cases
 from chokepoint.cases.routes import MAX_CANDIDATES as MAX_OPTIONS
 from chokepoint.cases.routes import SINK_ROLES, SOURCE_ROLES, RoutesReport
@@ -145,10 +146,8 @@ def figure_text(key: str, value: float) -> str:
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence], id_: str) -> html.Table:
-    cell = {"padding": "1px 6px", "borderBottom": "1px solid #eee"}
-    return html.Table([html.Thead(html.Tr([html.Th(h, style={**cell, "textAlign": "left"}) for h in head])),
-                       html.Tbody([html.Tr([html.Td(c, style=cell) for c in r]) for r in rows])],
-                      id=id_, style={"borderCollapse": "collapse", "fontSize": 12, "marginBottom": 6})
+    """This panel's tables are ruled grids."""
+    return table(head, rows, kind="grid", id=id_)
 
 
 def _figures_table(before: Mapping[str, float], after: Mapping[str, float], unit: str) -> html.Table:
@@ -157,18 +156,14 @@ def _figures_table(before: Mapping[str, float], after: Mapping[str, float], unit
         shown = f"{name} ({unit})" if key == "max_flow" else name
         b, a = before.get(key, 0.0), after.get(key, 0.0)
         change = f"{(a - b) / b:+.0%}" if b else "–"
-        rows.append(html.Tr([html.Td(shown), html.Td(figure_text(key, b), id=f"{P}before-{key}"),
-                             html.Td(figure_text(key, a), id=f"{P}after-{key}"), html.Td(change)]))
-    return html.Table([html.Thead(html.Tr([html.Th(h, style={"textAlign": "left", "paddingRight": 8})
-                                           for h in ("", "before", "after", "change")])), html.Tbody(rows)],
-                      id=P + "figures-table", style={"fontSize": 12})
+        rows.append((shown, html.Td(figure_text(key, b), id=f"{P}before-{key}"),
+                     html.Td(figure_text(key, a), id=f"{P}after-{key}"), change))
+    return table(("", "before", "after", "change"), rows, kind="figures", id=P + "figures-table")
 
 
 # -- layout ----------------------------------------------------------------------------------------
 def _row(label: str, *children, title: str = "") -> html.Div:
-    return html.Div([html.Label(label, title=title, style={"width": 84, "flex": "0 0 84px", "fontSize": 12}),
-                     html.Div(list(children), style={"flex": "1 1 auto", "minWidth": 0})],
-                    style={"display": "flex", "alignItems": "center", "gap": 4, "marginBottom": 4}, title=title)
+    return field(label, *children, title=title, title_on_row=True)
 
 
 def _sink_options(ports: Sequence[dict] = ()) -> list[dict]:
@@ -177,48 +172,48 @@ def _sink_options(ports: Sequence[dict] = ()) -> list[dict]:
 
 
 def layout() -> html.Div:
-    number = {"type": "number", "debounce": True, "style": {"width": 70}}
+    number = {"type": "number", "debounce": True, "className": "cp-number"}
     return html.Div([
         _row("Dataset", dcc.Dropdown(id=DATASET, placeholder="open this tab to list datasets", clearable=False,
-                                     style={"fontSize": 12})),
-        _row("From", dcc.Dropdown(id=SOURCES, value="lab", clearable=False, style={"fontSize": 12},
+                                     className="cp-small")),
+        _row("From", dcc.Dropdown(id=SOURCES, value="lab", clearable=False, className="cp-small",
                                   options=[{"label": n, "value": r} for r, n in SOURCE_ROLES.items()]),
              title="where goods start: every entity of this role is a source"),
-        _row("To", dcc.Dropdown(id=SINKS, value="market", clearable=False, style={"fontSize": 12},
+        _row("To", dcc.Dropdown(id=SINKS, value="market", clearable=False, className="cp-small",
                                 options=_sink_options()),
              title="where goods end: every entity of this role, or one port of entry"),
         _row("Dates", html.Span([dcc.Input(id=DATE_FROM, placeholder="from yyyy-mm-dd", debounce=True,
-                                           style={"width": 120}),
+                                           className="cp-date"),
                                  dcc.Input(id=DATE_TO, placeholder="to yyyy-mm-dd", debounce=True,
-                                           style={"width": 120})], style={"display": "flex", "gap": 4}),
+                                           className="cp-date")], className="cp-inline"),
              title="only shipment legs dated in this window (undated legs are then left out)"),
         _row("Hops / gap", html.Span([
             html.Span(dcc.Input(id=HOPS, value=6, min=1, max=10, step=1, **number), title="most legs in a route"),
             html.Span(dcc.Input(id=GAP, placeholder="gap days", min=0, step=1, **number),
-                      title="at most this many days between one leg and the next")], style={"display": "flex", "gap": 4})),
-        _row("Volume", dcc.RadioItems(id=CAPACITY, value="kg", inline=True, inputStyle={"marginLeft": 6},
+                      title="at most this many days between one leg and the next")], className="cp-inline")),
+        _row("Volume", dcc.RadioItems(id=CAPACITY, value="kg", inline=True, inputClassName="cp-spaced",
                                       options=[{"label": " kilograms", "value": "kg"},
                                                {"label": " shipments", "value": "shipments"}]),
              title="what a link carries in the flow: kilograms shipped, or the number of shipment legs"),
-        html.Button("Show routes", id=RUN, n_clicks=0, style={"margin": "4px 0"}),
-        html.Div(id=SUMMARY, role="status", style={"margin": "4px 0"}),
+        html.Button("Show routes", id=RUN, n_clicks=0, className="routes-run"),
+        html.Div(id=SUMMARY, role="status", className="routes-summary"),
         html.Div(id=CUT),
         html.Div(id=CORRIDORS),
         html.Div(id=PORTS),
-        html.H4("What if", style={"margin": "10px 0 4px"}),
+        html.H4("What if", className="routes-what-if"),
         _row("Remove", dcc.Dropdown(id=REMOVE, multi=True, placeholder="entities to remove (show routes first)",
-                                    style={"fontSize": 12})),
+                                    className="cp-small")),
         html.Div([html.Button("What if removed", id=WHAT_IF, n_clicks=0),
                   html.Button("Remove the chokepoints", id=USE_CUT, n_clicks=0,
                               title="what if every chokepoint (the cut) were removed"),
                   html.Span([dcc.Input(id=BEST_K, value=3, min=1, max=20, step=1, **number),
                              html.Button("Greedy best k", id=BEST, n_clicks=0,
                                          title="the k entities whose removal cuts the most flow, chosen one at a time")],
-                            style={"display": "inline-flex", "gap": 2})],
-                 style={"display": "flex", "flexWrap": "wrap", "gap": 4, "margin": "4px 0"}),
+                            className="routes-best")],
+                 className="routes-actions"),
         html.Div(id=FIGURES_BOX),
         dcc.Store(id=STATE),
-    ], style={"fontSize": 13})
+    ], className="cp-panel")
 
 
 # -- callbacks -------------------------------------------------------------------------------------
@@ -256,20 +251,19 @@ def _results(r: RoutesReport, unit: str) -> tuple[list, list, list, list]:
     links = [(_caption(infos, u), _caption(infos, v), f"{c:,.1f}") for u, v, c in r.flow.cut_links[:20]]
     more = ", first 20" if len(r.flow.cut_links) > 20 else ""
     cut = [html.B("Chokepoints"),
-           html.Div("the fewest entities whose removal leaves no way from the sources to the sinks; "
-                    "most flow through them first", style={"color": "#666", "fontSize": 11}),
+           remark("the fewest entities whose removal leaves no way from the sources to the sinks; "
+                  "most flow through them first", "caption"),
            _table(("#", "entity", f"flow ({unit})"), cut_rows, P + "cut-table") if cut_rows
            else html.Div("none: no route, or none can be cut without removing an end", id=P + "cut-table"),
            html.B("Minimum cut links"),
-           html.Div(f"links whose volumes add up to the max flow (largest first{more})",
-                    style={"color": "#666", "fontSize": 11}),
+           remark(f"links whose volumes add up to the max flow (largest first{more})", "caption"),
            _table(("from", "to", unit), links, P + "cut-links")]
     names = {p: (infos.get(p) or {}).get("caption") or p for c in r.routes for p in c.ports}
     corridor_rows = [(" → ".join(names.get(p, p) for p in g.ports) or "(no port of entry)", g.routes,
                       f"{g.kg:,.1f}", f"{g.first or ''} – {g.last or ''}") for g in r.corridors]
     corridors = [html.B("Routes by corridor"),
-                 html.Div("the drawn routes by the ports they cross: how many, kg (each route's smallest step, "
-                          "summed) and earliest arrivals", style={"color": "#666", "fontSize": 11}),
+                 remark("the drawn routes by the ports they cross: how many, kg (each route's smallest step, "
+                        "summed) and earliest arrivals", "caption"),
                  _table(("ports crossed", "routes", "kg", "arrivals"), corridor_rows, P + "corridor-table")]
     ports = [html.B("Volume through each port of entry"),
              _table(("port", "kg", "shipments"), [(f"{v.name or v.code} ({v.code})", f"{v.kg:,.1f}", v.shipments)
@@ -357,7 +351,7 @@ def register(app: Dash, store: Store) -> None:
         body = [html.Div(f"Removing {len(remove)} entit{'y' if len(remove) == 1 else 'ies'}"
                          + (" chosen greedily (max flow left after each: "
                             + ", ".join(f"{f:,.1f}" for f in result.flow_left) + ")" if result.flow_left else "") + ".",
-                         style={"margin": "2px 0"}),
+                         className="routes-removing"),
                 _figures_table(result.before, result.after, unit)]
         notice = (f"What if {len(remove)} removed: max flow {figure_text('max_flow', result.before['max_flow'])} → "
                   f"{figure_text('max_flow', result.after['max_flow'])} {unit}, routes {result.before['routes']:,} → "

@@ -24,7 +24,6 @@ __all__ = ["layout", "register", "CLS", "TICK_MS", "month_marks", "month_windows
 CLS = "out-of-window"
 #: how long each month or phase stays on screen while playing (read when the layout is built)
 TICK_MS = 1200
-_DATE_BOX = {"width": 110, "display": "inline-block"}
 
 SPAN, DATES = "timeline-span", "timeline-dates"
 SLIDER, FROM, TO = "timeline-window", "timeline-from", "timeline-to"
@@ -138,26 +137,26 @@ def _marked(elements: list[dict]) -> set[str]:
 def layout() -> html.Div:
     return html.Div([
         dcc.Store(id=SPAN), dcc.Store(id=DATES, data={}), dcc.Store(id=ids.PHASES),
-        html.Div(id=f"{SPAN}-text", style={"color": "#666", "marginBottom": 6}),
+        html.Div(id=f"{SPAN}-text", className="timeline-span"),
         dcc.RangeSlider(id=SLIDER, min=0, max=1, step=1, value=None, allowCross=False, allow_direct_input=False,
                         updatemode="mouseup"),
         html.Div([
             html.Label("From ", htmlFor=FROM),
-            dcc.Input(id=FROM, type="text", debounce=True, placeholder="yyyy-mm-dd", style=_DATE_BOX),
+            dcc.Input(id=FROM, type="text", debounce=True, placeholder="yyyy-mm-dd", className="timeline-date"),
             html.Label(" to ", htmlFor=TO),
-            dcc.Input(id=TO, type="text", debounce=True, placeholder="yyyy-mm-dd", style=_DATE_BOX),
+            dcc.Input(id=TO, type="text", debounce=True, placeholder="yyyy-mm-dd", className="timeline-date"),
             html.Button("All dates", id=ALL_BUTTON, n_clicks=0, title="widen the window to every date",
-                        style={"marginLeft": 6}),
-        ], style={"margin": "8px 0"}),
-        html.Div(id=PHASE_BUTTONS, style={"display": "flex", "flexWrap": "wrap", "gap": 4, "marginBottom": 6}),
+                        className="cp-spaced"),
+        ], className="timeline-window"),
+        html.Div(id=PHASE_BUTTONS, className="timeline-phases"),
         html.Div([
             html.Button("Play", id=PLAY, n_clicks=0, title="step through the months (or phases), then stop"),
             dcc.RadioItems(id=STEP, options=[{"label": " by month", "value": "month"}], value="month",
-                           inline=True, style={"display": "inline-block", "marginLeft": 8}),
+                           inline=True, className="timeline-step"),
             dcc.Interval(id=TICK, interval=TICK_MS, disabled=True),
         ]),
-        html.Div(id=STATUS, role="status", style={"marginTop": 8}),
-    ], style={"fontSize": 13})
+        html.Div(id=STATUS, role="status", className="timeline-status"),
+    ], className="cp-panel")
 
 
 # -- callbacks ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from chokepoint.app import ids, positions, view
 from chokepoint.app.canvas import LAYOUTS
 from chokepoint.app.elements import subgraph_elements
+from chokepoint.app.widgets import remark
 from chokepoint.cases import training
 from chokepoint.cases.loading import missing_files
 from chokepoint.cases.training import Subgraph, expected_text
@@ -52,6 +53,8 @@ CHECK = "trainer-check"
 CHECK_SELECTED = "trainer-check-selected"
 GIVE_UP = "trainer-give-up"
 FEEDBACK = "trainer-feedback"
+#: a verdict -> its class (colour) in app/assets/widgets.css
+VERDICTS = {"right": "verdict-right", "partly right": "verdict-partly-right", "wrong": "verdict-wrong"}
 
 # a step's suggested layout (lesson YAML) -> the canvas's layout of that name
 _LAYOUT_NAMES = {"dagre": "hierarchical (dagre)", "klay": "hierarchical (klay)", "breadthfirst": "breadthfirst",
@@ -164,18 +167,15 @@ def _status(state: dict, note: str = "") -> list:
         text = (f"The case is not loaded ({len(state['missing'])} file(s) missing from dataset {dataset}). "
                 "Load it to see each step on the canvas.")
     return [html.Span(text, className="loaded" if state["loaded"] else "not-loaded"),
-            html.Div(note, style={"color": "#555"}) if note else None]
+            remark(note, "quiet") if note else None]
 
 
 def _feedback(feedback: training.Feedback) -> html.Div:
-    colour = {"right": "#1a7f37", "partly right": "#9a6700", "wrong": "#a00"}[feedback.verdict]
-    return html.Div(feedback.message, style={"color": colour, "fontWeight": "bold"},
-                    className=f"verdict-{feedback.verdict.replace(' ', '-')}", title=feedback.verdict)
+    return html.Div(feedback.message, className=VERDICTS[feedback.verdict], title=feedback.verdict)
 
 
 # -- layout and callbacks --------------------------------------------------------------------------
 def layout() -> html.Div:
-    small = {"fontSize": 12, "color": "#555"}
     return html.Div(
         [
             dcc.Store(id=STATE), dcc.Store(id=CASE),
@@ -185,36 +185,35 @@ def layout() -> html.Div:
                       html.Button("Load this case", id=LOAD, n_clicks=0,
                                   title="generate the lesson's case (cached) and load it, as `chokepoint train "
                                         "load` does")],
-                     style={"margin": "6px 0", "display": "flex", "gap": 6, "alignItems": "center",
-                            "flexWrap": "wrap"}),
+                     className="trainer-case"),
             html.Div([html.Button("< Previous", id=PREV, n_clicks=0, disabled=True),
                       html.Button("Next >", id=NEXT, n_clicks=0, disabled=True),
                       html.Button("Show on canvas", id=SHOW, n_clicks=0,
                                   title="draw what this step reveals again")],
-                     style={"display": "flex", "gap": 4, "margin": "6px 0"}),
-            html.H4(id=STEP_TITLE, style={"margin": "8px 0 4px"}),
-            html.P(id=NARRATIVE, style={"margin": "4px 0"}),
-            html.Div(id=REVEAL, style=small),
+                     className="trainer-steps"),
+            html.H4(id=STEP_TITLE, className="trainer-step-title"),
+            html.P(id=NARRATIVE, className="trainer-narrative"),
+            html.Div(id=REVEAL, className="cp-status"),
             html.Div([html.Span(id=SUGGESTED),
                       dcc.Checklist(id=USE_VIEW, options=[{"label": " suggested view only", "value": "on"}],
-                                    value=["on"], inline=True, style={"display": "inline-block", "marginLeft": 6})],
-                     style=small),
+                                    value=["on"], inline=True, className="cp-inline-block cp-spaced")],
+                     className="cp-status"),
             html.Div(
                 [
-                    html.Div(id=QUESTION, style={"fontWeight": "bold", "margin": "8px 0 4px"}),
+                    html.Div(id=QUESTION, className="trainer-question"),
                     dcc.Input(id=ANSWER, type="text", debounce=False, placeholder="names or codes, separated by ;",
-                              style={"width": "100%"}),
+                              className="cp-full"),
                     html.Div([html.Button("Check", id=CHECK, n_clicks=0),
                               html.Button("Use the selected nodes as my answer", id=CHECK_SELECTED, n_clicks=0,
                                           title="click or shift-drag to select entities on the canvas"),
                               html.Button("Show the answer", id=GIVE_UP, n_clicks=0)],
-                             style={"display": "flex", "gap": 4, "margin": "4px 0", "flexWrap": "wrap"}),
-                    html.Div(id=FEEDBACK, role="status", style={"margin": "4px 0"}),
+                             className="trainer-answers"),
+                    html.Div(id=FEEDBACK, role="status", className="trainer-feedback"),
                 ],
-                id=QUESTION_BOX, style={"display": "none"},
+                id=QUESTION_BOX, style={"display": "none"},  # shown by the step's callback
             ),
         ],
-        style={"fontSize": 13},
+        className="cp-panel",
     )
 
 
@@ -337,7 +336,7 @@ def register(app: Dash, store: Store) -> None:
         except ChokepointError as err:
             return no_update, no_update, str(err)
         feedback = checked.feedback
-        shown = [html.Div(f"Your answer: {text}", style={"color": "#555"}), _feedback(feedback)]
+        shown = [remark(f"Your answer: {text}", "quiet"), _feedback(feedback)]
         if feedback.verdict != "right":
             return shown, no_update, ""
         return shown, view.change("mark", "Right: the answer is marked on the canvas.", cls="answer",
