@@ -14,8 +14,9 @@ from typing import Any
 
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.loaders import networks, provenance, resolve
+from chokepoint.loaders import draft, networks, provenance, resolve
 from chokepoint.loaders.conventions import Convention, dates_option, decimal_option, thousands_option
+from chokepoint.loaders.draft import Draft
 from chokepoint.loaders.load import SAMPLE_CASE, LoadSummary, plan
 from chokepoint.loaders.load import load_records as _load_records
 from chokepoint.loaders.mapping import STANDARD_MAPPING, load_mapping
@@ -26,7 +27,8 @@ from chokepoint.queries.datasets import datasets as _datasets
 __all__ = ["SAMPLE_CASE", "SAMPLE_REJECTS", "NETWORK_FORMATS", "NETWORK_DUPLICATES", "LoadReport", "NetworkReport",
            "Candidate", "Decision", "default_dataset", "declared", "load_records", "import_network", "candidates",
            "merge",
-           "split", "decisions", "loads", "datasets", "record_files", "missing_files", "files_not_loaded"]
+           "split", "decisions", "loads", "datasets", "record_files", "missing_files", "files_not_loaded", "Draft",
+           "draft_mapping"]
 
 #: the rejects report of a sample load when none is named (in the working directory, not in the package)
 SAMPLE_REJECTS = Path("rejects-sample.csv")
@@ -154,6 +156,20 @@ def import_network(store: Store, path: Path, fmt: str, label: str, rel_type: str
                                       project_to=project_to, projection_type=projection_type,
                                       conventions=declared(decimal, thousands, dates))
     return NetworkReport(summary)
+
+
+# -- mappings ------------------------------------------------------------------------------------
+def draft_mapping(path: Path, out: Path | None = None, *, sheet: str | None = None,
+                  overwrite: bool = False) -> Draft:
+    """A starting mapping for ``path`` from its header (labels guessed from column names in English and
+    Spanish; see :mod:`chokepoint.loaders.draft`), written to ``out`` when given (an existing file only
+    with ``overwrite``: it may be a mapping someone edited)."""
+    if out is not None and Path(out).exists() and not overwrite:
+        raise ChokepointError(f"{out} exists; choose another --out, or --force to replace it")
+    drafted = draft.draft_mapping(Path(path), sheet=sheet)
+    if out is not None:
+        Path(out).write_text(drafted.text, encoding="utf-8")
+    return drafted
 
 
 # -- entity resolution ---------------------------------------------------------------------------

@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from chokepoint.cli.base import app, group, open_store, out, row_progress
+from chokepoint.cli.base import app, err, group, open_store, out, row_progress
 
 resolve_app = group("resolve", "Entity resolution: likely duplicates, recorded merges and splits.")
+mapping_app = group("mapping", "Mappings: draft one from a record file's header.")
 
 Decimal = Annotated[str | None, typer.Option("--decimal", help="Decimal separator of numbers written as text: "
                                              "',' or '.' (default: '.', and a comma that cannot separate "
@@ -202,6 +203,28 @@ def _read_as(read_as: dict) -> list[str]:
         used = ", ".join(f"{role} {columns[role]}" for role in ("source", "target", "weight", "time") if columns[role])
         lines.append(f"columns: {used}" + (f"; not used: {', '.join(columns['unused'])}" if columns["unused"] else ""))
     return lines
+
+
+# -- mappings ------------------------------------------------------------------------------------
+@mapping_app.command("draft")
+def mapping_draft(
+    file: Annotated[Path, typer.Argument(help="A record file (CSV, TSV, XLSX, JSON, JSON Lines, Parquet).")],
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the mapping here (default: print it).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX: the sheet whose header to read (default: the first).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+) -> None:
+    """Draft a starting mapping from a file's header (labels guessed from English and Spanish column names)."""
+    from chokepoint.cases import loading
+
+    drafted = loading.draft_mapping(file, out_file, sheet=sheet, overwrite=force)
+    guessed = [f"{g.column} -> {g.label or g.prop}" for g in drafted.guesses if g.label or g.prop]
+    note = (f"{file.name}: {len(drafted.guesses)} columns; guessed {', '.join(guessed) or 'none'}; "
+            f"left as comments: {', '.join(drafted.unguessed) or 'none'}")
+    if out_file is None:
+        print(drafted.text, end="")
+        err.print(note, highlight=False, markup=False, soft_wrap=True)
+    else:
+        out.print(f"wrote {out_file}: {note}", highlight=False, markup=False, soft_wrap=True)
 
 
 # -- entity resolution ---------------------------------------------------------------------------

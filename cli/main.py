@@ -15,7 +15,7 @@ __all__ = ["app", "main"]
 # `chokepoint --help` lists the commands, then the groups, in this order (the order of the README)
 COMMANDS = ["status", "load", "generate", "path", "routes", "disrupt", "centrality", "structure", "import-network",
             "cypher", "serve"]
-GROUPS = ["neo4j", "schema", "resolve", "datasets", "loads", "train", "query", "users"]
+GROUPS = ["neo4j", "schema", "mapping", "resolve", "datasets", "loads", "train", "query", "users"]
 app.registered_commands.sort(key=lambda c: COMMANDS.index(c.name))
 app.registered_groups.sort(key=lambda g: GROUPS.index(g.name))
 

@@ -1,7 +1,7 @@
 // name: entity-provenance
 // title: Load provenance of an entity
 // description: Every load (file) that wrote the entity: file, source, SHA-256, status and times,
-//   and the rows of that file that defined it (its sources). Defend a node with this.
+//   and the rows of that file that name it (its sources). Defend a node with this.
 // tags: provenance
 // param: entity string = "Luis Ortega" -- Entity id, name or alias (any case)
 // param: dataset string = null -- Only this dataset (empty: every dataset)

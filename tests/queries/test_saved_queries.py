@@ -387,8 +387,14 @@ def test_people_organisations_and_paths(case):
 
 def test_provenance_and_load_history(case):
     prov = {r["file"]: r["defining_rows"] for r in rows(case, "entity-provenance")}
-    assert prov == {"persons.csv": ["persons.csv:5"], "crossings.csv": ["crossings.csv:2", "crossings.csv:3"],
-                    "phones.csv": [], "vehicles.csv": [], "shipments.csv": []}
+    # every row that names the courier, as the row's own entity or one it refers to (issue 16, item 7)
+    from chokepoint.loaders.load import SAMPLE_CASE
+
+    naming = {name: [f"{name}:{i}" for i, line in enumerate((SAMPLE_CASE / name).read_text(encoding="utf-8")
+                                                             .splitlines(), start=1) if "Luis Ortega" in line]
+              for name in ("persons.csv", "crossings.csv", "phones.csv", "vehicles.csv", "shipments.csv")}
+    assert prov == naming
+    assert prov["persons.csv"] == ["persons.csv:5"] and prov["shipments.csv"] == [f"shipments.csv:{i}" for i in (6, 7, 8, 9)]
     loads = rows(case, "load-history", dataset="sample")
     assert len(loads) == 15 and {r["status"] for r in loads} == {"complete"}
     assert sum(r["rows_read"] for r in loads) == 80
