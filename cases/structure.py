@@ -38,6 +38,7 @@ class _Report:
     nodes: int
     relationships: int
     captions: Mapping[Hashable, Any] = field(repr=False)
+    backend: str = "networkx"   # the implementation that ran (queries.backends)
 
     def caption(self, entity: Hashable) -> Any:
         """The entity's caption (its id when it has none)."""
@@ -56,7 +57,7 @@ class Communities(_Report):
     written: int | None = None
 
     def as_dict(self, top: int = 10) -> dict[str, Any]:
-        return {"method": self.method, "modularity": self.modularity,
+        return {"method": self.method, "backend": self.backend, "modularity": self.modularity,
                 "groups": [sorted(self.caption(n) for n in g) for g in self.groups[:top]], "count": len(self.groups)}
 
 
@@ -71,7 +72,7 @@ class KeyPlayers(_Report):
 
     def as_dict(self, top: int = 10) -> dict[str, Any]:
         return {"players": [self.caption(p.id) for p in self.players], "fragmentation_before": self.before,
-                "fragmentation_after": self.after}
+                "fragmentation_after": self.after, "backend": self.backend}
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ class Brokers(_Report):
 
     def as_dict(self, top: int = 10) -> dict[str, Any]:
         ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1].total, str(kv[0])))[:top]
-        return {"brokers": [{"entity": self.caption(n), "total": b.total, **vars(b)} for n, b in ranked if b.total]}
+        return {"brokers": [{"entity": self.caption(n), "total": b.total, **vars(b)} for n, b in ranked if b.total],
+                "backend": self.backend}
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class CutPoints(_Report):
             out["articulation_points"] = sorted(self.caption(n) for n in self.points)
         if self.bridges is not None:
             out["bridges"] = sorted([self.caption(a), self.caption(b)] for a, b in self.bridges)
+        out["backend"] = self.backend
         return out
 
 
@@ -117,7 +120,7 @@ class Components(_Report):
     summary: Mapping[str, Any] | None = None
 
     def as_dict(self, top: int = 10) -> dict[str, Any]:
-        return {"count": len(self.parts), "sizes": [len(c) for c in self.parts[:top]]}
+        return {"count": len(self.parts), "sizes": [len(c) for c in self.parts[:top]], "backend": self.backend}
 
 
 def communities(store: Store, scope: Scope | None = None, *, method: str = "louvain", seed: int = 0,
@@ -131,7 +134,7 @@ def communities(store: Store, scope: Scope | None = None, *, method: str = "louv
     written = None
     if write is not None:
         written = sq.write_property(store, write, found.membership, dataset=(scope or Scope()).dataset)
-    return Communities(*_size(g), method=found.method, groups=tuple(found.groups), membership=found.membership,
+    return Communities(*_size(g), backend=found.backend, method=found.method, groups=tuple(found.groups), membership=found.membership,
                        modularity=found.modularity, written=written)
 
 
@@ -139,7 +142,7 @@ def key_players(store: Store, scope: Scope | None = None, *, k: int = 3) -> KeyP
     """The ``k`` entities whose removal fragments the scope most."""
     g = projected(store, scope)
     found = sq.key_players(g, k)
-    return KeyPlayers(*_size(g), players=tuple(found.players), before=found.before, after=found.after)
+    return KeyPlayers(*_size(g), backend=found.backend, players=tuple(found.players), before=found.before, after=found.after)
 
 
 def brokers(store: Store, scope: Scope | None = None, *, group: str = "label", role: str = "total",
@@ -149,10 +152,11 @@ def brokers(store: Store, scope: Scope | None = None, *, group: str = "label", r
     if role not in (*ROLES, "total"):
         raise BadParameter(f"unknown brokerage role {role!r}; known: {', '.join((*ROLES, 'total'))}")
     g = projected(store, scope)
-    counts = sq.brokerage(g, group)
+    found = sq.measured(g, "brokerage", group=group, directed=True)
+    counts = found.value
     ranked = top_scores(g, {v: float(getattr(b, role)) for v, b in counts.items()}, top)
     grouped = sum(1 for _, value in g.nodes(data=group) if value is not None)
-    return Brokers(*_size(g), group=group, role=role, counts=counts, top=tuple(ranked),
+    return Brokers(*_size(g), backend=found.backend, group=group, role=role, counts=counts, top=tuple(ranked),
                    ungrouped=g.number_of_nodes() - grouped)
 
 
@@ -161,20 +165,23 @@ def cut_points(store: Store, scope: Scope | None = None, *, top: int = 10, point
     """Articulation points (with the ``top`` of them by neighbours) and bridges of the scope, direction
     ignored (either can be left out)."""
     g = projected(store, scope)
-    found = tuple(sq.articulation_points(g)) if points else None
-    pairs = tuple(sq.bridges(g)) if bridges else None
+    ran = [sq.measured(g, measure) for measure, asked in (("articulation_points", points), ("bridges", bridges))
+           if asked]
+    found = tuple(ran[0].value) if points else None
+    pairs = tuple(ran[-1].value) if bridges else None
     ranked: list[Score] = []
     if found:
         simple = collapse(g, directed=False)
         ranked = top_scores(g, {v: float(simple.degree(v)) for v in found}, top)
-    return CutPoints(*_size(g), points=found, by_neighbours=tuple(ranked), bridges=pairs)
+    return CutPoints(*_size(g), backend=", ".join(sorted({r.backend for r in ran})), points=found, by_neighbours=tuple(ranked), bridges=pairs)
 
 
 def components(store: Store, scope: Scope | None = None, *, cores: bool = False) -> Components:
     """The scope's weak components, largest first; with ``cores`` the strong components and k-cores too."""
     g = projected(store, scope)
-    parts = sq.components(g)
-    return Components(*_size(g), parts=tuple(frozenset(p) for p in parts),
+    found = sq.measured(g, "components")
+    parts = found.value
+    return Components(*_size(g), backend=found.backend, parts=tuple(frozenset(p) for p in parts),
                       summary=component_summary(g, parts) if cores else None)
 
 

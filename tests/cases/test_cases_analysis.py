@@ -178,12 +178,17 @@ def test_structure_report_answers_each_analysis_by_name(goods):
     where = scope(dataset=DATASET)
     assert structure.structure_report(store, "articulation-points", where).bridges is None
     assert structure.structure_report(store, "bridges", where).points is None
-    assert isinstance(structure.structure_report(store, "components", where), structure.Components)
-    assert isinstance(structure.structure_report(store, "key-players", where, k=1), structure.KeyPlayers)
+    parts = structure.structure_report(store, "components", where)
+    assert isinstance(parts, structure.Components)
+    players = structure.structure_report(store, "key-players", where, k=1)
+    assert isinstance(players, structure.KeyPlayers)
+    # each report says which implementation ran (queries.backends: igraph for components on auto)
+    assert (parts.as_dict()["backend"], players.as_dict()["backend"]) == ("igraph", "networkx")
+    assert structure.structure_report(store, "bridges", where).as_dict()["backend"] == "igraph"
     brokers = structure.structure_report(store, "brokers", where)
     assert isinstance(brokers, structure.Brokers) and brokers.ungrouped == 0
     assert set(structure.structure_report(store, "communities", where).as_dict()) == {
-        "method", "modularity", "groups", "count"}
+        "method", "backend", "modularity", "groups", "count"}
     with pytest.raises(BadParameter, match="unknown analysis"):
         structure.structure_report(store, "cliques", where)
     with pytest.raises(EmptyGraph):  # every analysis, before any runs
