@@ -135,7 +135,7 @@ def declared(decimal: str | None = None, thousands: str | None = None, dates: st
     return Convention(decimal_option(decimal), thousands_option(thousands), order, fmt)
 
 
-def import_network(store: Store, path: Path, fmt: str, label: str, rel_type: str, *, dataset: str | None = None,
+def import_network(store: Store | None, path: Path, fmt: str | None, label: str, rel_type: str, *, dataset: str | None = None,
                    directed: bool | None = None, rejects: Path | None = None, source_col: str | None = None,
                    target_col: str | None = None, weight_col: str | None = None, time_col: str | None = None,
                    header: bool | None = None, separator: str | None = None, sheet: str | None = None,
@@ -143,18 +143,19 @@ def import_network(store: Store, path: Path, fmt: str, label: str, rel_type: str
                    progress: Callable[[int], None] | None = None, col_label: str | None = None,
                    project_to: str | None = None, projection_type: str | None = None,
                    decimal: str | None = None, thousands: str | None = None,
-                   dates: str | None = None) -> NetworkReport:
+                   dates: str | None = None, dry_run: bool = False) -> NetworkReport:
     """Import a network file (one of ``NETWORK_FORMATS``): ``label`` nodes joined by ``rel_type`` links, rows
     of one link merged by ``duplicates`` (one of ``NETWORK_DUPLICATES``), recorded as a Load; with
     ``col_label`` a two-mode network (``label`` rows to ``col_label`` columns) and, with ``project_to``, its
     one-mode projection; ``decimal``, ``thousands`` and ``dates`` say how weights and dates are written
-    (see :func:`chokepoint.loaders.networks.import_network` for the options)."""
+    (see :func:`chokepoint.loaders.networks.import_network` for the options). ``dry_run``: read, map and merge
+    every edge, write the rejects report and the summary, write nothing to Neo4j (``store`` may then be None)."""
     summary = networks.import_network(store, Path(path), fmt, label, rel_type, dataset=dataset, directed=directed,
                                       rejects_path=rejects, source_col=source_col, target_col=target_col,
                                       weight_col=weight_col, time_col=time_col, header=header, separator=separator,
                                       sheet=sheet, duplicates=duplicates, progress=progress, col_label=col_label,
                                       project_to=project_to, projection_type=projection_type,
-                                      conventions=declared(decimal, thousands, dates))
+                                      conventions=declared(decimal, thousands, dates), dry_run=dry_run)
     return NetworkReport(summary)
 
 

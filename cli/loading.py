@@ -97,9 +97,11 @@ def _convention(c: dict) -> str:
 def import_network(
     file: Annotated[Path, typer.Argument(help="Network file: edge list, adjacency matrix, GraphML, GEXF, Pajek .net "
                                           "or UCINET DL.")],
-    fmt: Annotated[str, typer.Option("--format", help="edgelist, matrix, graphml, gexf, pajek or dl.")],
     rel_type: Annotated[str, typer.Option("--rel-type", help="Schema relationship type of every edge "
                                           "(ASSOCIATED_WITH, CALLED...).")],
+    fmt: Annotated[str | None, typer.Option("--format", help="edgelist, matrix, graphml, gexf, pajek or dl "
+                                            "(default: from the suffix: .csv .tsv .txt .xlsx .ods edgelist, "
+                                            ".graphml, .gexf, .net pajek, .dl).")] = None,
     node_label: Annotated[str | None, typer.Option("--node-label", help="Schema label of every node (Person, "
                                                    "Phone...).")] = None,
     directed: Annotated[bool | None, typer.Option("--directed/--undirected", help="Edge direction (default: the "
@@ -136,13 +138,15 @@ def import_network(
     decimal: Decimal = None,
     thousands: Thousands = None,
     dates: Dates = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and map every edge, write the rejects report "
+                                          "and the summary, write nothing to Neo4j (none needed).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import a network file: nodes of one label (two with --two-mode), edges of one relationship type; bad rows
     to a rejects report."""
     from chokepoint.cases import loading
 
-    if fmt not in loading.NETWORK_FORMATS:
+    if fmt is not None and fmt not in loading.NETWORK_FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(loading.NETWORK_FORMATS)}", param_hint="--format")
     if duplicates not in loading.NETWORK_DUPLICATES:
         raise typer.BadParameter(f"{duplicates!r} is not one of {', '.join(loading.NETWORK_DUPLICATES)}",
@@ -153,15 +157,15 @@ def import_network(
         raise typer.BadParameter("--row-label, --col-label, --project-to and --projection-type need --two-mode")
     if not two_mode and not node_label:
         raise typer.BadParameter("give --node-label L (or --two-mode --row-label L --col-label L)")
-    with open_store() as store, row_progress(as_json) as bar:
-        task = bar.add_task(f"importing {file.name}", total=None)
+    with (nullcontext() if dry_run else open_store()) as store, row_progress(as_json) as bar:
+        task = bar.add_task(f"{'reading' if dry_run else 'importing'} {file.name}", total=None)
         report = loading.import_network(store, file, fmt, row_label or node_label, rel_type, dataset=dataset,
                                         directed=directed, rejects=rejects, source_col=source_col,
                                         target_col=target_col, weight_col=weight_col, time_col=time_col,
                                         header=header, separator=separator, sheet=sheet, duplicates=duplicates,
                                         progress=lambda n: bar.advance(task, n), col_label=col_label,
                                         project_to=project_to, projection_type=projection_type,
-                                        decimal=decimal, thousands=thousands, dates=dates)
+                                        decimal=decimal, thousands=thousands, dates=dates, dry_run=dry_run)
     result, summary = report.as_dict(), report.summary
     if as_json:
         print(json.dumps(result, indent=2))
@@ -170,19 +174,29 @@ def import_network(
     labels = f"{row_label} and {col_label}" if two_mode else node_label
     created = result["relationships_created"] - projection.get("relationships_created", 0)
     way = f"{row_label} -> {col_label}" if two_mode else "directed" if summary.directed else "undirected"
-    out.print(f"dataset {result['dataset']}: {result['rows_read']:,} edge rows read, {result['edges_loaded']:,} "
-              f"loaded, {result['rows_rejected']:,} rejected; {result['nodes']:,} {labels} names; "
-              f"{result['nodes_created']:,} nodes and {created:,} {rel_type} relationships created ({way})",
-              highlight=False, markup=False)
+    if dry_run:
+        out.print(f"dry run, nothing written: dataset {result['dataset']}: {result['rows_read']:,} edge rows read, "
+                  f"{result['edges_loaded']:,} would load, {result['rows_rejected']:,} rejected; "
+                  f"{result['nodes']:,} {labels} nodes and {result['relationships']:,} {rel_type} relationships "
+                  f"would be written ({way})", highlight=False, markup=False)
+    else:
+        out.print(f"dataset {result['dataset']}: {result['rows_read']:,} edge rows read, {result['edges_loaded']:,} "
+                  f"loaded, {result['rows_rejected']:,} rejected; {result['nodes']:,} {labels} names; "
+                  f"{result['nodes_created']:,} nodes and {created:,} {rel_type} relationships created ({way})",
+                  highlight=False, markup=False)
+    if summary.format_from != "declared":
+        out.print(f"format: {summary.format} (from the {summary.format_from})", highlight=False, markup=False)
     if projection:
+        made = "would be written" if dry_run else f"{projection['relationships_created']:,} created"
         out.print(f"projection to {projection['to']}: {projection['links']:,} {projection['rel_type']} links between "
-                  f"{projection['label']} entities, weight = {projection['weight']} "
-                  f"({projection['relationships_created']:,} created)", highlight=False, markup=False)
+                  f"{projection['label']} entities, weight = {projection['weight']} ({made})",
+                  highlight=False, markup=False)
     out.print(f"duplicates ({result['duplicates']}): {result['rows_merged']:,} row(s) merged into "
               f"{result['relationships']:,} relationship(s)", highlight=False, markup=False)
     for line in _read_as(result["read_as"]):
         out.print(line, highlight=False, markup=False)
-    out.print(f"load {result['load_id']}", highlight=False, markup=False)
+    if not dry_run:
+        out.print(f"load {result['load_id']}", highlight=False, markup=False)
     if summary.rejects_report:
         out.print(f"rejects: {summary.rejects_report}", highlight=False, markup=False)
 

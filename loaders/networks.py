@@ -44,7 +44,7 @@ from chokepoint.loaders.conventions import NO_CONVENTION, Convention
 from chokepoint.loaders.values import BadValue, Style, parse_value
 from chokepoint.loaders.writer import RecordWriter
 
-__all__ = ["FORMATS", "READERS", "CHUNK_ROWS", "DUPLICATES", "NetworkImportError", "NetworkOptions",
+__all__ = ["FORMATS", "READERS", "SUFFIXES", "format_of", "CHUNK_ROWS", "DUPLICATES", "NetworkImportError", "NetworkOptions",
            "NetworkSummary", "Source", "import_network"]
 
 CHUNK_ROWS = 5_000
@@ -102,11 +102,14 @@ class NetworkSummary:
     rejects_report: str | None = None
     col_label: str | None = None        # two-mode: the columns' label (``label`` is the rows')
     projection: dict | None = None      # two-mode with a projection: what it wrote (loaders/twomode.py)
+    dry_run: bool = False               # every edge mapped and merged, nothing written to Neo4j
+    format_from: str = "declared"       # or "suffix .net": read from the file name (no --format)
 
     def as_dict(self) -> dict:
         return {
             "file": self.file,
             "format": self.format,
+            "format_from": self.format_from,
             "dataset": self.dataset,
             "label": self.label,
             "rel_type": self.rel_type,
@@ -126,6 +129,7 @@ class NetworkSummary:
             "rejects_report": self.rejects_report,
             "col_label": self.col_label,
             "projection": self.projection,
+            "dry_run": self.dry_run,
         }
 
 
@@ -191,9 +195,9 @@ class _Format:
 
 
 def import_network(
-    store: Store,
+    store: Store | None,
     path: Path,
-    fmt: str,
+    fmt: str | None,
     label: str,
     rel_type: str,
     dataset: str | None = None,
@@ -212,6 +216,7 @@ def import_network(
     project_to: str | None = None,
     projection_type: str | None = None,
     conventions: Convention = NO_CONVENTION,
+    dry_run: bool = False,
 ) -> NetworkSummary:
     """Import the network in ``path`` as ``label`` nodes joined by ``rel_type`` relationships.
 
@@ -225,10 +230,23 @@ def import_network(
     ``project_to`` (``rows`` or ``cols``) also writes its one-mode projection as ``projection_type`` links
     (``loaders/twomode.py``). Rejected rows go to ``rejects_path`` (default ``<path>.rejects.csv``). Raises
     :class:`NetworkImportError` (nothing written) for an unusable file, label, type or option.
+
+    ``fmt``: None reads the format from the file's suffix (:func:`format_of`).
+    ``dry_run``: every edge is read, mapped and merged, the rejects report and the summary are written as
+    an import would write them (``nodes`` and ``relationships``: what it would write), and nothing is
+    sent to Neo4j (``store`` may be None; no Load record, ``nodes_created`` and ``relationships_created``
+    stay 0).
     """
+    if store is None and not dry_run:
+        raise NetworkImportError("a network import needs a Neo4j store (only a dry run does not)")
     path = Path(path)
     options = NetworkOptions(directed, source_col, target_col, weight_col, time_col, header, separator, sheet,
                              duplicates)
+    detected = fmt is None
+    if detected:
+        if not path.is_file():
+            raise NetworkImportError(f"{path}: no such file")
+        fmt = format_of(path, separator, sheet)
     form = READERS.get(fmt)
     if form is None:
         raise NetworkImportError(f"unknown network format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -268,10 +286,14 @@ def import_network(
     options_sha = hashlib.sha256(options_json.encode()).hexdigest()  # in the id as a mapping's hash is
     summary = NetworkSummary(file=str(path), format=fmt, dataset=dataset, label=label, rel_type=rel_type,
                              directed=plan.directed, duplicates=duplicates, read_as=source.read_as, sha256=sha,
-                             load_id=load_id(dataset, path.name, sha, options_sha), col_label=col_label)
+                             load_id=load_id(dataset, path.name, sha, options_sha), col_label=col_label,
+                             dry_run=dry_run, format_from=f"suffix {path.suffix.lower()}" if detected else "declared")
     rejects_path = Path(rejects_path or path.with_name(path.name + ".rejects.csv"))
-    begin_load(store, summary.load_id, dataset=dataset, file=path.name, path=str(path.resolve()), sha256=sha,
-               kind="network", format=fmt, options=options_json, label=label, rel_type=rel_type)
+    if dry_run:
+        store = None  # the importer then sends nothing (a _DryWriter)
+    else:
+        begin_load(store, summary.load_id, dataset=dataset, file=path.name, path=str(path.resolve()), sha256=sha,
+                   kind="network", format=fmt, options=options_json, label=label, rel_type=rel_type)
     with RejectsReport(rejects_path) as report, few_collections():
         importer = _Importer(store, plan, duplicates, report, summary, progress)
         importer.pairs = [] if project_to else None
@@ -280,6 +302,8 @@ def import_network(
             from chokepoint.loaders import twomode
             twomode.write_projection(importer, project_to, projection_type)
     summary.rejects_report = str(rejects_path) if report.count else None
+    if dry_run:
+        return summary
     end_load(store, summary.load_id, rows_read=summary.rows_read, rows_loaded=summary.edges_loaded,
              rows_rejected=summary.rows_rejected, rows_merged=summary.rows_merged,
              relationships=summary.relationships, nodes=summary.nodes,
@@ -586,6 +610,44 @@ READERS: dict[str, _Format] = {
                   "a DL file's values are the weights; it has no dates"),
 }
 FORMATS = tuple(READERS)
+#: file suffix -> the format read when none is declared; a table (text or sheet) is an edge list unless it
+#: starts like a matrix (``format_of``); a matrix is always declared (docs/networks.md#formats-by-suffix)
+SUFFIXES = {".csv": "edgelist", ".tsv": "edgelist", ".tab": "edgelist", ".txt": "edgelist",
+            ".edgelist": "edgelist", ".edges": "edgelist", ".xlsx": "edgelist", ".xlsm": "edgelist",
+            ".ods": "edgelist", ".graphml": "graphml", ".gexf": "gexf", ".net": "pajek", ".dl": "dl"}
+
+
+def format_of(path: Path, separator: str | None = None, sheet: str | None = None) -> str:
+    """The format of ``path`` from its suffix (:data:`SUFFIXES`, case-insensitive). Raises
+    NetworkImportError for a suffix not listed, and for a table whose first cell is empty while its first
+    row names columns (an adjacency matrix's corner: declare ``--format matrix``, or ``edgelist``).
+
+    >>> format_of(Path("caso.NET")), format_of(Path("red.dl")), format_of(Path("g.graphml"))
+    ('pajek', 'dl', 'graphml')
+    """
+    path = Path(path)
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(f"{s} {f}" for s, f in SUFFIXES.items())
+        raise NetworkImportError(f"{path.name}: no format for the suffix {path.suffix or '(none)'!r}; give "
+                                 f"--format ({', '.join(FORMATS)}); suffixes read without it: {known}")
+    if fmt == "edgelist" and _matrix_corner(path, separator, sheet):
+        raise NetworkImportError(f"{path.name}: the first cell is empty and the first row names columns, as in "
+                                 "an adjacency matrix; give --format matrix (or --format edgelist)")
+    return fmt
+
+
+def _matrix_corner(path: Path, separator: str | None, sheet: str | None) -> bool:
+    """True when the first row of the table ``path`` has an empty first cell and a name after it."""
+    try:
+        rows = open_table(path, separator=separator, sheet=sheet, comments=True).rows()
+        try:
+            first = next(iter(rows), None)
+        finally:
+            getattr(rows, "close", lambda: None)()
+    except ReadError:
+        return False  # the reader says what is wrong with the file
+    return first is not None and not first[1][0].strip() and any(c.strip() for c in first[1][1:])
 #: the formats a two-mode network can come in
 TWO_MODE_FORMATS = ("edgelist", "matrix", "pajek", "dl")
 
@@ -595,10 +657,10 @@ class _Importer:
     """Turns nodes and edges into records, merges the rows of one relationship, writes in chunks (the
     nodes as they come, the merged relationships once every row is read), reports rejects, counts."""
 
-    def __init__(self, store: Store, plan: _Plan, duplicates: str, report: RejectsReport,
+    def __init__(self, store: Store | None, plan: _Plan, duplicates: str, report: RejectsReport,
                  summary: NetworkSummary, progress: Callable[[int], None] | None):
         self.store, self.plan, self.report, self.summary, self.progress = store, plan, report, summary, progress
-        self.writer = RecordWriter(store, plan.dataset, summary.load_id)
+        self.writer = _DryWriter() if store is None else RecordWriter(store, plan.dataset, summary.load_id)
         self.spellings: set[tuple[str, str]] = set()   # (id, spelling) already written
         self.ids: set[str] = set()
         self.chunk: list[tuple[list[NodeRecord], list[RelRecord]]] = []
@@ -741,6 +803,15 @@ class _Importer:
         if self.chunk:
             self.summary.counters += self.writer.write(self.chunk)
             self.chunk = []
+
+
+class _DryWriter:
+    """A dry run's writer: takes the chunks a :class:`RecordWriter` would write and sends nothing."""
+
+    def write(self, mapped_rows) -> Counter:
+        for _ in mapped_rows:
+            pass
+        return Counter()
 
 
 def _weight(value: Any, numbers: Style | None = None) -> float:
