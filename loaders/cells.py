@@ -256,6 +256,7 @@ def _check_row(sheet: str, row_no: int, values) -> None:
                                                                "cells"))
     for column, value in enumerate(values, start=1):
         limits.check_cell(value, f"sheet {sheet!r}: row {row_no}, column {column}")
+    limits.check_row_text(values, f"sheet {sheet!r}: row {row_no}")
 
 
 def _xlsx_rows(path: Path, sheet: str) -> Iterator[Cells]:

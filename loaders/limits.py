@@ -23,7 +23,8 @@ MAX_COLUMNS               16,384          XLSX: cells in one row (Excel's own li
 MAX_CELL_CHARS            1,048,576       XLSX/ODS: characters in one cell
 MAX_ODS_CONTENT           32 MiB          ODS: content.xml (read whole by odfpy)
 MAX_BATCH_BYTES           64 MiB          Parquet: decoded values converted at once
-MAX_RECORD_BYTES          16 MiB          Parquet: one record's decoded values
+MAX_RECORD_BYTES          16 MiB          Parquet: one record's decoded values; XLSX/ODS: one
+                                          row's text (characters)
 MAX_KEY_BYTES             8,000 bytes     a node name of a network file (``loaders/rows.py``)
 ========================  ==============  =====================================================
 """
@@ -44,7 +45,7 @@ __all__ = [
     "LimitExceeded", "over", "exhausted", "MAX_NESTING", "MAX_LINE_BYTES", "MAX_ZIP_TOTAL", "MAX_RATIO",
     "MAX_SHARED_STRINGS_BYTES", "MAX_SHARED_STRINGS", "MAX_WHOLE_PART", "MAX_ROW_XML", "MAX_COLUMNS",
     "MAX_CELL_CHARS", "MAX_ODS_CONTENT", "MAX_BATCH_BYTES", "MAX_RECORD_BYTES", "MAX_KEY_BYTES",
-    "check_json_file", "value_depth", "check_zip", "check_cell", "key_too_long", "NestingGuard",
+    "check_json_file", "value_depth", "check_zip", "check_cell", "check_row_text", "key_too_long", "NestingGuard",
 ]
 
 MiB = 1024 * 1024
@@ -238,6 +239,14 @@ def check_cell(value: object, where: str) -> None:
         raise LimitExceeded(f"{where}: " + over("a cell of", len(value), MAX_CELL_CHARS, "characters"))
 
 
+def check_row_text(values: Iterable, where: str) -> None:
+    """Raise when a spreadsheet row's text adds up to more than :data:`MAX_RECORD_BYTES` characters
+    (one long shared string can fill every cell of a row)."""
+    total = sum(len(v) for v in values if isinstance(v, str))
+    if total > MAX_RECORD_BYTES:
+        raise LimitExceeded(f"{where}: " + over("its cells hold", total, MAX_RECORD_BYTES, "characters"))
+
+
 def _regions(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterable[tuple[int, bytes, int]]:
     """The inflated member as ``(offset, data, end)``: ``data[:end]`` is the next stretch, at ``offset``
     in the member; ``data`` goes on a little (:data:`_TAIL`) so a tag at the edge is whole."""
@@ -301,4 +310,4 @@ def _check_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             rows += in_row
         if in_row:
             cells += _cells_in(data, pos, end)
-        check(offset + end)
+    check(offset + end)  # the last stretch (each stretch is checked whole, when it ends)

@@ -289,6 +289,7 @@ def _check_cells(ws, row_no: int, values: Sequence) -> None:
                                                                   "cells"))
     for column, value in enumerate(values, start=1):
         limits.check_cell(value, f"sheet {ws.title!r}: row {row_no}, column {column}")
+    limits.check_row_text(values, f"sheet {ws.title!r}: row {row_no}")
 
 
 def _sheets(path: Path, book: openpyxl.Workbook, sheet: str | None) -> list:
