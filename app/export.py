@@ -11,6 +11,10 @@ Where the stamp goes: JSON has a ``"stamp"`` object; GraphML has graph-level att
 stamp as JSON) and as the graph's name; CSV files open with ``# key: value`` comment lines
 (:func:`read_csv` reads them back).
 
+CSV cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first, other
+than a plain number) get a leading ``'`` (``graph.csvsafe``); a stamp line that holds a comma is one
+quoted cell, so no part of it can become a cell of its own. JSON, GraphML and GEXF keep exact values.
+
 Example
 -------
 >>> els = [{"data": {"id": "a", "label": "A", "kind": "Person"}}, {"data": {"id": "b", "label": "B"}},
@@ -40,11 +44,12 @@ from xml.etree.ElementTree import SubElement
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
+from chokepoint.graph import csvsafe
 from chokepoint.graph.values import cell_text
 
 __all__ = ["FORMATS", "STAMP_PREFIX", "canonical", "data_hash", "rows_hash", "make_stamp", "result_stamp",
            "to_networkx", "nodes_csv", "links_csv", "to_json", "to_graphml", "to_gexf", "export", "rows_csv",
-           "read_csv", "filename"]
+           "read_csv", "filename", "table_csv"]
 
 #: export format -> (what the user picks, file name suffix)
 FORMATS = {
@@ -200,9 +205,24 @@ def rows_csv(columns: list[str], rows: list[list[Any]], stamp: Mapping[str, Any]
     null empty: the same cells as ``chokepoint query run --format csv``)."""
     out = io.StringIO()
     _stamp_lines(out, stamp, "rows")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows([cell_text(v) for v in row] for row in rows)
+    return out.getvalue()
+
+
+def table_csv(columns: list[str], rows: list[Mapping[str, Any]]) -> str:
+    """A table's rows (dicts, as a grid holds them) as CSV: the header, then one line per row, in the
+    order given (no stamp: the metrics tables' exports).
+
+    >>> print(table_csv(["port", "n"], [{"port": "=HYPERLINK(1)", "n": -3}]), end="")
+    port,n
+    '=HYPERLINK(1),-3
+    """
+    out = io.StringIO()
+    writer = csvsafe.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([cell_text(r.get(k)) for k in columns] for r in rows)
     return out.getvalue()
 
 
@@ -216,8 +236,9 @@ def read_csv(text: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
     lines = text.splitlines(keepends=True)
     stamp: dict[str, Any] = {}
     i = 0
-    while i < len(lines) and lines[i].startswith("#"):
-        key, _, value = lines[i][1:].strip().partition(": ")
+    while i < len(lines) and lines[i].startswith(("#", '"#')):
+        line = next(csv.reader([lines[i]]))[0] if lines[i].startswith('"') else lines[i]
+        key, _, value = line[1:].strip().partition(": ")
         if key != "chokepoint export":
             stamp[key] = json.loads(value) if key in ("params", "steps") else value
         i += 1
@@ -292,14 +313,15 @@ def _stamp_lines(out: io.StringIO, stamp: Mapping[str, Any], what: str) -> None:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) \
             if isinstance(value, (dict, list)) else str(value)
         text = " ".join(text.splitlines())  # one line per field, whatever the value
-        out.write(f"# {key}: {text}\n")
+        # one cell: quoted when it holds a comma or a quote, so no part of it is a cell of its own
+        csv.writer(out, lineterminator="\n").writerow([f"# {key}: {text}"])
 
 
 def _csv(stamp: Mapping[str, Any], what: str, records: list[dict], first: list[str]) -> str:
     out = io.StringIO()
     _stamp_lines(out, stamp, what)
     extra = sorted({k for r in records for k in r} - set(first))
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(first + extra)
     writer.writerows([cell_text(r.get(k)) for k in first + extra] for r in records)
     return out.getvalue()

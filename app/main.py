@@ -72,7 +72,7 @@ def create_app(store: Store, auth_config: auth.AuthConfig | None = None) -> Dash
     app = Dash(__name__, title="Chokepoint", serve_locally=True, update_title=None,
                suppress_callback_exceptions=False)
     auth.install(app.server, auth_config)
-    audit.install(app.server)  # after auth: one audit action per authenticated request
+    audit.install(app.server, required=auth_config.enabled)  # after auth; required audit with authentication
     tabs = dcc.Tabs(id=ids.TABS, value=PANELS[0][0],
                     children=[dcc.Tab(label=label, value=value, children=module.layout(), id=f"tab-{value}",
                                       className="cp-tab", selected_className="cp-tab-selected")

@@ -89,26 +89,92 @@ def routes_command(
 
 @app.command("disrupt")
 def disrupt_command(
-    sources: Annotated[list[str], typer.Option("--from", help="Source entity (id or name; repeat).")],
-    sinks: Annotated[list[str], typer.Option("--to", help="Sink entity (id or name; repeat).")],
-    remove: Annotated[list[str] | None, typer.Option(help="Entity removed (id or name; repeat).")] = None,
-    best: Annotated[int | None, typer.Option(help="Choose the K removals that cut the most flow (greedy).")] = None,
-    dataset: Annotated[str | None, typer.Option(help="Only links of this dataset.")] = None,
+    remove: Annotated[list[str] | None, typer.Option(help="Entity removed (id or name, within the scope; "
+                                                          "repeat).")] = None,
+    sources: Annotated[list[str] | None, typer.Option("--from", help="Flow source (id or name; repeat): adds "
+                                                                     "the flow figures.")] = None,
+    sinks: Annotated[list[str] | None, typer.Option("--to", help="Flow sink (id or name; repeat).")] = None,
+    best: Annotated[int | None, typer.Option(help="With --from/--to: choose the K removals that cut the most flow "
+                                                  "(greedy).")] = None,
+    attack: Annotated[str | None, typer.Option(help="Attack curve: betweenness, degree, closeness, pagerank, "
+                                                    "collective-influence or random.")] = None,
+    steps: Annotated[int, typer.Option(help="Attack: how many removals.")] = 10,
+    mode: Annotated[str, typer.Option(help="Attack: sequential (recompute after each removal) or block "
+                                           "(rank once).")] = "sequential",
+    weighted: Annotated[bool, typer.Option("--weighted", help="Attack by degree or pagerank: use link "
+                                                              "weights.")] = False,
+    seed: Annotated[int, typer.Option(help="Random attack: run r draws with seed + r.")] = 0,
+    runs: Annotated[int, typer.Option(help="Random attack: how many runs.")] = 100,
+    efficiency: Annotated[bool, typer.Option("--efficiency/--no-efficiency",
+                                             help="Random attack: compute efficiency at every step.")] = True,
+    labels: Annotated[list[str] | None, typer.Option("--label", help="Only entities of this label "
+                                                                     "(repeat).")] = None,
+    types: Annotated[list[str] | None, typer.Option("--type", help="Only this relationship type (repeat).")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Only this dataset (names resolve within it).")] = None,
+    start: Annotated[str | None, typer.Option(help="Links dated on or after (yyyy-mm-dd).")] = None,
+    end: Annotated[str | None, typer.Option(help="Links dated on or before (yyyy-mm-dd).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print the result as CSV.")] = False,
 ) -> None:
-    """What-if: remove entities (or the greedy best K) and compare flow, reach and fragmentation."""
-    from chokepoint.cases import routes
+    """What-if removals (structural figures, and flow with --from/--to) or attack curves on any scope."""
+    from chokepoint.cases import disruption
 
-    if (remove is None) == (best is None):
-        raise typer.BadParameter("give --remove X... or --best K (one of them)")
+    where = _scope(labels, types, dataset, start, end)
+    if attack is not None and (remove or sources or sinks or best is not None):
+        raise typer.BadParameter("--attack runs alone: not with --remove, --best, --from or --to")
+    if attack is None and not remove and best is None:
+        raise typer.BadParameter("give --remove X..., --best K (with --from/--to) or --attack STRATEGY")
     with open_store() as store:
-        change = routes.disruption_report(store, sources, sinks, dataset, remove=remove, best=best, by_name=True)
+        if attack is not None:
+            report = disruption.attack(store, where, attack, steps, mode=mode, weighted=weighted, seed=seed,
+                                       runs=runs, efficiency=efficiency)
+        else:
+            report = disruption.what_if(store, where, remove or (), sources=sources or (), sinks=sinks or (),
+                                        best=best)
     if as_json:
-        print(json.dumps(change.as_dict(), indent=2))
+        print(json.dumps(report.as_dict(), indent=2, default=str))
+    elif as_csv:
+        print(report.csv(), end="")
+    elif attack is not None:
+        _print_attack(report)
+    else:
+        _print_what_if(report)
+
+
+def _print_what_if(report) -> None:
+    out.print("removed: " + ", ".join(f"{report.captions.get(n) or n}" for n in report.removed), highlight=False)
+    t = Table("figure", "before", "after")
+    after = report.after.as_dict()
+    for key, value in report.before.as_dict().items():
+        t.add_row(key, f"{value:,.6g}", f"{after[key]:,.6g}")
+    if report.flow:
+        for key, value in report.flow.before.items():
+            t.add_row(f"flow: {key}", f"{value:,}", f"{report.flow.after[key]:,}")
+    out.print(t)
+    out.print("on the undirected simple graph of the scope", highlight=False)
+
+
+def _print_attack(report) -> None:
+    curve, data = report.curve, report.as_dict()
+    if curve.strategy == "random":
+        t = Table("step", "largest (mean)", "share mean [5%, 95%]", "components", "efficiency mean [5%, 95%]")
+        for s in curve.steps:
+            eff = "-" if s.efficiency_mean is None else \
+                f"{s.efficiency_mean:.4f} [{s.efficiency_low:.4f}, {s.efficiency_high:.4f}]"
+            t.add_row(str(s.step), f"{s.largest_mean:.1f}", f"{s.share_mean:.4f} [{s.share_low:.4f}, "
+                      f"{s.share_high:.4f}]", f"{s.components_mean:.1f}", eff)
+        out.print(t)
+        out.print(f"robustness R {curve.robustness_mean:.4f} [{curve.robustness_low:.4f}, {curve.robustness_high:.4f}]"
+                  f" over {curve.runs} runs from seed {curve.seed}", highlight=False)
         return
-    out.print("removed: " + ", ".join(f"{change.captions.get(n, n)}" for n in change.removed), highlight=False)
-    for key in change.before:
-        out.print(f"  {key}: {change.before[key]:,} -> {change.after[key]:,}", highlight=False)
+    t = Table("step", "removed", "score", "largest", "share", "components", "efficiency")
+    for s, row in zip(curve.steps, data["steps"]):
+        t.add_row(str(s.step), str(row["caption"] or s.removed), f"{s.score:.6g}", str(s.largest),
+                  f"{s.largest_share:.4f}", str(s.components), f"{s.efficiency:.4f}")
+    out.print(t)
+    out.print(f"{curve.strategy} ({curve.mode}{', weighted' if curve.weighted else ''}); initial: "
+              f"{curve.initial.entities:,} entities, largest component {curve.initial.largest:,}; robustness R "
+              f"{curve.robustness:.4f}, mean share {curve.mean_share:.4f}; backend {curve.backend}", highlight=False)
 
 
 # Options shared by the commands that analyse a scope of the graph (centrality, structure).

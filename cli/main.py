@@ -28,6 +28,11 @@ def main() -> None:
         message = " ".join(str(e).splitlines())
         err.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True, highlight=False)
         sys.exit(1)
+    except (MemoryError, RecursionError) as e:  # past the loaders' limits (docs/security.md): still one line
+        what = "nested too deeply" if isinstance(e, RecursionError) else "out of memory"
+        err.print(Text.assemble(("error:", "bold red"), f" {what} ({type(e).__name__}); nothing more was done"),
+                  soft_wrap=True, highlight=False)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chokepoint.cli.base import app, err, group, open_store, out
-from chokepoint.graph.values import cell_text, display_text
+from chokepoint.graph.values import display_text
 
 
 query_app = group("query", "Saved, reviewed Cypher queries with typed parameters, run read-only "
@@ -63,6 +63,10 @@ _FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv (lis
                                                                 "(columns, rows, cap, graph elements).")]
 _LimitOpt = Annotated[int, typer.Option(min=1, help="At most this many rows (the rest are counted as 'more').")]
 _TimeoutOpt = Annotated[float, typer.Option(help="Seconds before Neo4j stops the query.")]
+_OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the csv or json to this file (mode "
+                                              "0600) instead of printing it.")]
+_RawOpt = Annotated[bool, typer.Option("--raw", help="CSV cells exactly as the values are: no leading ' on "
+                                       "cells a spreadsheet would run as a formula (=, +, -, @).")]
 
 
 @query_app.command("run")
@@ -73,16 +77,18 @@ def query_run(
     fmt: _FormatOpt = "table",
     limit: _LimitOpt = 1000,
     timeout: _TimeoutOpt = 30.0,
+    out_file: _OutOpt = None,
+    raw: _RawOpt = False,
 ) -> None:
     """Run a saved query read-only with parameters; at most --limit rows, stopped after --timeout seconds."""
     from chokepoint.cases.saved_queries import run_saved, saved_query
 
-    fmt = _query_format(fmt, timeout)
-    raw = _key_values(param)
+    fmt = _query_format(fmt, timeout, out_file)
+    values = _key_values(param)
     query = saved_query(name)
     with open_store() as store:
-        result = run_saved(store, query, raw, limit=limit, timeout=timeout)
-    _print_query_result(result, fmt, query.title)
+        result = run_saved(store, query, values, limit=limit, timeout=timeout)
+    _print_query_result(result, fmt, query.title, out_file, raw, query.name)
 
 
 @app.command("cypher")
@@ -96,23 +102,28 @@ def cypher(
     fmt: _FormatOpt = "table",
     limit: _LimitOpt = 1000,
     timeout: _TimeoutOpt = 30.0,
+    out_file: _OutOpt = None,
+    raw: _RawOpt = False,
 ) -> None:
     """Run ad-hoc Cypher read-only, like a saved query: refused unless Neo4j plans it as a read (no LOAD
     CSV), in a READ transaction, at most --limit rows, stopped after --timeout seconds."""
     from chokepoint.cases.saved_queries import cypher_params, run_cypher
 
-    fmt = _query_format(fmt, timeout)
+    fmt = _query_format(fmt, timeout, out_file)
     values = cypher_params(_key_values(param))
     with open_store() as store:
         result = run_cypher(store, statement, values, limit=limit, timeout=timeout)
-    _print_query_result(result, fmt, "cypher")
+    _print_query_result(result, fmt, "cypher", out_file, raw, statement)
 
 
-def _query_format(fmt: str, timeout: float) -> str:
+def _query_format(fmt: str, timeout: float, out_file: Path | None = None) -> str:
     if fmt.lower() not in _FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(_FORMATS)}", param_hint="--format")
     if not timeout > 0:
         raise typer.BadParameter(f"must be more than 0 seconds, got {timeout:g}", param_hint="--timeout")
+    if out_file is not None and fmt.lower() == "table":
+        raise typer.BadParameter("a file is written as csv or json: add --format csv or --format json",
+                                 param_hint="--out")
     return fmt.lower()
 
 
@@ -128,19 +139,19 @@ def _key_values(items: list[str] | None) -> dict[str, str]:
     return raw
 
 
-def _print_query_result(result, fmt: str, title: str) -> None:
-    """The result as JSON, CSV (the cap noted on stderr) or a table with its row and graph counts."""
-    import csv
+def _print_query_result(result, fmt: str, title: str, out_file: Path | None, raw: bool, query: str) -> None:
+    """The result as JSON or CSV (an audited export: printed, or written to ``out_file``; the cap noted
+    on stderr), or a table with its row and graph counts."""
+    from chokepoint.cases.exports import export_result
 
-    if fmt == "json":
-        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
-        return
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows([cell_text(v) for v in row] for row in result.rows)
-        if result.capped:
-            err.print(result.note, highlight=False)
+    if fmt in ("json", "csv"):
+        text = export_result(result, fmt, out_file, raw=raw, query=query)
+        if text is not None:
+            sys.stdout.write(text)
+            if result.capped and fmt == "csv":
+                err.print(result.note, highlight=False)
+        else:
+            err.print(f"{result.note}; written to {out_file}", highlight=False, markup=False)
         return
     t = Table(*result.columns, title=title)
     for row in result.rows:

@@ -4,6 +4,8 @@ The launcher (``docker/embedded``) is a one-class Maven project running Neo4j's 
 on 127.0.0.1. This module builds it once (cached until its sources change), starts it in the
 background, and records pid, port and credentials in ``<data>/chokepoint-neo4j.json`` (mode 0600).
 The password is generated on first start and kept for later starts of the same data directory.
+The data directory is private: mode 0700, what is in it narrowed to 0600/0700 on every start, and the
+launcher runs with umask 077, so the store and transaction logs Neo4j writes are 0600 (docs/security.md).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from chokepoint.graph.errors import LocalNeo4jError
+from chokepoint.graph.private import DIR_MODE, open_private, tighten_tree
 
 __all__ = [
     "LocalInstance",
@@ -133,7 +136,10 @@ def start(
     if not _port_free(port):
         raise LocalNeo4jError(f"port {port} on 127.0.0.1 is already in use; choose another with --port")
     jar = build_launcher()
-    data.mkdir(parents=True, exist_ok=True)
+    # the store and its transaction logs hold the case in clear text: only the owner may enter the folder,
+    # files made before this rule are narrowed, and Neo4j itself creates files 0600 (its umask, below)
+    data.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    tighten_tree(data)
     previous = status(data)
     inst = LocalInstance(
         data_dir=str(data),
@@ -143,7 +149,7 @@ def start(
     )
     java = str(Path(os.environ["JAVA_HOME"]) / "bin" / "java") if os.environ.get("JAVA_HOME") else "java"
     log_path = data / LOG_FILE
-    with open(log_path, "w", encoding="utf-8") as log:
+    with open_private(log_path) as log:
         proc = subprocess.Popen(
             [java, f"-Xmx{heap}", "-jar", str(jar), "--data", str(data / "store"), "--port", str(port),
              "--pagecache", pagecache],
@@ -152,6 +158,7 @@ def start(
             stderr=subprocess.STDOUT,
             env={**os.environ, "CHOKEPOINT_NEO4J_PASSWORD": inst.password},
             start_new_session=True,
+            umask=0o077,
         )
     inst.pid = proc.pid
     _write_state(data, inst)

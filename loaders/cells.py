@@ -34,6 +34,8 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from chokepoint.graph.values import cell_text
+from chokepoint.loaders import limits
+from chokepoint.loaders.limits import LimitExceeded
 from chokepoint.loaders.readers import ReadError, _encoding
 
 __all__ = ["SEPARATORS", "SPREADSHEETS", "Table", "open_table"]
@@ -232,6 +234,7 @@ def _workbook(f):
 
 def _xlsx_titles(path: Path) -> list[str]:
     try:
+        limits.check_zip(path, "xlsx")  # before openpyxl reads anything (loaders/limits.py)
         with open(path, "rb") as f:  # a file object: openpyxl would refuse an unusual suffix
             book = _workbook(f)
             try:
@@ -240,6 +243,20 @@ def _xlsx_titles(path: Path) -> list[str]:
                 book.close()
     except _XLSX_ERRORS as err:
         raise ReadError(f"{path}: cannot read: {err}") from err
+    except LimitExceeded as err:
+        raise ReadError(f"{path}: {err}") from None
+    except (MemoryError, RecursionError) as err:
+        raise ReadError(f"{path}: {limits.exhausted(err)}") from None
+
+
+def _check_row(sheet: str, row_no: int, values) -> None:
+    """At most :data:`limits.MAX_COLUMNS` cells of at most :data:`limits.MAX_CELL_CHARS` each."""
+    if len(values) > limits.MAX_COLUMNS:
+        raise LimitExceeded(f"sheet {sheet!r}: " + limits.over(f"row {row_no} has", len(values), limits.MAX_COLUMNS,
+                                                               "cells"))
+    for column, value in enumerate(values, start=1):
+        limits.check_cell(value, f"sheet {sheet!r}: row {row_no}, column {column}")
+    limits.check_row_text(values, f"sheet {sheet!r}: row {row_no}")
 
 
 def _xlsx_rows(path: Path, sheet: str) -> Iterator[Cells]:
@@ -250,20 +267,30 @@ def _xlsx_rows(path: Path, sheet: str) -> Iterator[Cells]:
                 ws = book[sheet]
                 ws.reset_dimensions()  # the stored size may be wrong; rows then end at their last cell
                 for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                    _check_row(sheet, row_no, values)
                     if cells := _cells(values):
                         yield row_no, cells
             finally:
                 book.close()
     except _XLSX_ERRORS as err:
         raise ReadError(f"{path}: cannot read: {err}") from err
+    except LimitExceeded as err:
+        raise ReadError(f"{path}: {err}") from None
+    except (MemoryError, RecursionError) as err:
+        raise ReadError(f"{path}: {limits.exhausted(err)}") from None
 
 
 def _ods_titles(path: Path) -> list[str]:
     import pandas as pd
 
     try:
+        limits.check_zip(path, "ods")  # before odfpy reads content.xml whole (loaders/limits.py)
         with pd.ExcelFile(path, engine="odf") as book:
             return [str(name) for name in book.sheet_names]
+    except LimitExceeded as err:
+        raise ReadError(f"{path}: {err}") from None
+    except (MemoryError, RecursionError) as err:
+        raise ReadError(f"{path}: {limits.exhausted(err)}") from None
     except Exception as err:  # odfpy and pandas raise XML, zip and value errors of many kinds
         raise ReadError(f"{path}: cannot read as ODS: {type(err).__name__}: {err}") from err
 
@@ -272,10 +299,19 @@ def _ods_rows(path: Path, sheet: str) -> Iterator[Cells]:
     import pandas as pd
 
     try:
+        limits.check_zip(path, "ods")
         frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="odf")
+    except LimitExceeded as err:
+        raise ReadError(f"{path}: {err}") from None
+    except (MemoryError, RecursionError) as err:
+        raise ReadError(f"{path}: {limits.exhausted(err)}") from None
     except Exception as err:
         raise ReadError(f"{path}: cannot read as ODS: {type(err).__name__}: {err}") from err
     # pandas keeps the blank rows (leading ones too) and the empty leading cells: index + 1 = row number
     for index, values in zip(frame.index, frame.itertuples(index=False, name=None)):
+        try:
+            _check_row(sheet, int(index) + 1, values)
+        except LimitExceeded as err:
+            raise ReadError(f"{path}: {err}") from None
         if cells := _cells(values):
             yield int(index) + 1, cells

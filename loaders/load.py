@@ -28,6 +28,9 @@ __all__ = ["FileSummary", "LoadSummary", "StrictLoadError", "load_records", "SAM
 
 SAMPLE_CASE = Path(__file__).with_name("sample")
 CHUNK_ROWS = 5_000
+#: A chunk also ends once its rows hold this much text (``loaders/limits.py``): a small Parquet or XLSX
+#: file can repeat one long value in every row, and 5,000 such rows would not fit in memory.
+CHUNK_TEXT = 16 * 1024 * 1024
 
 
 class StrictLoadError(ChokepointError):
@@ -194,7 +197,8 @@ def _chunks(spec, path, dataset, fs: FileSummary, report: RejectsReport, progres
     """Mapped rows of ``path`` in chunks of ``CHUNK_ROWS``; rejects go to ``report``; ``fs`` counts."""
     chunk: list = []
     reported = 0
-    for item in _mapped(spec, path, dataset, conventions):
+    text = [0]  # characters of the rows read since the last chunk (``_mapped`` adds them)
+    for item in _mapped(spec, path, dataset, conventions, text):
         fs.rows_read += 1
         if isinstance(item, Reject):
             fs.rows_rejected += 1
@@ -202,9 +206,9 @@ def _chunks(spec, path, dataset, fs: FileSummary, report: RejectsReport, progres
         else:
             fs.rows_loaded += 1
             chunk.append(item)
-        if len(chunk) >= CHUNK_ROWS:
+        if len(chunk) >= CHUNK_ROWS or text[0] >= CHUNK_TEXT:
             yield chunk
-            chunk = []
+            chunk, text[0] = [], 0
         if progress and fs.rows_read - reported >= 1000:
             progress(path.name, fs.rows_read - reported)
             reported = fs.rows_read
@@ -280,14 +284,18 @@ def _cut(name: str, limit: int = 40) -> str:
     return name if len(name) <= limit else name[:limit] + "..."
 
 
-def _mapped(spec: SourceSpec, path: Path, dataset: str, conventions: FileConventions | None = None) -> Iterable:
+def _mapped(spec: SourceSpec, path: Path, dataset: str, conventions: FileConventions | None = None,
+            text: list[int] | None = None) -> Iterable:
     """Each row of ``path`` mapped: records or a :class:`Reject`. Without ``conventions`` they are
-    settled first (reading the file once more) from what the source and its columns declare."""
+    settled first (reading the file once more) from what the source and its columns declare. With
+    ``text``, each row's characters are added to ``text[0]``."""
     if conventions is None:
         rows = (item for item in read_rows(path, format=spec.format, sheet=spec.sheet) if EXTRA_CELLS not in item[1])
         conventions = file_conventions(path, rows, spec.column_kinds(), spec.declared())
     fmt = spec.format or detect_format(path)
     for row_no, row in read_rows(path, format=spec.format, sheet=spec.sheet):
+        if text is not None:
+            text[0] += sum(map(len, filter(None, row.values())))
         name = f"{path.name}[{row[SHEET]}]" if SHEET in row else path.name
         if EXTRA_CELLS in row:
             extra = row[EXTRA_CELLS]

@@ -33,6 +33,8 @@ from chokepoint.graph import ids, schema
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 from chokepoint.loaders import duplicates as dup
+from chokepoint.loaders import limits
+from chokepoint.loaders.limits import LimitExceeded
 from chokepoint.loaders.cells import Table, open_table
 from chokepoint.loaders.edgelists import EdgeListError, edge_cells, edgelist_layout
 from chokepoint.loaders.pipeline import few_collections
@@ -275,6 +277,8 @@ def import_network(
         source = form.read(path, base, options)
     except (ReadError, EdgeListError) as err:
         raise NetworkImportError(str(err)) from err
+    except (MemoryError, RecursionError) as err:
+        raise NetworkImportError(f"{path}: {limits.exhausted(err)}") from None
     plan = source.plan
 
     sha = file_digest(path)
@@ -539,13 +543,139 @@ def _read_matrix(path: Path, base: dict, options: NetworkOptions) -> Source:
 
 # -- GraphML and GEXF --------------------------------------------------------------------------
 def _read_graph(path: Path, fmt: str):
-    import networkx as nx
-
-    reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
+    """The file's graph as networkx reads it, but streamed: each node and edge element is handed to
+    networkx's own reader as it ends, then dropped, and nesting is capped (``loaders/limits.py``), so
+    memory holds the graph, never the XML tree (a deeply nested file took 48 times its size)."""
     try:
-        return reader(path)
+        return (_stream_graphml if fmt == "graphml" else _stream_gexf)(path)
+    except LimitExceeded as err:
+        raise NetworkImportError(f"{path}: {err}") from None
+    except (MemoryError, RecursionError) as err:
+        raise NetworkImportError(f"{path}: {limits.exhausted(err)}") from None
     except Exception as err:  # networkx raises XML, key and value errors of many kinds
         raise NetworkImportError(f"{path}: cannot read as {fmt}: {type(err).__name__}: {err}") from err
+
+
+def _elements(path: Path) -> Iterator[tuple[str, Any, list]]:
+    """``(event, element, open elements)`` of an XML file, ``start`` and ``end``, nesting capped."""
+    from xml.etree.ElementTree import iterparse
+
+    guard, stack = limits.NestingGuard(), []
+    for event, element in iterparse(path, events=("start", "end")):
+        if event == "start":
+            guard.start(element.tag)
+            stack.append(element)
+            yield event, element, stack
+        else:
+            stack.pop()
+            yield event, element, stack
+            guard.end()
+
+
+def _stream_graphml(path: Path):
+    """``networkx.read_graphml(path)`` (its first graph), element by element."""
+    import networkx as nx
+    from xml.etree.ElementTree import Element
+
+    reader = nx.readwrite.graphml.GraphMLReader()
+    ns = f"{{{reader.NS_GRAPHML}}}"
+    keys, defaults, graph, top, graph_data = {}, {}, None, None, Element("graph")
+    for event, element, stack in _elements(path):
+        depth = len(stack) + (event == "end")  # the element's own level (the root is 1)
+        if event == "start":
+            if depth == 2 and element.tag == f"{ns}graph" and graph is None:
+                top = element
+                graph = nx.MultiDiGraph() if element.get("edgedefault") == "directed" else nx.MultiGraph()
+                graph.graph.update(node_default={}, edge_default={})
+                for key_id, value in defaults.items():
+                    if keys[key_id]["for"] in ("node", "edge"):
+                        graph.graph[f"{keys[key_id]['for']}_default"][keys[key_id]["name"]] = keys[key_id]["type"](value)
+            continue
+        if depth == 2:
+            if element.tag == f"{ns}key":
+                wrapper = Element("keys")
+                wrapper.append(element)
+                found, found_defaults = reader.find_graphml_keys(wrapper)
+                keys.update(found)
+                defaults.update(found_defaults)
+            if element is not top:
+                del stack[0][:]  # done with it (a second graph is ignored, as networkx does)
+        elif depth == 3 and top is not None and stack[-1] is top:
+            if element.tag == f"{ns}node":
+                reader.add_node(graph, element, keys, defaults)
+            elif element.tag == f"{ns}edge":
+                reader.add_edge(graph, element, keys)
+            elif element.tag == f"{ns}hyperedge":
+                raise nx.NetworkXError("GraphML reader doesn't support hyperedges")
+            elif element.tag == f"{ns}data":  # the graph's own data, decoded at the end
+                graph_data.append(element)
+            del top[:]  # done with (the parser may have read ahead: later elements still come as events)
+    if graph is None:
+        raise nx.NetworkXError("file not successfully read as graphml")
+    graph.graph.update(reader.decode_data_elements(keys, graph_data))
+    if reader.multigraph:
+        return graph
+    graph = nx.DiGraph(graph) if graph.is_directed() else nx.Graph(graph)
+    nx.set_edge_attributes(graph, values=reader.edge_ids, name="id")
+    return graph
+
+
+def _stream_gexf(path: Path):
+    """``networkx.read_gexf(path)``, element by element."""
+    import networkx as nx
+
+    reader = nx.readwrite.gexf.GEXFReader(version="1.2draft")
+    graph, ns, top = None, None, None
+    node_attr, edge_attr = {}, {}
+    weight = {"weight": {"type": "double", "mode": "static", "title": "weight"}}  # networkx's Gephi 0.7 fix
+    for event, element, stack in _elements(path):
+        depth = len(stack) + (event == "end")
+        if event == "start":
+            if depth == 1:
+                ns = element.tag[:element.tag.index("}") + 1] if element.tag.startswith("{") else ""
+                version = next((v for v, d in reader.versions.items() if f"{{{d['NS_GEXF']}}}" == ns), None)
+                if version is not None:
+                    reader.set_version(version)
+            elif depth == 2 and element.tag == f"{ns}graph" and graph is None and \
+                    ns == f"{{{reader.NS_GEXF}}}":
+                top = element
+                graph = nx.MultiDiGraph() if element.get("defaultedgetype") == "directed" else nx.MultiGraph()
+                for name in ("name", "start", "end"):
+                    if element.get(name, "") != "":
+                        graph.graph[name] = element.get(name)
+                graph.graph["mode"] = "dynamic" if element.get("mode", "") == "dynamic" else "static"
+                reader.timeformat = element.get("timeformat")
+                if reader.timeformat == "date":
+                    reader.timeformat = "string"
+                edge_attr.update(weight)
+                graph.graph["edge_default"] = {}
+            continue
+        if top is None or depth == 2 or stack[1:2] != [top]:
+            if depth >= 2 and element is not top and len(stack) >= 1:
+                del stack[-1][:]  # outside the graph read: dropped
+            continue
+        if depth == 3 and element.tag == f"{ns}attributes":
+            found, found_defaults = reader.find_gexf_attributes(element)
+            attrs = {"node": node_attr, "edge": edge_attr}.get(element.get("class"))
+            if attrs is None:
+                raise nx.NetworkXError(f"unknown attribute class {element.get('class')!r}")
+            attrs.update(found)
+            graph.graph.setdefault(f"{element.get('class')}_default", {}).update(found_defaults)
+            edge_attr.update(weight)
+            del top[:]
+        elif depth == 4 and element.tag == f"{ns}node" and stack[-1].tag == f"{ns}nodes":
+            reader.add_node(graph, element, node_attr)
+            del stack[-1][:]
+        elif depth == 4 and element.tag == f"{ns}edge" and stack[-1].tag == f"{ns}edges":
+            reader.add_edge(graph, element, edge_attr)
+            del stack[-1][:]
+        elif depth == 3:
+            del top[:]
+    if graph is None:
+        raise nx.NetworkXError("No <graph> element in GEXF file.")
+    if reader.simple_graph:
+        graph = nx.DiGraph(graph) if graph.is_directed() else nx.Graph(graph)
+    return graph
 
 
 def _graph_time_attribute(graph, time_col: str | None) -> str | None:
@@ -673,6 +803,10 @@ class _Importer:
     def run(self, events: Iterable[_Node | _Edge | Reject]) -> None:
         for event in events:
             if isinstance(event, _Node):
+                if reason := limits.key_too_long(event.name):  # not a row: reported, not counted
+                    self.report.add(Reject(self.plan.file, 0, "node", f"node name {reason}",
+                                           {"node": event.ref, "name": event.name}))
+                    continue
                 label = event.label or self.plan.label
                 node_id = ids.entity_id(self.plan.dataset, label, [event.name])
                 self._add(self._nodes([(node_id, event.name)], event.ref, label), [])
@@ -698,6 +832,8 @@ class _Importer:
         b = ids.entity_id(p.dataset, b_label, [b_name])
         for end, name, node_id, column, label in (("source", a_name, a, p.source_col, p.label),
                                                   ("target", b_name, b, p.target_col, b_label)):
+            if reason := limits.key_too_long(name):  # Neo4j's key index would fail the whole import
+                return self._reject(Reject(p.file, e.row, column, f"{end} {reason}", e.values), counted=True)
             if node_id is None:  # blank, or nothing left once normalised (a "phone number" without digits)
                 key = schema.SCHEMA.nodes[label].keys[0]
                 reason = f"empty {end}" if not name else f"no usable {label} {key} in {end} {name!r}"

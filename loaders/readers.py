@@ -30,6 +30,7 @@ import datetime as dt
 import io
 import json
 import re
+import sys
 import unicodedata
 import zipfile
 import zlib
@@ -42,11 +43,14 @@ from pathlib import Path
 import ijson
 import openpyxl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from openpyxl.utils.exceptions import InvalidFileException
 
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.values import cell_text, json_default
+from chokepoint.loaders import limits
+from chokepoint.loaders.limits import LimitExceeded
 from chokepoint.loaders.values import TypedText
 
 __all__ = [
@@ -249,8 +253,10 @@ def _csv_rows(path: Path, delimiter: str | None) -> Iterator[Row]:
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
-    """XLSX in openpyxl's read-only (streaming) mode; row number = the sheet's row number."""
+    """XLSX in openpyxl's read-only (streaming) mode; row number = the sheet's row number. The zip is
+    checked first and each cell while streaming (``loaders/limits.py``)."""
     try:
+        limits.check_zip(path, "xlsx")
         with open(path, "rb") as f:  # a file object: openpyxl would refuse an unusual suffix
             book = openpyxl.load_workbook(f, read_only=True, data_only=True, keep_links=False)
             try:
@@ -258,6 +264,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
                 for ws, header_no, names in headers:
                     rows = ws.iter_rows(min_row=header_no + 1, values_only=True)
                     for row_no, values in enumerate(rows, start=header_no + 1):
+                        _check_cells(ws, row_no, values)
                         if _has_text(cells := [_cell(v) for v in values]):
                             cells += [None] * (len(names) - len(cells))  # empty trailing cells are not stored
                             row = _row(names, cells)
@@ -269,6 +276,20 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError, zlib.error,
             EOFError) as err:  # SyntaxError: broken XML; zlib.error, EOFError: a broken or cut zip member
         raise ReadError(f"{path}: cannot read: {err}") from err
+    except LimitExceeded as err:
+        raise ReadError(f"{path}: {err}") from None
+    except (MemoryError, RecursionError) as err:
+        raise ReadError(f"{path}: {limits.exhausted(err)}") from None
+
+
+def _check_cells(ws, row_no: int, values: Sequence) -> None:
+    """A row of at most :data:`limits.MAX_COLUMNS` cells, each of at most :data:`limits.MAX_CELL_CHARS`."""
+    if len(values) > limits.MAX_COLUMNS:
+        raise LimitExceeded(f"sheet {ws.title!r}: " + limits.over(f"row {row_no} has", len(values), limits.MAX_COLUMNS,
+                                                                  "cells"))
+    for column, value in enumerate(values, start=1):
+        limits.check_cell(value, f"sheet {ws.title!r}: row {row_no}, column {column}")
+    limits.check_row_text(values, f"sheet {ws.title!r}: row {row_no}")
 
 
 def _sheets(path: Path, book: openpyxl.Workbook, sheet: str | None) -> list:
@@ -288,6 +309,7 @@ def _sheet_header(path: Path, ws) -> tuple:
     """``(ws, row_number, names)`` of the sheet's first non-empty row (row 0, no names when none)."""
     ws.reset_dimensions()  # the stored size may be wrong; rows then end at their last cell
     for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        _check_cells(ws, row_no, values)
         if _has_text(cells := [cell_text(v, typed=True) for v in values]):
             return ws, row_no, _header(path, cells, row_no, ws.title)
     return ws, 0, []
@@ -304,6 +326,7 @@ def _json_rows(path: Path) -> Iterator[Row]:
                 pass
             if first != b"[":
                 raise ReadError(f"{path}: expected a JSON array of objects")
+            _check_json_syntax(path, start)  # and its depth, before anything is built (limits.MAX_NESTING)
             f.seek(start)
             for record, value in enumerate(ijson.items(f, "item", use_float=False), start=1):
                 yield record, _record(value)
@@ -311,13 +334,19 @@ def _json_rows(path: Path) -> Iterator[Row]:
         raise ReadError(f"{path}: cannot read: {err}") from err
     except (ijson.JSONError, UnicodeDecodeError) as err:
         raise ReadError(f"{path}: record {record + 1}: invalid JSON: {err}") from err
+    except (MemoryError, RecursionError) as err:
+        raise ReadError(f"{path}: {limits.exhausted(err)}") from None
 
 
 def _jsonl_rows(path: Path) -> Iterator[Row]:
-    """JSON Lines (UTF-8, BOM allowed); row number = line; a bad line is a rejected row, not fatal."""
+    """JSON Lines (UTF-8, BOM allowed); row number = line; a bad line is a rejected row, not fatal: so
+    is a line longer than :data:`limits.MAX_LINE_BYTES` or nested deeper than :data:`limits.MAX_NESTING`."""
     try:
         with open(path, "rb") as f:
-            for line_no, raw in enumerate(f, start=1):
+            for line_no, raw in enumerate(_bounded_lines(f), start=1):
+                if isinstance(raw, int):
+                    yield line_no, {EXTRA_CELLS: limits.over("a line of", raw, limits.MAX_LINE_BYTES, "bytes")}
+                    continue
                 if line_no == 1 and raw.startswith(_BOM):
                     raw = raw[len(_BOM):]
                 if not raw.strip():
@@ -328,19 +357,51 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
                     yield line_no, {EXTRA_CELLS: "line is not UTF-8 text"}
                 except json.JSONDecodeError as err:
                     yield line_no, {EXTRA_CELLS: f"not valid JSON: {err.msg} (column {err.colno})"}
+                except RecursionError:  # Python's parser gives up first: deeper than it can follow
+                    yield line_no, {EXTRA_CELLS: f"nested more than {sys.getrecursionlimit():,} levels deep, "
+                                                 f"over {sys.getrecursionlimit() // limits.MAX_NESTING} times the "
+                                                 f"limit of {limits.MAX_NESTING}"}
                 else:
+                    if (depth := limits.value_depth(value)) > limits.MAX_NESTING:
+                        yield line_no, {EXTRA_CELLS: limits.over("nested", depth, limits.MAX_NESTING, "levels deep")}
+                        continue
                     yield line_no, _record(value)
     except OSError as err:
         raise ReadError(f"{path}: cannot read: {err}") from err
+    except (MemoryError, RecursionError) as err:
+        raise ReadError(f"{path}: {limits.exhausted(err)}") from None
+
+
+def _bounded_lines(f) -> Iterator[bytes | int]:
+    """The lines of a binary file; a line longer than :data:`limits.MAX_LINE_BYTES` is skipped without
+    being held, and its length (an int) stands in for it."""
+    limit = limits.MAX_LINE_BYTES
+    while raw := f.readline(limit + 1):
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield raw
+            continue
+        size = len(raw)
+        while (more := f.readline(limit)) and not more.endswith(b"\n"):
+            size += len(more)
+        yield size + len(more)
 
 
 def _parquet_rows(path: Path) -> Iterator[Row]:
-    """Parquet, read in batches with pyarrow; row number = 1-based record index."""
+    """Parquet, read in batches with pyarrow; row number = 1-based record index.
+
+    Memory stays bounded whatever the file declares: text and binary columns are read as dictionaries
+    (a value the file stores once stays one value), each row group in batches sized from its metadata,
+    and a batch is decoded to Python a bounded slice at a time (``loaders/limits.py``).
+    """
     record = 0
     try:
-        with pq.ParquetFile(path) as parquet:
+        with pq.ParquetFile(path) as probe:
+            schema = probe.schema_arrow
+        textual = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+                   or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
+        with pq.ParquetFile(path, read_dictionary=textual or None) as parquet:
             names = _header(path, parquet.schema_arrow.names, row_no=None)
-            for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
+            for batch in _parquet_batches(parquet, lambda: record):
                 for values, not_text in _batch_values(batch, names):
                     record += 1
                     row = _row(names, [_cell(v) for v in values])
@@ -351,6 +412,57 @@ def _parquet_rows(path: Path) -> Iterator[Row]:
                     yield record, row
     except (OSError, pa.ArrowException) as err:
         raise ReadError(f"{path}: cannot read: {err}") from err
+    except LimitExceeded as err:
+        raise ReadError(f"{path}: {err}") from None
+    except (MemoryError, RecursionError) as err:
+        raise ReadError(f"{path}: {limits.exhausted(err)}") from None
+
+
+def _parquet_batches(parquet: pq.ParquetFile, records_so_far) -> Iterator[pa.RecordBatch]:
+    """The file's records as decoded batches of at most :data:`limits.MAX_BATCH_BYTES` (one record
+    at most :data:`limits.MAX_RECORD_BYTES`); row groups sized from the metadata before they are read."""
+    meta = parquet.metadata
+    for group in range(meta.num_row_groups):
+        info = meta.row_group(group)
+        if not info.num_rows:
+            continue
+        per_row = info.total_byte_size / info.num_rows
+        if per_row > limits.MAX_RECORD_BYTES:
+            raise LimitExceeded(f"row group {group + 1}: " + limits.over(
+                "records average", round(per_row), limits.MAX_RECORD_BYTES, "bytes"))
+        size = max(1, min(_BATCH_ROWS, int(limits.MAX_BATCH_BYTES // max(per_row, 1))))
+        for batch in parquet.iter_batches(batch_size=size, row_groups=[group]):
+            yield from _decoded_slices(batch, records_so_far())
+
+
+def _decoded_slices(batch: pa.RecordBatch, before: int) -> Iterator[pa.RecordBatch]:
+    """``batch`` with its dictionary columns decoded, in slices whose decoded values stay under
+    :data:`limits.MAX_BATCH_BYTES`; a record over :data:`limits.MAX_RECORD_BYTES` is fatal."""
+    rows = batch.num_rows
+    sizes = [0] * rows
+    for column in batch.columns:
+        if pa.types.is_dictionary(column.type):
+            lengths = pc.fill_null(pc.take(pc.binary_length(column.dictionary), column.indices), 0).to_pylist()
+            sizes = [a + b for a, b in zip(sizes, lengths)]
+        else:
+            share = column.nbytes // max(rows, 1)
+            sizes = [a + share for a in sizes]
+    start, total = 0, 0
+    for i, size in enumerate(sizes):
+        if size > limits.MAX_RECORD_BYTES:
+            raise LimitExceeded(f"record {before + i + 1}: " + limits.over(
+                "its values are", size, limits.MAX_RECORD_BYTES, "bytes"))
+        if total + size > limits.MAX_BATCH_BYTES and i > start:
+            yield _decoded(batch.slice(start, i - start))
+            start, total = i, 0
+        total += size
+    if start < rows:
+        yield _decoded(batch.slice(start, rows - start))
+
+
+def _decoded(batch: pa.RecordBatch) -> pa.RecordBatch:
+    columns = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c for c in batch.columns]
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
 
 
 # -- shared helpers ----------------------------------------------------------------------------------
@@ -484,17 +596,17 @@ def _py_values(column: pa.Array) -> list:
     return column.to_pylist()
 
 
-def _check_json_syntax(path: Path) -> None:
-    """Parse all of a JSON file (streaming, nothing kept) so a syntax error surfaces early."""
-    record = 0  # records complete so far
+def _check_json_syntax(path: Path, start: int | None = None) -> None:
+    """Parse all of a JSON file (streaming, nothing kept) so a syntax error or a value nested deeper
+    than :data:`limits.MAX_NESTING` surfaces early (``limits.check_json_file``; done once per file)."""
     try:
-        with open(path, "rb") as f:
-            if f.read(len(_BOM)) != _BOM:
-                f.seek(0)
-            for prefix, event, _ in ijson.parse(f):
-                if prefix == "item" and event not in ("start_map", "start_array", "map_key"):
-                    record += 1
+        if start is None:
+            with open(path, "rb") as f:
+                start = len(_BOM) if f.read(len(_BOM)) == _BOM else 0
+        limits.check_json_file(path, start)
     except OSError as err:
         raise ReadError(f"{path}: cannot read: {err}") from err
+    except LimitExceeded as err:
+        raise ReadError(f"{path}: {err}") from None
     except (ijson.JSONError, UnicodeDecodeError) as err:
-        raise ReadError(f"{path}: record {record + 1}: invalid JSON: {err}") from err
+        raise ReadError(f"{path}: record {getattr(err, 'record', 1)}: invalid JSON: {err}") from err

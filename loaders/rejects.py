@@ -1,11 +1,17 @@
-"""The rejects report: every row that was not loaded, with file, row, column, reason and its values."""
+"""The rejects report: every row that was not loaded, with file, row, column, reason and its values.
+
+The report is private (mode 0600: it quotes the rows) and safe to open in a spreadsheet: a cell that
+would run as a formula gets a leading ``'`` (``graph.csvsafe``); ``original_values`` is JSON, an object,
+so the row's values are in it exactly as read.
+"""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
+from chokepoint.graph import csvsafe
+from chokepoint.graph.private import open_private
 from chokepoint.loaders.rows import Reject
 
 __all__ = ["RejectsReport"]
@@ -29,10 +35,9 @@ class RejectsReport:
 
     def add(self, reject: Reject) -> None:
         if self._writer is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             # whatever a reader lets through, the report is written: text that is not UTF-8 as \\u escapes
-            self._file = open(self.path, "w", newline="", encoding="utf-8", errors="backslashreplace")
-            self._writer = csv.writer(self._file)
+            self._file = open_private(self.path, newline="", encoding="utf-8", errors="backslashreplace")
+            self._writer = csvsafe.writer(self._file)
             self._writer.writerow(self.HEADER)
         values = {k: v for k, v in reject.values.items()}
         self._writer.writerow([reject.file, reject.row, reject.column, reject.reason,

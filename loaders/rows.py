@@ -8,6 +8,7 @@ from typing import Any
 from chokepoint.graph import ids, schema
 from chokepoint.graph.normalise import NORMALISERS
 from chokepoint.loaders.conventions import FileConventions
+from chokepoint.loaders.limits import MAX_KEY_BYTES  # noqa: F401  (defined with the other limits)
 from chokepoint.loaders.mapping import EntitySpec, SourceSpec
 from chokepoint.loaders.values import UNDECLARED, BadValue, Style, parse_value
 
@@ -15,9 +16,6 @@ __all__ = ["NodeRecord", "RelRecord", "Reject", "map_row", "canonical_keys"]
 
 #: Normalisers whose output is also the value to store (a phone is stored as E.164; names as written).
 CANONICAL_FORMS = {"phone", "plate"}
-#: Longest key value (UTF-8 bytes) a row may give: Neo4j's range index on a key holds about 8 kB, and a
-#: longer value would fail the whole write; such a row is rejected instead.
-MAX_KEY_BYTES = 8_000
 
 
 @dataclass

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FLOORS = ("graph", "loaders", "queries", "synthetic", "cases", "app", "cli")
 # graph's modules a front end may use directly (types, settings, errors, display of values, the audit log),
 # and of graph.projection only its types: a front end never projects or collapses a graph itself
-SHARED_TYPES = {"graph.audit", "graph.config", "graph.errors", "graph.schema", "graph.store", "graph.values"}
+SHARED_TYPES = {"graph.audit", "graph.config", "graph.csvsafe", "graph.errors", "graph.schema", "graph.store",
+                "graph.values"}
 SHARED_NAMES = {"graph.projection": {"Scope", "AnalyticsError", "EmptyGraph", "BadWeight"}}
 ALLOWED: dict[str, set[str]] = {
     "graph": set(),

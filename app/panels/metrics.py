@@ -12,11 +12,12 @@ from collections import defaultdict
 
 import plotly.graph_objects as go
 import dash_ag_grid as dag
-from dash import Dash, Input, Output, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from chokepoint.app import ids
+from chokepoint.app import export, ids
 from chokepoint.app.datasets import picker, register_picker
 from chokepoint.cases import metrics
+from chokepoint.cases.exports import download
 from chokepoint.cases.activity import date_span
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
@@ -137,13 +138,13 @@ def _chart(name: str, controls=None) -> html.Div:
                               config={"displaylogo": False})),
         html.Button("Export CSV", id=_id(name, "export"), n_clicks=0, className="export",
                     title="download the table's rows as CSV"),
+        dcc.Download(id=_id(name, "download")),
         dag.AgGrid(id=_id(name, "table"), rowData=[], columnDefs=[], className="ag-theme-alpine compact-grid",
                    defaultColDef={"sortable": True, "resizable": True, "flex": 1, "minWidth": 80},
                    dashGridOptions={"pagination": True, "paginationPageSize": 8,
                                     "paginationPageSizeSelector": False, "suppressFieldDotNotation": True,
                                     "suppressColumnVirtualisation": True,  # small tables: every column in the DOM
-                                    "domLayout": "autoHeight"},
-                   csvExportParams={"fileName": f"{name}.csv"}),
+                                    "domLayout": "autoHeight"}),
     ], id=_id(name, "block"))
 
 
@@ -188,10 +189,24 @@ def register(app: Dash, store: Store) -> None:
 
     banner = Output(ids.BANNER, "children", allow_duplicate=True)
     chosen = Input(DATASET, "value")
+    def exporter(name: str):
+        def export_csv(_, shown, rows, columns, dataset):
+            """The table's rows (all of them, sorted as shown) as CSV, written here so every cell goes
+            through graph.csvsafe and the export is audited before it is handed over."""
+            rows = shown if shown is not None else rows or []
+            text = export.table_csv([c["field"] for c in columns or []], rows)
+            try:
+                return download(text, f"{name}.csv", f"metrics {name}", {"dataset": dataset or None}, "csv",
+                                len(rows), mime="text/csv"), no_update
+            except ChokepointError as err:
+                return no_update, str(err)
+        return export_csv
+
     for name in CHARTS:
-        # the grid downloads its rows (all of them, sorted as shown) when its export property is set
-        app.callback(Output(_id(name, "table"), "exportDataAsCsv"), Input(_id(name, "export"), "n_clicks"),
-                     prevent_initial_call=True)(lambda n: bool(n))
+        app.callback(Output(_id(name, "download"), "data"), banner, Input(_id(name, "export"), "n_clicks"),
+                     State(_id(name, "table"), "virtualRowData"), State(_id(name, "table"), "rowData"),
+                     State(_id(name, "table"), "columnDefs"), State(DATASET, "value"),
+                     prevent_initial_call=True)(exporter(name))
     register_picker(app, store, DATASET, "metrics")
 
     @app.callback(*_outputs("seizures"), banner, Input(ids.TABS, "value"), Input(REFRESH, "n_clicks"),

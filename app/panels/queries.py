@@ -18,6 +18,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from chokepoint.app import export, ids, view, widgets
 from chokepoint.cases import saved_queries as saved
+from chokepoint.cases.exports import download
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 from chokepoint.graph.values import display_text
@@ -360,15 +361,21 @@ def register(app: Dash, store: Store) -> None:
         # would turn 10.0 into 10), stamped with the time the query ran
         stamp = export.result_stamp(result.name, result.params, result.columns, result.rows)
         last = {"csv": export.rows_csv(result.columns, result.rows, stamp),
-                "filename": export.filename({**stamp, "query": f"query {result.name}"}, ".csv")}
+                "filename": export.filename({**stamp, "query": f"query {result.name}"}, ".csv"),
+                "query": result.name if result.name != "cypher" else cypher or "", "params": result.params,
+                "rows": len(result.rows), "sha256": stamp["sha256"]}
         return change, "", note, table(result.columns, result.rows), last, False
 
-    @app.callback(Output("queries-csv-download", "data"), Input("queries-csv", "n_clicks"),
-                  State("queries-last", "data"), prevent_initial_call=True)
+    @app.callback(Output("queries-csv-download", "data"), Output(ids.BANNER, "children", allow_duplicate=True),
+                  Input("queries-csv", "n_clicks"), State("queries-last", "data"), prevent_initial_call=True)
     def download_csv(_, last):
         if not last:
-            return no_update
-        return {"content": last["csv"], "filename": last["filename"], "type": "text/csv"}
+            return no_update, no_update
+        try:  # audited (graph.audit.exported) before it is handed over
+            return download(last["csv"], last["filename"], last.get("query") or "", last.get("params"), "csv",
+                            last.get("rows"), mime="text/csv", sha256=last.get("sha256")), no_update
+        except ChokepointError as err:
+            return no_update, str(err)
 
     @app.callback(Output("queries-steps", "data"), Input(ids.VIEW_CHANGE, "data"), State("queries-steps", "data"),
                   prevent_initial_call=True)
@@ -376,14 +383,21 @@ def register(app: Dash, store: Store) -> None:
         return provenance(steps, change)
 
     @app.callback(Output("queries-export-download", "data"), Output("queries-export-note", "children"),
+                  Output(ids.BANNER, "children", allow_duplicate=True),
                   Input("queries-export", "n_clicks"), State("queries-export-format", "value"),
                   State(ids.CANVAS, "elements"), State("queries-steps", "data"), State(ids.URL, "href"),
                   prevent_initial_call=True)
     def export_canvas(_, fmt, elements, steps, href):
         elements = elements or []
         if not elements:
-            return no_update, "The canvas is empty: nothing to export."
+            return no_update, "The canvas is empty: nothing to export.", no_update
         stamp = stamp_for_canvas(elements, steps, href)
         text, filename = export.export(elements, fmt, stamp)
-        return ({"content": text, "filename": filename},
-                f"{filename}: {stamp['nodes']:,} nodes, {stamp['links']:,} links, sha256 {stamp['sha256'][:12]}…")
+        rows = {"csv-nodes": stamp["nodes"], "csv-links": stamp["links"]}.get(fmt, stamp["nodes"] + stamp["links"])
+        try:  # audited (graph.audit.exported) before it is handed over
+            data = download(text, filename, stamp["query"], stamp["params"], fmt, rows, nodes=stamp["nodes"],
+                            links=stamp["links"], sha256=stamp["sha256"], view=stamp["view"])
+        except ChokepointError as err:
+            return no_update, str(err), str(err)
+        return (data, f"{filename}: {stamp['nodes']:,} nodes, {stamp['links']:,} links, "
+                      f"sha256 {stamp['sha256'][:12]}…", no_update)

@@ -246,7 +246,8 @@ class Callbacks:
                        for i in cb["inputs"]],
             "changedPropIds": [f"{input_id}.{prop}"],
             "state": [[] if s["id"].startswith("{") else  # pattern-matching (ALL) states: no such inputs
-                      {"id": s["id"], "property": s["property"], "value": states.get(s["id"])} for s in cb["state"]],
+                      {"id": s["id"], "property": s["property"],
+                       "value": states.get((s["id"], s["property"]), states.get(s["id"]))} for s in cb["state"]],
         }
         r = self.client.post("/_dash-update-component", json=payload, headers=self.headers)
         assert r.status_code in (200, 204), r.data[:500]
@@ -322,3 +323,150 @@ def test_app_requests_that_run_no_query_or_are_refused_leave_no_line(callbacks, 
     assert callbacks.client.get("/").status_code == 401  # no credentials: refused before any callback
     assert callbacks.client.get("/_dash-layout", headers=callbacks.headers).status_code == 200
     assert log.new() == []
+
+
+# -- exports -------------------------------------------------------------------------------------
+def test_a_cli_export_to_a_file_is_its_own_line_after_the_query(sample_store, neo4j_env, log, tmp_path):
+    out = tmp_path / "couriers.csv"
+    log.mark()
+    result = runner.invoke(cli, ["query", "run", "couriers-at-port", "-p", "port=2604", "--format", "csv",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = len(out.read_text(encoding="utf-8").splitlines()) - 1
+    query, export = log.new()
+    assert (query["action"], query["query"], query["rows"]) == ("saved-query", "couriers-at-port", rows)
+    assert (export["source"], export["user"], export["action"], export["query"], export["rows"],
+            export["outcome"]) == ("cli", "analyst-7", "export", "couriers-at-port", rows, "ok")
+    assert export["params"] == {"format": "csv", "destination": str(out), "raw": False,
+                                "params": {"port": "2604", "start": None, "end": None, "dataset": None}}
+    log.mark()
+    statement = "MATCH (p:PortOfEntry) RETURN p.code AS code"
+    result = runner.invoke(cli, ["cypher", statement, "-f", "json", "-o", str(tmp_path / "ports.json")])
+    assert result.exit_code == 0, result.output
+    assert [(line["action"], line["query"]) for line in log.new()] == [("cypher", statement), ("export", statement)]
+    assert log.new()[1]["params"]["destination"] == str(tmp_path / "ports.json")
+
+
+def test_app_downloads_are_audited_with_what_was_exported(sample_store, callbacks, log):
+    out = callbacks.call("queries-run", "n_clicks", 1, {"queries-list": "couriers-at-port", "queries-limit": 1000,
+                                                        "queries-timeout": 30})
+    last = out["response"]["queries-last"]["data"]
+    log.mark()
+    got = callbacks.call("queries-csv", "n_clicks", 1, {"queries-last": last})
+    assert got["response"]["queries-csv-download"]["data"]["content"] == last["csv"]
+    line = log.one()
+    assert (line["source"], line["user"], line["action"], line["query"], line["rows"], line["outcome"]) == \
+        ("app", "ana", "export", "couriers-at-port", last["rows"], "ok")
+    assert line["params"]["format"] == "csv" and line["params"]["destination"] == f"download {last['filename']}"
+    assert line["params"]["params"] == {"port": "2504", "start": None, "end": None, "dataset": None}
+
+    elements = [{"data": {"id": "a", "label": "A", "kind": "Person"}}, {"data": {"id": "b", "label": "B"}},
+                {"data": {"id": "r", "source": "a", "target": "b", "type": "CALLED"}}]
+    got = callbacks.call("queries-export", "n_clicks", 1, {"queries-export-format": "graphml", "cy": elements,
+                                                           "queries-steps": [], "url": "http://h/?entity=a"})
+    assert got["response"]["queries-export-download"]["data"]["filename"].endswith(".graphml")
+    line = log.one()
+    assert (line["action"], line["query"], line["rows"]) == ("export", "view entity=a", 3)
+    assert (line["params"]["format"], line["params"]["nodes"], line["params"]["links"]) == ("graphml", 2, 1)
+    assert len(line["params"]["sha256"]) == 64
+
+    rows = [{"port": "=1+1", "n": 2}, {"port": "b", "n": -3}]
+    got = callbacks.call("metrics-seizures-export", "n_clicks", 1, {
+        ("metrics-seizures-table", "virtualRowData"): rows[::-1], ("metrics-seizures-table", "rowData"): rows,
+        ("metrics-seizures-table", "columnDefs"): [{"field": "port"}, {"field": "n"}], "metrics-dataset": "sample"})
+    assert got["response"]["metrics-seizures-download"]["data"]["content"] == "port,n\nb,-3\n'=1+1,2\n"  # as sorted
+    line = log.one()
+    assert (line["action"], line["query"], line["rows"], line["params"]["params"]) == \
+        ("export", "metrics seizures", 2, {"dataset": "sample"})
+
+
+# -- a required audit ----------------------------------------------------------------------------
+def test_a_required_audit_refuses_before_anything_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv(audit.ENV, str(tmp_path))  # a folder: cannot be appended to
+    monkeypatch.setenv(audit.REQUIRED_ENV, "1")
+    ran = []
+    with pytest.raises(audit.AuditUnavailable) as refused:
+        with audit.audited("search", "x", {}):
+            ran.append(1)
+    assert ran == [] and "\n" not in str(refused.value)
+    assert str(refused.value).startswith(f"refused: the audit log {tmp_path} ({audit.ENV}) cannot be written")
+    with pytest.raises(audit.AuditUnavailable):
+        with audit.action("cli"):
+            with audit.audited("search", "x", {}):
+                ran.append(2)
+    with pytest.raises(audit.AuditUnavailable):
+        with audit.exported("q", {}, "csv", "stdout"):
+            ran.append(3)
+    assert ran == []
+    monkeypatch.setenv(audit.REQUIRED_ENV, "yes please")
+    with pytest.raises(audit.errors.ConfigError, match="CHOKEPOINT_AUDIT_REQUIRED"):
+        audit.required()
+
+
+def test_cli_with_a_required_audit_refuses_queries_and_exports_in_one_line(sample_store, neo4j_env, tmp_path,
+                                                                           monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setenv(audit.ENV, str(tmp_path))
+    monkeypatch.setenv(audit.REQUIRED_ENV, "1")
+    out = tmp_path / "x.csv"
+    done = subprocess.run([sys.executable, "-m", "chokepoint.cli", "cypher", "MATCH (p:Person) RETURN p.caption",
+                           "-f", "csv", "-o", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stdout == "" and not out.exists()
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: refused: the audit log")
+    monkeypatch.setenv(audit.REQUIRED_ENV, "0")  # off: the query runs, unaudited, with a warning
+    result = runner.invoke(cli, ["cypher", "RETURN 1 AS n", "-f", "csv"])
+    assert result.exit_code == 0 and result.stdout == "n\n1\n"
+    assert "warning: cannot append to the audit log" in result.stderr
+
+
+def test_the_app_requires_the_audit_when_authentication_is_on(sample_store, callbacks, tmp_path, monkeypatch):
+    from chokepoint.app.auth import AuthConfig
+    from chokepoint.app.main import create_app
+
+    monkeypatch.setenv(audit.ENV, str(tmp_path))
+    run = {"queries-cypher": "MATCH (n:Person) RETURN count(n) AS n"}
+    out = callbacks.call("queries-adhoc-run", "n_clicks", 1, run)
+    assert out["response"]["banner"]["children"].startswith("refused: the audit log")
+    assert "queries-last" not in out["response"] or out["response"]["queries-last"]["data"] is None
+    got = callbacks.call("queries-csv", "n_clicks", 1, {"queries-last": {"csv": "n\n1\n", "filename": "f.csv",
+                                                                         "query": "q", "rows": 1}})
+    assert "queries-csv-download" not in got["response"]
+    assert got["response"]["banner"]["children"].startswith("refused: the audit log")
+
+    monkeypatch.setenv(audit.REQUIRED_ENV, "0")  # the operator's choice wins
+    out = callbacks.call("queries-adhoc-run", "n_clicks", 2, run)
+    assert out["response"]["queries-note"]["children"].startswith("1 row")
+    monkeypatch.delenv(audit.REQUIRED_ENV)
+    open_app = Callbacks(create_app(sample_store, AuthConfig()))  # no authentication: fails open
+    out = open_app.call("queries-adhoc-run", "n_clicks", 1, run)
+    assert out["response"]["queries-note"]["children"].startswith("1 row")
+
+
+# -- what a line may hold ------------------------------------------------------------------------
+def test_line_separators_and_controls_are_escaped_so_every_line_is_one_line(log, monkeypatch):
+    name = "ana\u2028x\u2029y\u0085z\u202e\x7f"
+    monkeypatch.setenv(audit.USER_ENV, name)
+    with audit.audited("search", "LOPEZ\u2028\u0085\r\n", {"q": "\u2029"}):
+        pass
+    raw = log.path.read_bytes().decode("utf-8")
+    assert raw.count("\n") == 1 and len(raw.splitlines()) == 1  # str.splitlines splits at U+2028 and U+0085 too
+    assert not any(c in raw for c in "\u2028\u2029\u0085\u202e\x7f\r")
+    line = log.one()
+    assert (line["user"], line["query"], line["params"]) == (name, "LOPEZ\u2028\u0085\r\n", {"q": "\u2029"})
+
+
+def test_a_user_name_from_the_proxy_header_is_validated_before_use(sample_store, log):
+    from chokepoint.app.auth import AuthConfig
+    from chokepoint.app.main import create_app
+
+    dash_app = create_app(sample_store, AuthConfig(header="X-Remote-User"))
+    client = dash_app.server.test_client()
+    for bad in ("ana\x85x", "a b", "x" * 129, "<script>", 'ana"x'):
+        r = client.get("/_dash-layout", headers={"X-Remote-User": bad})
+        assert r.status_code == 400 and b"not acceptable" in r.data, bad
+    ok = Callbacks(dash_app, {"X-Remote-User": "ana.lopez@dea.example"})
+    log.mark()
+    ok.call("search", "search_value", "ortega", {"search": []})
+    assert log.one()["user"] == "ana.lopez@dea.example"

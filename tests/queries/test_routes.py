@@ -136,8 +136,10 @@ def test_best_removals_pick_the_staging_house_then_the_port_and_disrupt_cli(good
                                       "--best", "2", "--dataset", "routes", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["before"]["max_flow"] == 32 and report["after"]["max_flow"] == 0
+    assert report["flow"]["before"]["max_flow"] == 32 and report["flow"]["after"]["max_flow"] == 0
     assert [r["id"] for r in report["removed"]] == [n for n, _ in picked]
+    assert report["graph"] == "undirected simple graph of the scope"
+    assert report["after"]["entities"] == report["before"]["entities"] - 2
     result = CliRunner().invoke(app, ["disrupt", "--from", "Lab Uno", "--to", "Market", "--dataset", "routes"])
     assert result.exit_code != 0  # neither --remove nor --best
 

@@ -1,0 +1,189 @@
+"""Disruption on any network (``chokepoint disrupt``): what-if removals and attack curves over a scope.
+
+A scope (dataset, labels, relationship types, time window: :class:`graph.projection.Scope`) is
+projected, reduced to its undirected simple graph with the entities in the order they were first
+imported (:func:`queries.disruption.import_order`: the tie rule of docs/disruption.md), and handed
+to :mod:`queries.disruption`. Names given to remove, or as flow ends, are resolved *within the scope*
+(:func:`resolve`): an id, a caption or alias (folded), or what the search index finds, kept only
+when it is in the scope; several equally good matches are listed, never guessed. With flow ends the
+flow figures come from :func:`cases.routes.disruption_report`, on the same resolved ids.
+
+Two reports, each with ``as_dict()`` (``--json``) and ``csv()`` (``--csv``): :class:`WhatIfReport`
+and :class:`AttackReport`. Designed so later analyses slot in: recovery rounds and thinned copies
+take the same :class:`queries.disruption.Net` and call :func:`queries.disruption.figures` or
+:func:`queries.disruption.attack` on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from chokepoint.cases import routes
+from chokepoint.cases.scope import projected
+from chokepoint.graph.errors import ChokepointError, EntityNotFound
+from chokepoint.graph.normalise import text as fold
+from chokepoint.graph.projection import Scope
+from chokepoint.graph.store import Store
+from chokepoint.queries import disruption as dq
+from chokepoint.queries.paths import AmbiguousEntity
+from chokepoint.queries.search import search_entities
+
+__all__ = ["STRATEGIES", "MODES", "GRAPH", "WhatIfReport", "AttackReport", "structural_graph", "resolve",
+           "what_if", "attack", "AmbiguousEntity"]
+
+STRATEGIES, MODES = dq.STRATEGIES, dq.MODES
+#: What every structural figure is computed on (said in every report).
+GRAPH = "undirected simple graph of the scope"
+#: Most candidates an ambiguous name lists.
+LISTED = 8
+
+
+@dataclass(frozen=True)
+class WhatIfReport:
+    """The structural figures before and after removing ``removed``; with flow ends, the flow figures too."""
+
+    scope: Mapping[str, Any]
+    removed: tuple[str, ...]
+    captions: Mapping[str, Any]
+    before: dq.Figures
+    after: dq.Figures
+    flow: routes.Disruption | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"graph": GRAPH, "scope": dict(self.scope),
+                "removed": [{"id": n, "caption": self.captions.get(n)} for n in self.removed],
+                "before": self.before.as_dict(), "after": self.after.as_dict(),
+                "flow": self.flow.as_dict() if self.flow else None}
+
+    def csv(self) -> str:
+        rows = [[k, v, self.after.as_dict()[k]] for k, v in self.before.as_dict().items()]
+        if self.flow:
+            rows += [[f"flow_{k}", v, self.flow.after[k]] for k, v in self.flow.before.items()]
+        return _csv(["figure", "before", "after"], rows)
+
+
+@dataclass(frozen=True)
+class AttackReport:
+    """An attack curve over the scope (``queries.disruption.Attack`` or ``RandomAttack``), with captions."""
+
+    scope: Mapping[str, Any]
+    curve: dq.Attack | dq.RandomAttack
+    captions: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"graph": GRAPH, "scope": dict(self.scope), **self.curve.as_dict()}
+        for step in out["steps"]:
+            if "removed" in step:
+                step["caption"] = self.captions.get(step["removed"])
+        return out
+
+    def csv(self) -> str:
+        """One row per step, step 0 being the intact graph."""
+        first = self.curve.initial
+        if isinstance(self.curve, dq.RandomAttack):
+            head = ["step", "largest_mean", "share_mean", "share_low", "share_high", "components_mean",
+                    "efficiency_mean", "efficiency_low", "efficiency_high"]
+            eff = first.efficiency if self.curve.steps and self.curve.steps[0].efficiency_mean is not None else None
+            rows = [[0, first.largest, first.largest_share, first.largest_share, first.largest_share,
+                     first.components, eff, eff, eff]]
+            rows += [[getattr(s, h) for h in head] for s in self.curve.steps]
+            return _csv(head, rows)
+        head = ["step", "removed", "caption", "score", "largest", "largest_share", "components", "efficiency"]
+        rows = [[0, "", "", "", first.largest, first.largest_share, first.components, first.efficiency]]
+        rows += [[s.step, s.removed, self.captions.get(s.removed) or "", s.score, s.largest, s.largest_share,
+                  s.components, s.efficiency] for s in self.curve.steps]
+        return _csv(head, rows)
+
+
+def structural_graph(store: Store, where: Scope | None = None, weighted: bool = False) -> tuple[nx.MultiDiGraph, dq.Net]:
+    """The scope's projection and its undirected simple graph as a :class:`queries.disruption.Net`, entities
+    in import order; ``weighted``: a link weighs the sum of its relationships' ``weight`` (1 where absent)."""
+    g = projected(store, where)
+    order = dq.import_order(g, dq.load_times(store))
+    return g, dq.integer_graph(g, order, weight="weight" if weighted else None)
+
+
+def resolve(store: Store, graph: nx.Graph, texts: Sequence[str], dataset: str | None = None) -> list[str]:
+    """The entity of ``graph`` (the scope) each text names: its id; else the one whose caption or an alias is
+    the text (folded); else the one match the search index finds in the scope. Raises
+    :class:`EntityNotFound` (none in the scope) or :class:`AmbiguousEntity` (listing the candidates)."""
+    return [_resolve(store, graph, t, dataset) for t in texts]
+
+
+def what_if(store: Store, where: Scope | None = None, remove: Sequence[str] = (), *, sources: Sequence[str] = (),
+            sinks: Sequence[str] = (), best: int | None = None, capacity: str = "kg") -> WhatIfReport:
+    """Remove ``remove`` (ids or names, resolved in the scope) and compare the structural figures; with
+    ``sources`` and ``sinks`` also the flow figures (and ``best``: the K greedy flow removals instead)."""
+    where = where or Scope()
+    if bool(sources) != bool(sinks):
+        raise ChokepointError("give both flow ends (--from and --to), or neither")
+    if best is not None and not sources:
+        raise ChokepointError("--best chooses removals that cut the flow: give --from and --to")
+    if (best is None) == (not remove):
+        raise ChokepointError("give the entities to remove or how many to choose (one of them)")
+    g, net = structural_graph(store, where)
+    gone = resolve(store, g, remove, where.dataset)
+    flow = None
+    if sources:
+        ends = resolve(store, g, sources, where.dataset), resolve(store, g, sinks, where.dataset)
+        flow = routes.disruption_report(store, ends[0], ends[1], where.dataset, remove=gone if best is None else None,
+                                        best=best, capacity=capacity, start=where.start, end=where.end)
+        gone = list(flow.removed)
+    removed, before, after = dq.what_if(net, gone)
+    return WhatIfReport(g.graph.get("scope", {}), tuple(removed), _captions(g, removed), before, after, flow)
+
+
+def attack(store: Store, where: Scope | None = None, strategy: str = "betweenness", steps: int = 10, *,
+           mode: str = "sequential", weighted: bool = False, seed: int = 0, runs: int = 100,
+           efficiency: bool = True) -> AttackReport:
+    """An attack curve on the scope: ``steps`` removals by ``strategy`` (:data:`STRATEGIES`), ``mode``
+    sequential or block; ``random`` over ``runs`` runs from ``seed`` (``efficiency=False``: without it)."""
+    if strategy not in STRATEGIES:
+        raise dq.BadAttack(f"unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
+    if strategy == "random" and weighted:
+        raise dq.BadAttack("a random attack takes no weights")
+    g, net = structural_graph(store, where, weighted=weighted)
+    if strategy == "random":
+        curve = dq.random_attack(net, steps, runs=runs, seed=seed, efficiency=efficiency)
+        return AttackReport(g.graph.get("scope", {}), curve)
+    curve = dq.attack(net, strategy, steps, mode=mode, weighted=weighted)
+    return AttackReport(g.graph.get("scope", {}), curve, _captions(g, [s.removed for s in curve.steps]))
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _resolve(store: Store, graph: nx.Graph, text: str, dataset: str | None) -> str:
+    text = (text or "").strip()
+    where = f"dataset {dataset!r}" if dataset else "the scope"
+    if text in graph:
+        return text
+    wanted = fold(text)
+    named = [v for v, d in graph.nodes(data=True)
+             if wanted and wanted in {fold(str(d.get("caption") or "")), *(fold(str(a)) for a in d.get("aliases") or ())}]
+    if not named:
+        named = [m.id for m in search_entities(store, text, limit=200) if m.id in graph]
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        raise EntityNotFound(f"no entity in {where} matches {text!r}")
+    listed = "; ".join(f"{graph.nodes[v].get('caption')} ({graph.nodes[v].get('label')}, {v})"
+                       for v in sorted(named)[:LISTED])
+    more = f" and {len(named) - LISTED} more" if len(named) > LISTED else ""
+    raise AmbiguousEntity(f"{text!r} matches {len(named)} entities in {where}: {listed}{more}; give an id")
+
+
+def _captions(g: nx.Graph, ids: Sequence[str]) -> dict[str, Any]:
+    return {v: g.nodes[v].get("caption") for v in ids if v in g}
+
+
+def _csv(head: list[str], rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(head)
+    writer.writerows(["" if x is None else x for x in row] for row in rows)
+    return buffer.getvalue()
