@@ -15,6 +15,8 @@ returns the plan and the stream of nodes, edges and rejects (:class:`Source`); e
 read from text or spreadsheet tables (``loaders/cells.py``) and streamed; GraphML and GEXF are read
 whole by networkx; Pajek (``loaders/pajek.py``) and UCINET DL (``loaders/ucinet.py``) files are read twice.
 A two-mode network (rows of one label, columns of another) and its projection: ``loaders/twomode.py``.
+Without a declared format, the file's suffix names it (:data:`SUFFIXES`, :func:`format_of`). A dry run
+reads, maps and merges everything as an import does and sends nothing (``_DryWriter``).
 """
 
 from __future__ import annotations

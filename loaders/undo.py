@@ -8,6 +8,9 @@ element's earlier state was kept in a ``(:Prior)`` node. So, for load L:
   are deleted; the others are set back to their ``Prior`` (properties, ``loads``, and ``sources`` /
   ``aliases`` cut back to their earlier length); then L's ``Prior`` nodes and its ``Load`` go.
 
+The elements are found through indexes (:func:`written_by`): the ids with the load's dataset prefix and
+those of merge decisions, then the links going out of them; never every element of the graph.
+
 Refused (nothing changed), naming the first thing that stands in the way:
 
 - a later load wrote some of the same entities or links (undo that one first);
@@ -27,21 +30,38 @@ from chokepoint.graph import schema
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 
-__all__ = ["UndoRefused", "UndoneLoad", "undo_load", "PRIOR_META"]
+__all__ = ["UndoRefused", "UndoneLoad", "undo_load", "written_by", "PRIOR_META"]
 
 #: the properties of a ``(:Prior)`` that describe it rather than the element it keeps
 PRIOR_META = ("undo_load", "undo_of", "undo_kind", "undo_type", "undo_loads", "undo_sources", "undo_aliases")
 
 _LOAD = "MATCH (l:Load {id: $id}) RETURN properties(l) AS load"
+# The elements a load wrote, found through indexes rather than by reading every element: an entity id starts
+# with its dataset (graph/ids.py), so the load's entities are among the ids with its dataset's prefix (a
+# prefix seek on the entity_id constraint's index) and the entities of merge decisions (records redirected
+# to a kept entity, loads united by a merge); each link it wrote goes out of an entity it wrote.
+_DECIDED = "MATCH (d:Decision) RETURN collect(DISTINCT d.kept) + collect(DISTINCT d.merged) AS ids"
 _ENTITIES = """
-MATCH (n:Entity) WHERE $load IN n.loads
+CALL () {
+  MATCH (n:Entity) WHERE n.id STARTS WITH $prefix RETURN n
+  UNION
+  UNWIND $decided AS id MATCH (n:Entity {id: id}) RETURN n
+}
+WITH n WHERE $load IN n.loads
 RETURN n.id AS id, n.loads AS loads,
        EXISTS { MATCH (p:Prior {undo_of: n.id}) WHERE p.undo_load = $load } AS prior
 """
 _LINKS = """
-MATCH (:Entity)-[r]->(:Entity) WHERE $load IN r.loads
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[r]->(:Entity) WHERE $load IN r.loads
 RETURN r.id AS id, type(r) AS type, r.loads AS loads,
        EXISTS { MATCH (p:Prior {undo_of: r.id}) WHERE p.undo_load = $load } AS prior
+"""
+# a load with no dataset recorded: every element read
+_ALL_ENTITIES = """
+MATCH (n:Entity) WHERE $load IN n.loads
+RETURN n.id AS id, n.loads AS loads,
+       EXISTS { MATCH (p:Prior {undo_of: n.id}) WHERE p.undo_load = $load } AS prior
 """
 _LOAD_NAMES = "UNWIND $ids AS id OPTIONAL MATCH (l:Load {id: id}) RETURN id, l.file AS file, l.dataset AS dataset"
 _DECISIONS = """
@@ -113,8 +133,7 @@ def undo_load(store: Store, load_id: str) -> UndoneLoad:
     if not load.get("prior_states"):
         raise UndoRefused(f"load {load_id} was recorded before loads kept what they changed, so it cannot be "
                           f"undone exactly; drop its dataset with `chokepoint datasets drop {load.get('dataset')}`")
-    entities = store.read(_ENTITIES, load=load_id)
-    links = store.read(_LINKS, load=load_id)
+    entities, links = written_by(store, load_id, load.get("dataset"))
     _refuse_later_loads(store, load_id, entities, links)
     touched = [e["id"] for e in entities]
     since = load.get("first_started") or load.get("started")
@@ -153,6 +172,20 @@ def undo_load(store: Store, load_id: str) -> UndoneLoad:
         pass
     store.write(_DELETE_LOAD, load=load_id)
     return done
+
+
+def written_by(store: Store, load_id: str, dataset: str | None) -> tuple[list[dict], list[dict]]:
+    """The entities and the links whose ``loads`` hold ``load_id`` (``id``, ``loads``, ``prior``: whether
+    it kept a Prior of them; links with their ``type``). Read through indexes: the ids of ``dataset``
+    (a prefix seek) and of merge decisions, then the links going out of the entities found, so the cost
+    grows with the dataset and what the load wrote, not with the graph; without ``dataset``, every entity."""
+    if dataset:
+        decided = store.read(_DECIDED)[0]["ids"]
+        entities = store.read(_ENTITIES, load=load_id, prefix=f"{dataset}:", decided=decided)
+    else:
+        entities = store.read(_ALL_ENTITIES, load=load_id)
+    links = store.read(_LINKS, load=load_id, ids=[e["id"] for e in entities]) if entities else []
+    return entities, links
 
 
 def _refuse_later_loads(store: Store, load_id: str, entities: list[dict], links: list[dict]) -> None:

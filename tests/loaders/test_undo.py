@@ -220,3 +220,56 @@ def test_cli_lists_drops_only_with_yes_and_undoes(clean, tmp_path, neo4j_env, mo
     audited = [(x["action"], x["query"], x["outcome"], x["source"]) for x in lines if x["action"] != "lookup"]
     assert ("load-undo", persons, "error", "cli") in audited
     assert ("load-undo", phones, "ok", "cli") in audited and ("dataset-drop", "a", "ok", "cli") in audited
+
+
+# -- finding what a load wrote through indexes (loaders.undo.written_by) -------------------------
+def test_a_load_redirected_to_another_datasets_entity_undoes(clean, tmp_path):
+    """Records of dataset u merged into dataset t's entity: found through the decision, not the prefix."""
+    load(clean, records(tmp_path, "a", **FIRST))                                   # dataset t
+    load(clean, records(tmp_path, "u", persons="name\nBeto Paz\n"), dataset="u")
+    merge(clean, entity_id("t", "Person", ["Ana Ruiz"]), entity_id("u", "Person", ["Beto Paz"]), why="x")
+    before = graph_hash(clean)
+    later = load(clean, records(tmp_path, "b", persons="name,dob\nBeto Paz,1970-01-01\n"), dataset="u")
+    assert str(person(clean, "Ana Ruiz")["dob"]) == "1970-01-01"     # landed on t's entity
+    undone = undo_load(clean, later[0])
+    assert undone.entities_restored == 1
+    assert graph_hash(clean) == before
+
+
+def test_a_merge_into_another_dataset_after_a_load_is_seen(clean, tmp_path):
+    [persons] = load(clean, records(tmp_path, "u", persons="name\nBeto Paz\n"), dataset="u")
+    load(clean, records(tmp_path, "a", **FIRST))                                   # dataset t
+    decision = merge(clean, entity_id("t", "Person", ["Ana Ruiz"]), entity_id("u", "Person", ["Beto Paz"]),
+                     why="x")
+    before = graph_hash(clean)
+    with pytest.raises(UndoRefused, match=f"merge decision {decision}"):
+        undo_load(clean, persons)
+    assert graph_hash(clean) == before
+
+
+def test_what_a_load_wrote_is_read_through_indexes(clean, tmp_path):
+    from chokepoint.loaders import undo
+
+    [persons, _] = load(clean, records(tmp_path, "a", **FIRST))
+    load(clean, records(tmp_path, "u", persons="name\nCaro Luna\n"), dataset="u")
+    entities, links = undo.written_by(clean, persons, "t")
+    ids = sorted(e["id"] for e in entities)
+    assert ids == sorted(entity_id("t", label, [name]) for label, name in
+                         [("Person", "Ana Ruiz"), ("Person", "Beto Paz"), ("Organization", "Grupo Delta")])
+    assert [link["type"] for link in links] == ["MEMBER_OF"]
+    # the plans seek the entity id index; none reads every entity or every relationship
+    for query, params in ((undo._ENTITIES, {"load": persons, "prefix": "t:", "decided": []}),
+                          (undo._LINKS, {"load": persons, "ids": ids})):
+        plan = clean.driver.execute_query("EXPLAIN " + query, params, database_=clean.database).summary.plan
+        operators = _operators(plan)
+        assert not operators & {"AllNodesScan", "NodeByLabelScan", "DirectedAllRelationshipsScan",
+                                "UndirectedAllRelationshipsScan", "DirectedRelationshipTypeScan"}, operators
+        assert operators & {"NodeIndexSeekByRange", "NodeUniqueIndexSeekByRange", "NodeIndexSeek",
+                            "NodeUniqueIndexSeek"}, operators
+
+
+def _operators(plan) -> set[str]:
+    found = {str(plan.get("operatorType", "")).split("@", 1)[0]}
+    for child in plan.get("children") or ():
+        found |= _operators(child)
+    return found
