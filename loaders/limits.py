@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import ijson
@@ -45,7 +45,7 @@ __all__ = [
     "LimitExceeded", "over", "exhausted", "MAX_NESTING", "MAX_LINE_BYTES", "MAX_ZIP_TOTAL", "MAX_RATIO",
     "MAX_SHARED_STRINGS_BYTES", "MAX_SHARED_STRINGS", "MAX_WHOLE_PART", "MAX_ROW_XML", "MAX_COLUMNS",
     "MAX_CELL_CHARS", "MAX_ODS_CONTENT", "MAX_BATCH_BYTES", "MAX_RECORD_BYTES", "MAX_KEY_BYTES",
-    "check_json_file", "value_depth", "check_zip", "check_cell", "check_row_text", "key_too_long", "NestingGuard",
+    "check_json_file", "value_depth", "check_zip", "check_row", "key_too_long", "NestingGuard",
 ]
 
 MiB = 1024 * 1024
@@ -115,7 +115,7 @@ def check_json_file(path: Path, start: int = 0) -> None:
     ``UnicodeDecodeError``), with the 1-based record it was in as ``err.record``.
     """
     stat = os.stat(path)
-    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, start, MAX_NESTING)
     if key in _checked_json:
         return
     depth, done, deepest = 0, 0, 0  # done: records complete so far
@@ -152,7 +152,7 @@ def value_depth(value: object) -> int:
     """How many levels of lists and objects ``value`` nests (a scalar: 0), without recursion.
 
     >>> value_depth(1), value_depth([]), value_depth({"a": [1, {"b": []}]})
-    (0, 1, 3)
+    (0, 1, 4)
     """
     deepest, stack = 0, [(value, 1)]
     while stack:
@@ -198,51 +198,71 @@ def check_zip(path: Path, kind: str) -> None:
     ratios, then for XLSX the shared strings (size and entries) and every sheet's rows (bytes and
     cells per row) by scanning the inflated bytes without parsing them; for ODS content.xml's size.
 
-    Raises :class:`LimitExceeded`; a file that is not a zip is left for the reader to report.
+    Raises :class:`LimitExceeded`; a file that is not a zip is left for the reader to report. A file
+    checked unchanged (same size and modification time) is not scanned again.
     """
     try:
+        stat = os.stat(path)
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile, ValueError):
         return
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, kind, MAX_ZIP_TOTAL, MAX_RATIO,
+           MAX_SHARED_STRINGS_BYTES, MAX_SHARED_STRINGS, MAX_WHOLE_PART, MAX_ROW_XML, MAX_COLUMNS, MAX_ODS_CONTENT)
+    if key in _checked_zip:
+        archive.close()
+        return
     with archive:
-        infos = archive.infolist()
-        total = sum(i.file_size for i in infos)
-        if total > MAX_ZIP_TOTAL:
-            raise LimitExceeded(over("the members inflate to", total, MAX_ZIP_TOTAL, "bytes"))
+        _check_archive(archive, kind)
+    if len(_checked_zip) > 64:
+        _checked_zip.clear()
+    _checked_zip[key] = None
+
+
+_checked_zip: dict[tuple, None] = {}
+
+
+def _check_archive(archive: zipfile.ZipFile, kind: str) -> None:
+    infos = archive.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > MAX_ZIP_TOTAL:
+        raise LimitExceeded(over("the members inflate to", total, MAX_ZIP_TOTAL, "bytes"))
+    for info in infos:
+        if info.file_size > RATIO_FLOOR:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > MAX_RATIO:
+                raise LimitExceeded(f"{info.filename} inflates {ratio:,.0f} times ({info.file_size:,} bytes "
+                                    f"from {info.compress_size:,}), {ratio / MAX_RATIO:,.1f} times the limit "
+                                    f"of {MAX_RATIO} (a zip bomb?)")
+    if kind == "ods":
         for info in infos:
-            if info.file_size > RATIO_FLOOR:
-                ratio = info.file_size / max(info.compress_size, 1)
-                if ratio > MAX_RATIO:
-                    raise LimitExceeded(f"{info.filename} inflates {ratio:,.0f} times ({info.file_size:,} bytes "
-                                        f"from {info.compress_size:,}), {ratio / MAX_RATIO:,.1f} times the limit "
-                                        f"of {MAX_RATIO} (a zip bomb?)")
-        if kind == "ods":
-            for info in infos:
-                if info.filename == "content.xml" and info.file_size > MAX_ODS_CONTENT:
-                    raise LimitExceeded(over("content.xml is", info.file_size, MAX_ODS_CONTENT, "bytes") +
-                                        " (an ODS sheet is read whole; save it as XLSX or CSV)")
-            return
-        for info in infos:
-            name = info.filename
-            if not name.lower().endswith((".xml", ".rels")) or info.is_dir():
-                continue
-            if name.lower().endswith("sharedstrings.xml"):
-                _check_shared_strings(archive, info)
-            elif info.file_size > MAX_ROW_XML:
-                _check_rows(archive, info)
+            if info.filename == "content.xml" and info.file_size > MAX_ODS_CONTENT:
+                raise LimitExceeded(over("content.xml is", info.file_size, MAX_ODS_CONTENT, "bytes") +
+                                    " (an ODS sheet is read whole; save it as XLSX or CSV)")
+        return
+    for info in infos:
+        name = info.filename
+        if not name.lower().endswith((".xml", ".rels")) or info.is_dir():
+            continue
+        if name.lower().endswith("sharedstrings.xml"):
+            _check_shared_strings(archive, info)
+        elif info.file_size > MAX_ROW_XML:
+            _check_rows(archive, info)
 
 
-def check_cell(value: object, where: str) -> None:
-    """Raise when a spreadsheet cell's text is longer than :data:`MAX_CELL_CHARS` (``where``: sheet,
-    row and column, for the message)."""
-    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        raise LimitExceeded(f"{where}: " + over("a cell of", len(value), MAX_CELL_CHARS, "characters"))
-
-
-def check_row_text(values: Iterable, where: str) -> None:
-    """Raise when a spreadsheet row's text adds up to more than :data:`MAX_RECORD_BYTES` characters
-    (one long shared string can fill every cell of a row)."""
+def check_row(values: Sequence, where: str) -> None:
+    """Raise when a spreadsheet row (``where``: the sheet and row, for the message) has more than
+    :data:`MAX_COLUMNS` cells, a cell of more than :data:`MAX_CELL_CHARS` characters, or more than
+    :data:`MAX_RECORD_BYTES` characters in all (one long shared string can fill every cell of a row).
+    One pass over the row; the cells are looked at one by one only when the row is long."""
+    if len(values) > MAX_COLUMNS:
+        raise LimitExceeded(f"{where} " + over("has", len(values), MAX_COLUMNS, "cells"))
     total = sum(len(v) for v in values if isinstance(v, str))
+    if total <= MAX_CELL_CHARS:
+        return
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise LimitExceeded(f"{where}, column {column}: " + over("a cell of", len(value), MAX_CELL_CHARS,
+                                                                     "characters"))
     if total > MAX_RECORD_BYTES:
         raise LimitExceeded(f"{where}: " + over("its cells hold", total, MAX_RECORD_BYTES, "characters"))
 

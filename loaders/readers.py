@@ -283,13 +283,8 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
 
 
 def _check_cells(ws, row_no: int, values: Sequence) -> None:
-    """A row of at most :data:`limits.MAX_COLUMNS` cells, each of at most :data:`limits.MAX_CELL_CHARS`."""
-    if len(values) > limits.MAX_COLUMNS:
-        raise LimitExceeded(f"sheet {ws.title!r}: " + limits.over(f"row {row_no} has", len(values), limits.MAX_COLUMNS,
-                                                                  "cells"))
-    for column, value in enumerate(values, start=1):
-        limits.check_cell(value, f"sheet {ws.title!r}: row {row_no}, column {column}")
-    limits.check_row_text(values, f"sheet {ws.title!r}: row {row_no}")
+    """The row within the limits of :func:`limits.check_row` (cells, cell size, row text)."""
+    limits.check_row(values, f"sheet {ws.title!r}: row {row_no}")
 
 
 def _sheets(path: Path, book: openpyxl.Workbook, sheet: str | None) -> list:
