@@ -22,7 +22,7 @@ MAX_ROW_XML               2 MiB           XLSX: one sheet row's XML (openpyxl bu
 MAX_COLUMNS               16,384          XLSX: cells in one row (Excel's own limit)
 MAX_CELL_CHARS            1,048,576       XLSX/ODS: characters in one cell
 MAX_ODS_CONTENT           32 MiB          ODS: content.xml (read whole by odfpy)
-MAX_BATCH_BYTES           64 MiB          Parquet: decoded values converted at once
+MAX_BATCH_BYTES           32 MiB          Parquet: decoded values converted at once
 MAX_RECORD_BYTES          16 MiB          Parquet: one record's decoded values; XLSX/ODS: one
                                           row's text (characters)
 MAX_KEY_BYTES             8,000 bytes     a node name of a network file (``loaders/rows.py``)
@@ -61,7 +61,7 @@ MAX_ROW_XML = 2 * MiB
 MAX_COLUMNS = 16_384
 MAX_CELL_CHARS = 1_048_576
 MAX_ODS_CONTENT = 32 * MiB
-MAX_BATCH_BYTES = 64 * MiB
+MAX_BATCH_BYTES = 32 * MiB
 MAX_RECORD_BYTES = 16 * MiB
 #: Longest key value (UTF-8 bytes) a row, or a network file's node name, may give: Neo4j's range index on
 #: a key holds about 8 kB, and a longer value would fail the whole write; such a row is rejected instead.
