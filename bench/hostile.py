@@ -128,12 +128,23 @@ def parquet_dictionary(d: Path) -> Path:
 
 
 def parquet_huge_group(d: Path) -> Path:
-    """One row group of 300 records of 1 MB each (300 MB decoded, read whole before) in a small file:
-    read in batches sized from its metadata, it loads (the notes column is not mapped)."""
+    """About 15 KB, one row group: 300 records of 1 MB in one page (pyarrow would inflate it whole):
+    refused from its page headers before anything is inflated."""
     path = d / "persons.parquet"
     big = "y" * MiB  # one Python string, 300 references: only pyarrow's copy is 300 MB
     table = pa.table({"name": [f"P{i}" for i in range(300)], "notes": [big] * 300})
     pq.write_table(table, path, compression="zstd", use_dictionary=False, row_group_size=300)
+    return path
+
+
+def parquet_big_values(d: Path) -> Path:
+    """The same records in 1 MB pages (300 MB decoded from 30 KB): read in batches sized from the
+    metadata and decoded a slice at a time, it loads (the notes column is not mapped)."""
+    path = d / "persons.parquet"
+    big = "y" * MiB
+    table = pa.table({"name": [f"P{i}" for i in range(300)], "notes": [big] * 300})
+    pq.write_table(table, path, compression="zstd", use_dictionary=False, row_group_size=300, write_batch_size=1,
+                   data_page_size=MiB)
     return path
 
 
@@ -187,6 +198,7 @@ CASES = {
     "xlsx-shared-strings": (xlsx_shared_strings, ["load", "FILE"]),
     "parquet-dictionary": (parquet_dictionary, ["load", "FILE"]),
     "parquet-huge-row-group": (parquet_huge_group, ["load", "FILE"]),
+    "parquet-big-values": (parquet_big_values, ["load", "FILE"]),
     "graphml-deep": (graphml_deep, ["import-network", "FILE", "--format", "graphml", "--node-label", "Person",
                                     "--rel-type", "ASSOCIATED_WITH"]),
     "gexf-deep": (gexf_deep, ["import-network", "FILE", "--format", "gexf", "--node-label", "Person",

@@ -392,6 +392,7 @@ def _parquet_rows(path: Path) -> Iterator[Row]:
     try:
         with pq.ParquetFile(path) as probe:
             schema = probe.schema_arrow
+            limits.check_parquet_pages(path, probe.metadata)
         textual = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
                    or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
         with pq.ParquetFile(path, read_dictionary=textual or None) as parquet:

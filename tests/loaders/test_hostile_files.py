@@ -24,7 +24,8 @@ from chokepoint.loaders.readers import EXTRA_CELLS, ReadError, read_rows
 
 
 def nothing_written(store):
-    assert store.read("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
+    """No entity, relationship or load record (only the mark of a test database is left)."""
+    assert store.read("MATCH (n) WHERE NOT n:ChokepointTestDatabase RETURN count(n) AS n") == [{"n": 0}]
 
 
 def refused(store, path, match, **kwargs):
@@ -206,6 +207,17 @@ def test_parquet_row_group_too_wide_per_record_is_refused_from_its_metadata(clea
     path = tmp_path / "persons.parquet"
     pq.write_table(pa.table({"name": ["Ana"], "notes": ["y" * 500]}), path, use_dictionary=False)
     refused(clean, path, r"persons\.parquet: row group 1: records average [\d,]+ bytes, [\d.]+ times the limit")
+
+
+def test_parquet_page_too_big_uncompressed_is_refused_from_its_header(clean, tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_PAGE_BYTES", 2000)
+    path = tmp_path / "persons.parquet"
+    table = pa.table({"name": [f"P{i}" for i in range(10)], "notes": ["z" * 500] * 10})
+    pq.write_table(table, path, use_dictionary=False, write_batch_size=1, data_page_size=600)  # a page a record
+    assert len(list(read_rows(path))) == 10  # every header read, each page under the limit
+    pq.write_table(table, path, use_dictionary=False)  # one page of the ten
+    refused(clean, path, r"persons\.parquet: row group 1, column 'notes': a page of 5,0\d\d bytes uncompressed, "
+                         r"2\.5 times the limit of 2,000 \(from [\d,]+\)")
 
 
 # -- GraphML and GEXF -------------------------------------------------------------------------------
