@@ -56,12 +56,15 @@ from chokepoint.loaders.values import TypedText
 __all__ = [
     "csv_cells",
     "ReadError", "read_rows", "check_readable", "detect_format", "normalise_header",
-    "EXTRA_CELLS", "SHEET", "ALL_SHEETS", "FORMATS", "SUFFIXES",
+    "EXTRA_CELLS", "REASON", "SHEET", "ALL_SHEETS", "FORMATS", "SUFFIXES",
 ]
 
 #: Key under which a row keeps what does not fit the header (cells beyond it or under a column
 #: without a name), or a description of why a record is not a row at all. Such a row is rejected.
 EXTRA_CELLS = "__extra_cells__"
+#: Key set beside :data:`EXTRA_CELLS` when the row is rejected for this reason as it stands (an XLSX row
+#: over a cell limit), not for cells beyond the header.
+REASON = "__reason__"
 #: Key naming the sheet a row comes from, set only when every sheet is read (``sheet=ALL_SHEETS``).
 SHEET = "__sheet__"
 #: ``sheet`` value meaning "every sheet of the workbook, one after another".
@@ -264,7 +267,14 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
                 for ws, header_no, names in headers:
                     rows = ws.iter_rows(min_row=header_no + 1, values_only=True)
                     for row_no, values in enumerate(rows, start=header_no + 1):
-                        _check_cells(ws, row_no, values)
+                        try:
+                            _check_cells(ws, row_no, values)
+                        except LimitExceeded as err:  # this row is rejected, the rest of the sheet loads
+                            row = {EXTRA_CELLS: str(err), REASON: str(err)}
+                            if sheet == ALL_SHEETS:
+                                row[SHEET] = ws.title
+                            yield row_no, row
+                            continue
                         if _has_text(cells := [_cell(v) for v in values]):
                             cells += [None] * (len(names) - len(cells))  # empty trailing cells are not stored
                             row = _row(names, cells)
