@@ -250,13 +250,8 @@ def _xlsx_titles(path: Path) -> list[str]:
 
 
 def _check_row(sheet: str, row_no: int, values) -> None:
-    """At most :data:`limits.MAX_COLUMNS` cells of at most :data:`limits.MAX_CELL_CHARS` each."""
-    if len(values) > limits.MAX_COLUMNS:
-        raise LimitExceeded(f"sheet {sheet!r}: " + limits.over(f"row {row_no} has", len(values), limits.MAX_COLUMNS,
-                                                               "cells"))
-    for column, value in enumerate(values, start=1):
-        limits.check_cell(value, f"sheet {sheet!r}: row {row_no}, column {column}")
-    limits.check_row_text(values, f"sheet {sheet!r}: row {row_no}")
+    """The row within the limits of :func:`limits.check_row` (cells, cell size, row text)."""
+    limits.check_row(values, f"sheet {sheet!r}: row {row_no}")
 
 
 def _xlsx_rows(path: Path, sheet: str) -> Iterator[Cells]:

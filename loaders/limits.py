@@ -22,7 +22,8 @@ MAX_ROW_XML               2 MiB           XLSX: one sheet row's XML (openpyxl bu
 MAX_COLUMNS               16,384          XLSX: cells in one row (Excel's own limit)
 MAX_CELL_CHARS            1,048,576       XLSX/ODS: characters in one cell
 MAX_ODS_CONTENT           32 MiB          ODS: content.xml (read whole by odfpy)
-MAX_BATCH_BYTES           64 MiB          Parquet: decoded values converted at once
+MAX_BATCH_BYTES           32 MiB          Parquet: decoded values converted at once
+MAX_PAGE_BYTES            64 MiB          Parquet: one page, uncompressed (pyarrow inflates a page whole)
 MAX_RECORD_BYTES          16 MiB          Parquet: one record's decoded values; XLSX/ODS: one
                                           row's text (characters)
 MAX_KEY_BYTES             8,000 bytes     a node name of a network file (``loaders/rows.py``)
@@ -34,7 +35,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import ijson
@@ -44,8 +45,9 @@ from chokepoint.graph.errors import ChokepointError
 __all__ = [
     "LimitExceeded", "over", "exhausted", "MAX_NESTING", "MAX_LINE_BYTES", "MAX_ZIP_TOTAL", "MAX_RATIO",
     "MAX_SHARED_STRINGS_BYTES", "MAX_SHARED_STRINGS", "MAX_WHOLE_PART", "MAX_ROW_XML", "MAX_COLUMNS",
-    "MAX_CELL_CHARS", "MAX_ODS_CONTENT", "MAX_BATCH_BYTES", "MAX_RECORD_BYTES", "MAX_KEY_BYTES",
-    "check_json_file", "value_depth", "check_zip", "check_cell", "check_row_text", "key_too_long", "NestingGuard",
+    "MAX_CELL_CHARS", "MAX_ODS_CONTENT", "MAX_BATCH_BYTES", "MAX_PAGE_BYTES", "MAX_RECORD_BYTES", "MAX_KEY_BYTES",
+    "check_parquet_pages",
+    "check_json_file", "value_depth", "check_zip", "check_row", "key_too_long", "NestingGuard",
 ]
 
 MiB = 1024 * 1024
@@ -61,8 +63,9 @@ MAX_ROW_XML = 2 * MiB
 MAX_COLUMNS = 16_384
 MAX_CELL_CHARS = 1_048_576
 MAX_ODS_CONTENT = 32 * MiB
-MAX_BATCH_BYTES = 64 * MiB
+MAX_BATCH_BYTES = 32 * MiB
 MAX_RECORD_BYTES = 16 * MiB
+MAX_PAGE_BYTES = 64 * MiB
 #: Longest key value (UTF-8 bytes) a row, or a network file's node name, may give: Neo4j's range index on
 #: a key holds about 8 kB, and a longer value would fail the whole write; such a row is rejected instead.
 MAX_KEY_BYTES = 8_000
@@ -115,7 +118,7 @@ def check_json_file(path: Path, start: int = 0) -> None:
     ``UnicodeDecodeError``), with the 1-based record it was in as ``err.record``.
     """
     stat = os.stat(path)
-    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, start, MAX_NESTING)
     if key in _checked_json:
         return
     depth, done, deepest = 0, 0, 0  # done: records complete so far
@@ -152,7 +155,7 @@ def value_depth(value: object) -> int:
     """How many levels of lists and objects ``value`` nests (a scalar: 0), without recursion.
 
     >>> value_depth(1), value_depth([]), value_depth({"a": [1, {"b": []}]})
-    (0, 1, 3)
+    (0, 1, 4)
     """
     deepest, stack = 0, [(value, 1)]
     while stack:
@@ -198,51 +201,71 @@ def check_zip(path: Path, kind: str) -> None:
     ratios, then for XLSX the shared strings (size and entries) and every sheet's rows (bytes and
     cells per row) by scanning the inflated bytes without parsing them; for ODS content.xml's size.
 
-    Raises :class:`LimitExceeded`; a file that is not a zip is left for the reader to report.
+    Raises :class:`LimitExceeded`; a file that is not a zip is left for the reader to report. A file
+    checked unchanged (same size and modification time) is not scanned again.
     """
     try:
+        stat = os.stat(path)
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile, ValueError):
         return
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, kind, MAX_ZIP_TOTAL, MAX_RATIO,
+           MAX_SHARED_STRINGS_BYTES, MAX_SHARED_STRINGS, MAX_WHOLE_PART, MAX_ROW_XML, MAX_COLUMNS, MAX_ODS_CONTENT)
+    if key in _checked_zip:
+        archive.close()
+        return
     with archive:
-        infos = archive.infolist()
-        total = sum(i.file_size for i in infos)
-        if total > MAX_ZIP_TOTAL:
-            raise LimitExceeded(over("the members inflate to", total, MAX_ZIP_TOTAL, "bytes"))
+        _check_archive(archive, kind)
+    if len(_checked_zip) > 64:
+        _checked_zip.clear()
+    _checked_zip[key] = None
+
+
+_checked_zip: dict[tuple, None] = {}
+
+
+def _check_archive(archive: zipfile.ZipFile, kind: str) -> None:
+    infos = archive.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > MAX_ZIP_TOTAL:
+        raise LimitExceeded(over("the members inflate to", total, MAX_ZIP_TOTAL, "bytes"))
+    for info in infos:
+        if info.file_size > RATIO_FLOOR:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > MAX_RATIO:
+                raise LimitExceeded(f"{info.filename} inflates {ratio:,.0f} times ({info.file_size:,} bytes "
+                                    f"from {info.compress_size:,}), {ratio / MAX_RATIO:,.1f} times the limit "
+                                    f"of {MAX_RATIO} (a zip bomb?)")
+    if kind == "ods":
         for info in infos:
-            if info.file_size > RATIO_FLOOR:
-                ratio = info.file_size / max(info.compress_size, 1)
-                if ratio > MAX_RATIO:
-                    raise LimitExceeded(f"{info.filename} inflates {ratio:,.0f} times ({info.file_size:,} bytes "
-                                        f"from {info.compress_size:,}), {ratio / MAX_RATIO:,.1f} times the limit "
-                                        f"of {MAX_RATIO} (a zip bomb?)")
-        if kind == "ods":
-            for info in infos:
-                if info.filename == "content.xml" and info.file_size > MAX_ODS_CONTENT:
-                    raise LimitExceeded(over("content.xml is", info.file_size, MAX_ODS_CONTENT, "bytes") +
-                                        " (an ODS sheet is read whole; save it as XLSX or CSV)")
-            return
-        for info in infos:
-            name = info.filename
-            if not name.lower().endswith((".xml", ".rels")) or info.is_dir():
-                continue
-            if name.lower().endswith("sharedstrings.xml"):
-                _check_shared_strings(archive, info)
-            elif info.file_size > MAX_ROW_XML:
-                _check_rows(archive, info)
+            if info.filename == "content.xml" and info.file_size > MAX_ODS_CONTENT:
+                raise LimitExceeded(over("content.xml is", info.file_size, MAX_ODS_CONTENT, "bytes") +
+                                    " (an ODS sheet is read whole; save it as XLSX or CSV)")
+        return
+    for info in infos:
+        name = info.filename
+        if not name.lower().endswith((".xml", ".rels")) or info.is_dir():
+            continue
+        if name.lower().endswith("sharedstrings.xml"):
+            _check_shared_strings(archive, info)
+        elif info.file_size > MAX_ROW_XML:
+            _check_rows(archive, info)
 
 
-def check_cell(value: object, where: str) -> None:
-    """Raise when a spreadsheet cell's text is longer than :data:`MAX_CELL_CHARS` (``where``: sheet,
-    row and column, for the message)."""
-    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        raise LimitExceeded(f"{where}: " + over("a cell of", len(value), MAX_CELL_CHARS, "characters"))
-
-
-def check_row_text(values: Iterable, where: str) -> None:
-    """Raise when a spreadsheet row's text adds up to more than :data:`MAX_RECORD_BYTES` characters
-    (one long shared string can fill every cell of a row)."""
+def check_row(values: Sequence, where: str) -> None:
+    """Raise when a spreadsheet row (``where``: the sheet and row, for the message) has more than
+    :data:`MAX_COLUMNS` cells, a cell of more than :data:`MAX_CELL_CHARS` characters, or more than
+    :data:`MAX_RECORD_BYTES` characters in all (one long shared string can fill every cell of a row).
+    One pass over the row; the cells are looked at one by one only when the row is long."""
+    if len(values) > MAX_COLUMNS:
+        raise LimitExceeded(f"{where} " + over("has", len(values), MAX_COLUMNS, "cells"))
     total = sum(len(v) for v in values if isinstance(v, str))
+    if total <= MAX_CELL_CHARS:
+        return
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise LimitExceeded(f"{where}, column {column}: " + over("a cell of", len(value), MAX_CELL_CHARS,
+                                                                     "characters"))
     if total > MAX_RECORD_BYTES:
         raise LimitExceeded(f"{where}: " + over("its cells hold", total, MAX_RECORD_BYTES, "characters"))
 
@@ -294,20 +317,124 @@ def _check_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         if not in_row and size > MAX_WHOLE_PART:
             raise LimitExceeded(over(f"{name}: a stretch outside rows of", size, MAX_WHOLE_PART, "bytes"))
 
+    short = 4 * MAX_COLUMNS  # a row of fewer bytes cannot hold too many cells (``<c/>`` is 4): not counted
     for offset, data, end in _regions(archive, info):
-        pos = 0  # where this stretch's cells are not counted yet
+        local = 0 if in_row else None  # where the current row's uncounted part starts in ``data``
         for m in _ROW_OR_END.finditer(data):
             if m.start() >= end:
                 break
             if m.group(2) == b"row" and m.group(1):
                 continue  # </row>: the row's span goes on to what starts next
-            if in_row:
-                cells += _cells_in(data, pos, m.start())
-            pos = m.start()
+            if in_row and (local is not None) and (m.start() - local > short or offset + m.start() - span_start > short):
+                cells += _cells_in(data, local, m.start())
             check(offset + m.start())
             in_row = m.group(2) == b"row"  # <row ...> starts a row; <sheetData> and </sheetData> end one
-            span_start, cells = offset + m.start(), 0
+            span_start, cells, local = offset + m.start(), 0, m.start()
             rows += in_row
-        if in_row:
-            cells += _cells_in(data, pos, end)
+        if in_row and local is not None:  # a row going on into the next stretch: count what it has here
+            cells += _cells_in(data, local, end)
     check(offset + end)  # the last stretch (each stretch is checked whole, when it ends)
+
+
+# -- Parquet pages -------------------------------------------------------------------------------
+def check_parquet_pages(path: Path, metadata) -> None:
+    """Every page of every column chunk at most :data:`MAX_PAGE_BYTES` uncompressed, from the page
+    headers (pyarrow inflates a page whole, and the row group metadata does not say how a column
+    chunk is split: one page of 300 MB compresses to a few kilobytes). Reads only the headers."""
+    with open(path, "rb") as f:
+        for group in range(metadata.num_row_groups):
+            row_group = metadata.row_group(group)
+            for column in range(row_group.num_columns):
+                chunk = row_group.column(column)
+                start = chunk.data_page_offset
+                if chunk.has_dictionary_page and chunk.dictionary_page_offset is not None:
+                    start = min(start, chunk.dictionary_page_offset)
+                end = start + chunk.total_compressed_size
+                position = start
+                while position < end:
+                    f.seek(position)
+                    reader = _Thrift(f)
+                    fields = reader.page_sizes()
+                    uncompressed, compressed = fields.get(2, 0), fields.get(3, 0)
+                    if uncompressed > MAX_PAGE_BYTES:
+                        raise LimitExceeded(f"row group {group + 1}, column {chunk.path_in_schema!r}: " + over(
+                            "a page of", uncompressed, MAX_PAGE_BYTES, "bytes uncompressed") +
+                            f" (from {compressed:,})")
+                    if compressed <= 0 and uncompressed <= 0:
+                        break  # not a page header: let pyarrow report the file
+                    position = f.tell() + compressed
+
+
+class _Thrift:
+    """Just enough of Thrift's compact protocol to read a Parquet page header's sizes and skip the rest."""
+
+    def __init__(self, f) -> None:
+        self.f = f
+
+    def byte(self) -> int:
+        b = self.f.read(1)
+        if not b:
+            raise LimitExceeded("a Parquet page header is cut short")
+        return b[0]
+
+    def varint(self) -> int:
+        shift = result = 0
+        for _ in range(10):
+            b = self.byte()
+            result |= (b & 0x7F) << shift
+            if not b & 0x80:
+                return result
+            shift += 7
+        raise LimitExceeded("a Parquet page header has a broken number")
+
+    def zigzag(self) -> int:
+        n = self.varint()
+        return (n >> 1) ^ -(n & 1)
+
+    def page_sizes(self) -> dict[int, int]:
+        """The header's integer fields 1-3 (type, uncompressed and compressed size); the rest skipped."""
+        out, field = {}, 0
+        while (b := self.byte()) != 0:
+            delta, kind = b >> 4, b & 0x0F
+            field = field + delta if delta else self.zigzag()
+            if kind == 5 and field in (1, 2, 3):
+                out[field] = self.zigzag()
+            else:
+                self.skip(kind)
+        return out
+
+    def skip(self, kind: int, depth: int = 0) -> None:
+        if depth > MAX_NESTING:
+            raise LimitExceeded("a Parquet page header nests too deep")
+        if kind in (1, 2):
+            return
+        if kind == 3:
+            self.byte()
+        elif kind in (4, 5, 6):
+            self.varint()
+        elif kind == 7:
+            self.f.read(8)
+        elif kind == 8:
+            self.f.seek(self.varint(), 1)
+        elif kind in (9, 10):
+            b = self.byte()
+            size, element = b >> 4, b & 0x0F
+            if size == 15:
+                size = self.varint()
+            for _ in range(size):
+                self.byte() if element in (1, 2) else self.skip(element, depth + 1)
+        elif kind == 11:
+            size = self.varint()
+            if size:
+                b = self.byte()
+                for _ in range(size):
+                    self.skip(b >> 4, depth + 1)
+                    self.skip(b & 0x0F, depth + 1)
+        elif kind == 12:
+            field = 0
+            while (b := self.byte()) != 0:
+                if not b >> 4:
+                    self.zigzag()
+                self.skip(b & 0x0F, depth + 1)
+        else:
+            raise LimitExceeded(f"a Parquet page header has an unknown field type {kind}")

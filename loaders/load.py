@@ -18,7 +18,7 @@ from chokepoint.graph.store import Store
 from chokepoint.loaders.conventions import NO_CONVENTION, Convention, FileConventions, file_conventions
 from chokepoint.loaders.mapping import STANDARD_MAPPING, Mapping, SourceSpec, load_mapping
 from chokepoint.loaders.provenance import begin_load, end_load, file_digest, load_id
-from chokepoint.loaders.readers import EXTRA_CELLS, SHEET, _shown, check_readable, detect_format, read_rows
+from chokepoint.loaders.readers import EXTRA_CELLS, REASON, SHEET, _shown, check_readable, detect_format, read_rows
 from chokepoint.loaders.pipeline import few_collections, prefetch
 from chokepoint.loaders.rejects import RejectsReport
 from chokepoint.loaders.rows import Reject, map_row
@@ -299,7 +299,7 @@ def _mapped(spec: SourceSpec, path: Path, dataset: str, conventions: FileConvent
         name = f"{path.name}[{row[SHEET]}]" if SHEET in row else path.name
         if EXTRA_CELLS in row:
             extra = row[EXTRA_CELLS]
-            if fmt not in ("json", "jsonl", "parquet"):  # those say why; a table row has cells to show
+            if fmt not in ("json", "jsonl", "parquet") and REASON not in row:  # those say why; a table row has cells to show
                 shown = extra if extra.isprintable() and len(extra) <= 60 else _shown(extra)
                 extra = f"more cells than the header has columns: {shown}"
             reason = extra

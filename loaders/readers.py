@@ -56,12 +56,15 @@ from chokepoint.loaders.values import TypedText
 __all__ = [
     "csv_cells",
     "ReadError", "read_rows", "check_readable", "detect_format", "normalise_header",
-    "EXTRA_CELLS", "SHEET", "ALL_SHEETS", "FORMATS", "SUFFIXES",
+    "EXTRA_CELLS", "REASON", "SHEET", "ALL_SHEETS", "FORMATS", "SUFFIXES",
 ]
 
 #: Key under which a row keeps what does not fit the header (cells beyond it or under a column
 #: without a name), or a description of why a record is not a row at all. Such a row is rejected.
 EXTRA_CELLS = "__extra_cells__"
+#: Key set beside :data:`EXTRA_CELLS` when the row is rejected for this reason as it stands (an XLSX row
+#: over a cell limit), not for cells beyond the header.
+REASON = "__reason__"
 #: Key naming the sheet a row comes from, set only when every sheet is read (``sheet=ALL_SHEETS``).
 SHEET = "__sheet__"
 #: ``sheet`` value meaning "every sheet of the workbook, one after another".
@@ -264,7 +267,14 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
                 for ws, header_no, names in headers:
                     rows = ws.iter_rows(min_row=header_no + 1, values_only=True)
                     for row_no, values in enumerate(rows, start=header_no + 1):
-                        _check_cells(ws, row_no, values)
+                        try:
+                            _check_cells(ws, row_no, values)
+                        except LimitExceeded as err:  # this row is rejected, the rest of the sheet loads
+                            row = {EXTRA_CELLS: str(err), REASON: str(err)}
+                            if sheet == ALL_SHEETS:
+                                row[SHEET] = ws.title
+                            yield row_no, row
+                            continue
                         if _has_text(cells := [_cell(v) for v in values]):
                             cells += [None] * (len(names) - len(cells))  # empty trailing cells are not stored
                             row = _row(names, cells)
@@ -283,13 +293,8 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
 
 
 def _check_cells(ws, row_no: int, values: Sequence) -> None:
-    """A row of at most :data:`limits.MAX_COLUMNS` cells, each of at most :data:`limits.MAX_CELL_CHARS`."""
-    if len(values) > limits.MAX_COLUMNS:
-        raise LimitExceeded(f"sheet {ws.title!r}: " + limits.over(f"row {row_no} has", len(values), limits.MAX_COLUMNS,
-                                                                  "cells"))
-    for column, value in enumerate(values, start=1):
-        limits.check_cell(value, f"sheet {ws.title!r}: row {row_no}, column {column}")
-    limits.check_row_text(values, f"sheet {ws.title!r}: row {row_no}")
+    """The row within the limits of :func:`limits.check_row` (cells, cell size, row text)."""
+    limits.check_row(values, f"sheet {ws.title!r}: row {row_no}")
 
 
 def _sheets(path: Path, book: openpyxl.Workbook, sheet: str | None) -> list:
@@ -397,6 +402,7 @@ def _parquet_rows(path: Path) -> Iterator[Row]:
     try:
         with pq.ParquetFile(path) as probe:
             schema = probe.schema_arrow
+            limits.check_parquet_pages(path, probe.metadata)
         textual = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
                    or pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type)]
         with pq.ParquetFile(path, read_dictionary=textual or None) as parquet:

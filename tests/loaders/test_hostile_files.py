@@ -20,11 +20,12 @@ from chokepoint.graph.errors import ChokepointError
 from chokepoint.loaders import limits, readers
 from chokepoint.loaders.load import load_records
 from chokepoint.loaders.networks import NetworkImportError, import_network
-from chokepoint.loaders.readers import EXTRA_CELLS, ReadError, read_rows
+from chokepoint.loaders.readers import EXTRA_CELLS, read_rows
 
 
 def nothing_written(store):
-    assert store.read("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
+    """No entity, relationship or load record (only the mark of a test database is left)."""
+    assert store.read("MATCH (n) WHERE NOT n:ChokepointTestDatabase RETURN count(n) AS n") == [{"n": 0}]
 
 
 def refused(store, path, match, **kwargs):
@@ -115,6 +116,8 @@ def workbook(path, rows, replace=None):
     with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             out.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
+        for name in set(replace) - set(src.namelist()):
+            out.writestr(name, replace[name])
     return path
 
 
@@ -139,7 +142,9 @@ def test_xlsx_declared_sizes_over_the_total_are_refused(clean, tmp_path, monkeyp
 
 def test_xlsx_shared_strings_are_counted_before_openpyxl_keeps_them(clean, tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_SHARED_STRINGS", 2)
-    path = workbook(tmp_path / "persons.xlsx", [["name"], ["Ana"], ["Bo"]])
+    strings = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               b"<si><t>name</t></si><si><t>Ana</t></si><si><t>Bo</t></si></sst>")
+    path = workbook(tmp_path / "persons.xlsx", [["name"], ["Ana"]], {"xl/sharedStrings.xml": strings})
     refused(clean, path, r"persons\.xlsx: xl/sharedStrings\.xml holds 3 strings, 1\.5 times the limit of 2")
     monkeypatch.setattr(limits, "MAX_SHARED_STRINGS_BYTES", 10)
     refused(clean, path, r"persons\.xlsx: xl/sharedStrings\.xml is [\d,]+ bytes, [\d.]+ times the limit of 10")
@@ -154,12 +159,16 @@ def test_xlsx_row_too_long_in_its_xml_is_refused_before_reading(clean, tmp_path,
                          r"the limit of 2,000")
 
 
-def test_xlsx_cells_are_capped_while_streaming(clean, tmp_path, monkeypatch):
+def test_xlsx_cells_are_capped_while_streaming_the_row_rejected(clean, tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_CELL_CHARS", 10)
-    path = workbook(tmp_path / "persons.xlsx", [["name"], ["Ana"], ["x" * 25]])
-    refused(clean, path, r"persons\.xlsx: sheet 'Sheet': row 3, column 1: a cell of 25 characters, 2\.5 times the "
-                         r"limit of 10")
-    monkeypatch.setattr(limits, "MAX_COLUMNS", 3)
+    path = workbook(tmp_path / "persons.xlsx", [["name"], ["Ana"], ["x" * 25], ["Bo"]])
+    summary = load_records(clean, path, dataset="h", rejects_path=tmp_path / "r.csv")
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (3, 2, 1)
+    with open(tmp_path / "r.csv", newline="") as f:
+        assert [(r["row"], r["reason"]) for r in csv.DictReader(f)] == [
+            ("3", "sheet 'Sheet': row 3, column 1: a cell of 25 characters, 2.5 times the limit of 10")]
+    clean.write("MATCH (n) WHERE NOT n:ChokepointTestDatabase DETACH DELETE n")
+    monkeypatch.setattr(limits, "MAX_COLUMNS", 3)  # a header over the limit: the file is refused
     path = workbook(tmp_path / "persons.xlsx", [["name", "a", "b", "c"], ["Ana"]])
     refused(clean, path, r"persons\.xlsx: sheet 'Sheet': row 1 has 4 cells, 1\.3 times the limit of 3")
 
@@ -206,6 +215,17 @@ def test_parquet_row_group_too_wide_per_record_is_refused_from_its_metadata(clea
     path = tmp_path / "persons.parquet"
     pq.write_table(pa.table({"name": ["Ana"], "notes": ["y" * 500]}), path, use_dictionary=False)
     refused(clean, path, r"persons\.parquet: row group 1: records average [\d,]+ bytes, [\d.]+ times the limit")
+
+
+def test_parquet_page_too_big_uncompressed_is_refused_from_its_header(clean, tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_PAGE_BYTES", 2000)
+    path = tmp_path / "persons.parquet"
+    table = pa.table({"name": [f"P{i}" for i in range(10)], "notes": ["z" * 500] * 10})
+    pq.write_table(table, path, use_dictionary=False, write_batch_size=1, data_page_size=600)  # a page a record
+    assert len(list(read_rows(path))) == 10  # every header read, each page under the limit
+    pq.write_table(table, path, use_dictionary=False)  # one page of the ten
+    refused(clean, path, r"persons\.parquet: row group 1, column 'notes': a page of 5,0\d\d bytes uncompressed, "
+                         r"2\.5 times the limit of 2,000 \(from [\d,]+\)")
 
 
 # -- GraphML and GEXF -------------------------------------------------------------------------------
