@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from chokepoint.cli.main import app as cli
-from chokepoint.graph import local
-from chokepoint.graph.store import Store
 from chokepoint.graph.config import Settings
+from chokepoint.graph.private import tighten_tree
+from chokepoint.graph.store import Store
 from chokepoint.loaders.load import SAMPLE_CASE, load_records
 
 runner = CliRunner()
@@ -44,12 +44,8 @@ def loose_umask():
 
 def test_the_local_neo4j_store_and_transaction_logs_are_private_after_a_real_load(spare_neo4j, loose_umask,
                                                                                     tmp_path):
-    data = Path(spare_neo4j.data_dir)
-    # a file left open by an older version: the next start narrows it
-    local.stop(data)
-    (data / "store").chmod(0o755)
-    inst = local.start(data, port=spare_neo4j.port)
-    settings = Settings(inst.uri, inst.user, inst.password, origin="spare")
+    data = Path(spare_neo4j.data_dir)  # started by local.start (tests/conftest.py)
+    settings = Settings(spare_neo4j.uri, spare_neo4j.user, spare_neo4j.password, origin="spare")
     with Store.connect(settings) as store:
         store.ensure_schema()
         summary = load_records(store, SAMPLE_CASE, dataset="private-files", rejects_path=tmp_path / "r.csv")
@@ -57,8 +53,20 @@ def test_the_local_neo4j_store_and_transaction_logs_are_private_after_a_real_loa
         store.write("MATCH (n {dataset: 'private-files'}) DETACH DELETE n")
     assert _mode(data) == 0o700
     written = [p for p in data.rglob("*") if p.is_file()]
-    assert any("transaction" in str(p) or "tx" in p.name for p in written), written[:20]  # the logs are there
+    assert any("transactions" in p.parts for p in written), written[:20]  # the transaction logs are there
     assert _open_to_others(data) == []
+
+
+def test_what_an_older_version_left_open_is_narrowed(tmp_path):
+    # local.start narrows its data directory this way before Neo4j starts
+    store = tmp_path / "data" / "store" / "transactions"
+    store.mkdir(parents=True, mode=0o755)
+    (store / "neostore.transaction.db.0").write_text("x")
+    (store / "neostore.transaction.db.0").chmod(0o644)
+    (tmp_path / "data").chmod(0o755)
+    tighten_tree(tmp_path / "data")
+    assert _open_to_others(tmp_path / "data") == []
+    assert _mode(store / "neostore.transaction.db.0") == 0o600 and _mode(store) == 0o700
 
 
 def test_cli_rejects_report_export_and_audit_log_are_0600(sample_store, neo4j_env, loose_umask, tmp_path,
