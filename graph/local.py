@@ -21,6 +21,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from chokepoint.graph import readonly
 from chokepoint.graph.errors import LocalNeo4jError
 from chokepoint.graph.private import DIR_MODE, open_private, tighten_tree
 
@@ -40,6 +41,9 @@ STATE_FILE = "chokepoint-neo4j.json"
 LOG_FILE = "launcher.log"
 READY = "chokepoint-neo4j: ready "
 USER = "neo4j"
+#: Seconds after which the local Neo4j stops any transaction (``db.transaction.timeout``): longer than
+#: any load's transaction (one batch) and ``db.awaitIndexes(300)``, so loads never meet it.
+TX_TIMEOUT = 900
 
 
 @dataclass
@@ -123,8 +127,19 @@ def start(
     heap: str = "1g",
     pagecache: str = "512m",
     timeout: float = 180.0,
+    *,
+    procedures: tuple[str, ...] | None = None,
+    tx_timeout: int = TX_TIMEOUT,
+    import_dir: Path | None = None,
 ) -> LocalInstance:
-    """Start the local Neo4j in the background and wait until Bolt answers; idempotent when running."""
+    """Start the local Neo4j in the background and wait until Bolt answers; idempotent when running.
+
+    The server loads only the plugin procedures and functions in ``procedures`` (default
+    :data:`graph.readonly.SERVER_ALLOWLIST`; ``("*",)``: every APOC one, for tests of the runner's own
+    guard), stops any transaction after ``tx_timeout`` seconds (0: never) and one that holds more than a
+    quarter of the heap, and refuses ``LOAD CSV`` from files unless ``import_dir`` (benchmarks) names the
+    one directory it may read.
+    """
     data = Path(data_dir or default_data_dir()).expanduser().resolve()
     running = find_running(data)
     if running is not None:
@@ -152,7 +167,10 @@ def start(
     with open_private(log_path) as log:
         proc = subprocess.Popen(
             [java, f"-Xmx{heap}", "-jar", str(jar), "--data", str(data / "store"), "--port", str(port),
-             "--pagecache", pagecache],
+             "--pagecache", pagecache,
+             "--procedures", ",".join(readonly.SERVER_ALLOWLIST if procedures is None else procedures),
+             "--tx-timeout", str(int(tx_timeout)),
+             *(["--import-dir", str(Path(import_dir).resolve())] if import_dir is not None else [])],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

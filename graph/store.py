@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 import re
 import threading
@@ -22,18 +22,30 @@ import neo4j
 from neo4j import GraphDatabase, NotificationMinimumSeverity, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from chokepoint.graph import schema
+from chokepoint.graph import readonly, schema
 from chokepoint.graph.config import Settings
 from chokepoint.graph.errors import ChokepointError, NotReadOnly, QueryTimeout, SchemaMissing, StoreUnavailable
 from chokepoint.graph.values import cell
 
-__all__ = ["Store", "BATCH_SIZE"]
+__all__ = ["Store", "BATCH_SIZE", "MAX_RESULT_BYTES", "ReadOnlyResult"]
 
 BATCH_SIZE = 10_000
+#: About how many bytes of values :meth:`Store.read_only` returns at most (16 MiB)
+MAX_RESULT_BYTES = 16 * 2**20
 _ACCESS_MODE = "Neo.ClientError.Statement.AccessMode"
 _KINDS = {"rw": "a read-write query", "w": "a write query", "s": "a schema change"}
 _COUNTERS = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
              "properties_set", "labels_added", "constraints_added", "indexes_added")
+
+
+class ReadOnlyResult(NamedTuple):
+    """What :meth:`Store.read_only` returns."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    capped: bool                      # rows were left out (by the row limit or the byte cap)
+    graph: dict[str, list[dict[str, Any]]]
+    byte_cap: int                     # the byte cap when it stopped the reading, else 0
 
 
 class Store:
@@ -104,39 +116,46 @@ class Store:
             raise
 
     def read_only(self, query: str, params: dict[str, Any] | None = None, limit: int = 1000,
-                  timeout: float = 30.0) -> tuple[list[str], list[list[Any]], bool, dict[str, list[dict[str, Any]]]]:
-        """Run analyst-supplied Cypher that must not write: ``(columns, rows, capped, graph)``.
+                  timeout: float = 30.0, max_bytes: int = MAX_RESULT_BYTES) -> ReadOnlyResult:
+        """Run analyst-supplied Cypher that must not write: ``(columns, rows, capped, graph, byte_cap)``.
 
-        Guarded twice. The statement is planned with ``EXPLAIN`` and refused with :class:`NotReadOnly`
-        unless Neo4j plans it as a read query (``query_type`` ``'r'``; calling a write procedure makes
-        it ``rw``, a schema or DBMS procedure ``s``) whose plan reads no files (``LOAD CSV``), commits no
-        transactions of its own (``CALL { ... } IN TRANSACTIONS``) and calls no APOC that runs Cypher
-        the plan cannot see or reads files and URLs (``apoc.cypher.*``, ``apoc.load.*``,
-        ``apoc.import.*``). Then it runs in a READ access-mode transaction, where the server refuses any
-        write. Neo4j stops the transaction after ``timeout`` seconds (:class:`QueryTimeout`).
+        Guarded before it runs (:mod:`graph.readonly`): administration commands are refused by statement
+        type; every procedure and function the text names, and every one in the ``EXPLAIN`` plan's
+        operators, must be on the allow-list (whatever wraps it); the plan must be a read query
+        (``query_type`` ``'r'``) made only of read operators (no ``LOAD CSV``, no ``CALL { ... } IN
+        TRANSACTIONS``, no ``SHOW``/``TERMINATE``). Refusals raise :class:`NotReadOnly` naming what was
+        refused. Then it runs in a READ access-mode transaction, where the server refuses any write, and
+        Neo4j stops it after ``timeout`` seconds (:class:`QueryTimeout`).
 
         At most ``limit`` rows are kept (``capped`` says more were there; the rest is discarded by the
-        server). Values are JSON-friendly (:func:`graph.values.cell`: relationships carry the entity
-        ids of their ends as ``_start`` / ``_end``). ``graph`` is ``{"nodes": [...], "edges": [...]}``:
-        every node, relationship and path element anywhere in the rows, once each (by ``id``), plus the
-        end nodes of relationships returned without them, so the result can be drawn.
+        server), and at most about ``max_bytes`` of values: reading stops before the row that would pass
+        it, and ``byte_cap`` is then ``max_bytes`` (else 0). Values are JSON-friendly
+        (:func:`graph.values.cell`: relationships carry the entity ids of their ends as ``_start`` /
+        ``_end``). ``graph`` is ``{"nodes": [...], "edges": [...]}``: every node, relationship and path
+        element anywhere in the rows, once each (by ``id``), plus the end nodes of relationships returned
+        without them, so the result can be drawn. Error messages carry no server paths or URLs.
         """
         params = dict(params or {})
         if not timeout or timeout <= 0:
             raise ChokepointError(f"the timeout must be more than 0 seconds, got {timeout!r}")
 
         @neo4j.unit_of_work(timeout=timeout)
-        def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]], bool, dict[str, list]]:
+        def work(tx: neo4j.ManagedTransaction) -> ReadOnlyResult:
             refusal = _refusal(tx, query, params)
             if refusal:
                 raise NotReadOnly(refusal)
             result = tx.run(query, params)
-            columns, records, capped = list(result.keys()), [], False
+            columns, records, capped, byte_cap, size = list(result.keys()), [], False, 0, 0
             for record in result:
                 if len(records) == limit:
                     capped = True
                     break
-                records.append(record.values())
+                values = record.values()
+                size = _approx_size(values, size, max_bytes)
+                if size > max_bytes:
+                    capped, byte_cap = True, max_bytes
+                    break
+                records.append(values)
             result.consume()                       # the server discards the rest
             nodes, edges = _graph_elements(records)
             ends = _missing_ends(tx, edges.values())
@@ -145,21 +164,28 @@ class Store:
                 nodes.setdefault(_element_key(node), node)
             rows = [[cell(v, node_ids) for v in values] for values in records]
             graph = {"nodes": [cell(n) for n in nodes.values()], "edges": [cell(r, node_ids) for r in edges.values()]}
-            return columns, rows, capped, graph
+            return ReadOnlyResult(columns, rows, capped, graph, byte_cap)
 
         try:
             with _translated(self.where), self.driver.session(
                     database=self.database, default_access_mode=neo4j.READ_ACCESS,
                     fetch_size=min(limit + 1, 1000)) as session:
                 return session.execute_read(work)
+        except NotReadOnly:
+            raise
         except ChokepointError as err:
             cause = err.__cause__
             if isinstance(cause, Neo4jError) and (cause.code or "").startswith(_TIMED_OUT):
                 raise QueryTimeout(f"it ran longer than the {timeout:g} s timeout and Neo4j stopped it") from cause
             if isinstance(cause, ClientError) and (cause.code == _ACCESS_MODE or (
                     cause.code == _FORBIDDEN and "overridden by READ" in (cause.message or ""))):
-                raise NotReadOnly(f"it tried to write (Neo4j: {cause.message})") from cause
-            raise
+                raise NotReadOnly(f"it tried to write (Neo4j: {readonly.scrub(_first_line(cause.message))})") from cause
+            if isinstance(err, StoreUnavailable):
+                raise
+            if isinstance(cause, Neo4jError):
+                said = _unprefixed(readonly.scrub(_first_line(cause.message or str(cause))))
+                raise ChokepointError(f"Neo4j rejected the query: {said}") from cause
+            raise ChokepointError(readonly.scrub(str(err))) from cause
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, query: str, **params: Any) -> Counter:
@@ -280,36 +306,23 @@ class Store:
 _DDL_NAME = re.compile(r"CREATE (?:FULLTEXT |RANGE |TEXT |POINT )?(CONSTRAINT|INDEX) (\w+) IF NOT EXISTS")
 _TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"   # ...ClientConfiguration in Neo4j 5
 _FORBIDDEN = "Neo.ClientError.Security.Forbidden"
-_OWN_TRANSACTIONS = {"TransactionApply", "TransactionForeach"}
-# APOC that runs Cypher the plan cannot see, or reads files and URLs: refused like LOAD CSV
-_UNCHECKED_APOC = ("apoc.cypher.", "apoc.load.", "apoc.import.")
 
 
 def _refusal(tx: neo4j.ManagedTransaction, query: str, params: dict[str, Any]) -> str | None:
-    """Why ``query`` may not run read-only (from its ``EXPLAIN`` plan), or None when it may.
+    """Why ``query`` may not run read-only, or None when it may (:mod:`graph.readonly`).
 
-    The query type already covers procedures: Neo4j plans a call of a WRITE procedure as ``rw`` and of
-    a SCHEMA or DBMS one as ``s``; READ and DEFAULT procedures run with the READ transaction's access.
+    The text first (statement type, the names it calls: refused before the server sees them, so an
+    unknown procedure is named, not reported missing), then the ``EXPLAIN`` plan: the query type (Neo4j
+    plans a WRITE procedure as ``rw``, a SCHEMA or DBMS one as ``s``), every operator, every name called.
     """
+    refusal = readonly.text_refusal(query)
+    if refusal:
+        return refusal
     summary = tx.run("EXPLAIN " + query, params).consume()
     kind = summary.query_type
     if kind != "r":
         return f"it is not read-only (Neo4j plans it as {_KINDS.get(kind, repr(kind))})"
-    operators = list(_plan_operators(summary.plan or {}))
-    names = {name for name, _ in operators}
-    if "LoadCSV" in names:
-        return "it reads files on the server (LOAD CSV); load records with `chokepoint load` instead"
-    if names & _OWN_TRANSACTIONS:
-        return "it commits transactions of its own (CALL { ... } IN TRANSACTIONS)"
-    for _, details in operators:
-        lowered = details.lower()
-        for prefix in _UNCHECKED_APOC:
-            at = lowered.find(prefix)
-            if at >= 0:
-                called = details[at:].split("(", 1)[0].strip()
-                return (f"it calls {called}, which runs Cypher or reads files and URLs beyond what the plan "
-                        "can check")
-    return None
+    return readonly.plan_refusal(_plan_operators(summary.plan or {}))
 
 
 def _plan_operators(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -318,6 +331,50 @@ def _plan_operators(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
     yield str(plan.get("operatorType", "")).split("@", 1)[0], str(args.get("Details", ""))
     for child in plan.get("children") or ():
         yield from _plan_operators(child)
+
+
+def _first_line(message: str | None) -> str:
+    return (message or "").strip().splitlines()[0] if (message or "").strip() else ""
+
+
+def _unprefixed(message: str) -> str:
+    """A syntax error's position in the analyst's text, not in ``EXPLAIN `` + the text.
+
+    >>> _unprefixed("Invalid input '': expected an expression (line 1, column 19 (offset: 18))")
+    "Invalid input '': expected an expression (line 1, column 11 (offset: 10))"
+    """
+    def moved(m: re.Match) -> str:
+        line, column, offset = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        shift = len("EXPLAIN ")
+        return (f"(line {line}, column {column - shift if line == 1 else column} "
+                f"(offset: {max(offset - shift, 0)}))")
+    return re.sub(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)", moved, message)
+
+
+def _approx_size(values: Any, size: int, limit: int) -> int:
+    """``size`` plus about how many bytes of JSON ``values`` make; stops counting once past ``limit``."""
+    stack = [values]
+    while stack and size <= limit:
+        value = stack.pop()
+        if isinstance(value, str):
+            size += len(value) + 3
+        elif isinstance(value, (bytes, bytearray)):
+            size += 2 * len(value) + 3
+        elif isinstance(value, dict):
+            size += 2 + sum(len(str(k)) + 4 for k in value)
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            size += 2 + len(value)
+            stack.extend(value)
+        elif isinstance(value, (neo4j.graph.Node, neo4j.graph.Relationship)):
+            size += 64 + sum(len(str(k)) + 4 for k in value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, neo4j.graph.Path):
+            stack.extend(value.nodes)
+            stack.extend(value.relationships)
+        else:
+            size += 16
+    return size
 
 
 def _element_key(element: Any) -> str:

@@ -44,6 +44,7 @@ __all__ = [
     "BUILTIN",
     "DEFAULT_LIMIT",
     "DEFAULT_TIMEOUT",
+    "MAX_TIMEOUT",
     "ENV",
     "FIELDS",
     "TYPES",
@@ -74,6 +75,8 @@ ENV = "CHOKEPOINT_QUERIES"
 DEFAULT_LIMIT = 1_000
 #: Seconds a query may run before Neo4j stops it, unless told otherwise.
 DEFAULT_TIMEOUT = 30.0
+#: The longest timeout a query may ask for (the local Neo4j's own transaction timeout).
+MAX_TIMEOUT = 900.0
 #: Parameter types a header may declare.
 TYPES = ("string", "integer", "float", "boolean", "date", "string[]")
 #: Header fields; ``param`` may repeat, the others appear at most once.
@@ -174,6 +177,8 @@ class QueryResult:
     #: every node and relationship in the rows (also inside paths, lists and maps), once each:
     #: ``{"nodes": [{"_labels": [...], "id": ...}], "edges": [{"_type": ..., "_start": id, "_end": id}]}``
     graph: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {"nodes": [], "edges": []})
+    #: the size cap in bytes when it stopped the reading (``capped`` is then True too), else 0
+    byte_cap: int = 0
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]
@@ -186,8 +191,13 @@ class QueryResult:
         'showing 2 of more rows (capped at 2; raise the limit to see more)'
         >>> QueryResult("q", {}, ["n"], [[1]], False, 2).note
         '1 row'
+        >>> QueryResult("q", {}, ["n"], [[1]], True, 2, byte_cap=16 * 2**20).note
+        'showing 1 row: the result was capped at 16 MiB (return fewer or smaller values to see more)'
         """
         n = len(self.rows)
+        if self.byte_cap:
+            return (f"showing {n:,} row{'' if n == 1 else 's'}: the result was capped at "
+                    f"{self.byte_cap / 2**20:g} MiB (return fewer or smaller values to see more)")
         if self.capped:
             return f"showing {n:,} of more rows (capped at {self.limit:,}; raise the limit to see more)"
         return f"{n:,} row{'' if n == 1 else 's'}"
@@ -205,7 +215,7 @@ class QueryResult:
     def as_dict(self) -> dict[str, Any]:
         return {"query": self.name, "params": self.params, "columns": self.columns, "rows": self.records(),
                 "row_count": len(self.rows), "capped": self.capped, "limit": self.limit, "note": self.note,
-                "graph": self.graph}
+                "byte_cap": self.byte_cap or None, "graph": self.graph}
 
 
 # -- finding queries ---------------------------------------------------------------------------
@@ -436,8 +446,10 @@ def _execute(store: Store, label: str, kind: str, name: str, cypher: str, values
         raise SavedQueryError(f"limit must be at least 1, got {limit}")
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
         raise SavedQueryError(f"timeout must be more than 0 seconds, got {timeout!r}")
+    if timeout > MAX_TIMEOUT:
+        raise SavedQueryError(f"timeout must be at most {MAX_TIMEOUT:g} seconds, got {timeout!r}")
     try:
-        columns, rows, capped, graph = store.read_only(cypher, values, limit, timeout=timeout)
+        columns, rows, capped, graph, byte_cap = store.read_only(cypher, values, limit, timeout=timeout)
     except errors.NotReadOnly as e:
         raise NotReadOnly(f"{label}: {e}; {kind} may only read") from e
     except errors.QueryTimeout as e:
@@ -446,7 +458,8 @@ def _execute(store: Store, label: str, kind: str, name: str, cypher: str, values
         raise
     except ChokepointError as e:
         raise SavedQueryError(f"{label}: {e}") from e
-    return QueryResult(name, {k: jsonable(v) for k, v in values.items()}, columns, rows, capped, limit, graph)
+    return QueryResult(name, {k: jsonable(v) for k, v in values.items()}, columns, rows, capped, limit, graph,
+                       byte_cap)
 
 
 # -- helpers -----------------------------------------------------------------------------------

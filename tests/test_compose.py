@@ -24,3 +24,15 @@ def test_compose_file_wires_neo4j_and_the_app():
     assert app["environment"]["CHOKEPOINT_ALLOW_UNAUTHENTICATED_BIND"] == "1"
     assert not re.search(r"^\s*ENV\b.*ALLOW_UNAUTHENTICATED_BIND", (ROOT / "docker" / "Dockerfile").read_text(), re.M)
     assert app["depends_on"]["neo4j"]["condition"] == "service_healthy"
+
+
+def test_compose_neo4j_has_the_launchers_hardening():
+    """The Docker Neo4j gets the local launcher's settings (docs/security.md, "Read-only queries")."""
+    from chokepoint.graph.readonly import SERVER_ALLOWLIST
+
+    env = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())["services"]["neo4j"]["environment"]
+    assert env["NEO4J_dbms_security_procedures_allowlist"].split(",") == list(SERVER_ALLOWLIST)
+    assert env["NEO4J_dbms_security_allow__csv__import__from__file__urls"] == "false"
+    assert env["APOC_EXPORT_FILE_ENABLED"] == env["APOC_IMPORT_FILE_ENABLED"] == "false"
+    assert env["NEO4J_db_transaction_timeout"] == "15m"
+    assert re.fullmatch(r"\d+[mg]", env["NEO4J_db_memory_transaction_max"])

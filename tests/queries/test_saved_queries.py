@@ -443,28 +443,31 @@ WRITES = {
     "remove": "MATCH (p:Person) REMOVE p.caption RETURN count(p) AS n",
     "subquery": "MATCH (p:Person) CALL { WITH p CREATE (:Evil) } RETURN count(*) AS n",
     "schema": "CREATE INDEX evil IF NOT EXISTS FOR (n:Evil) ON (n.x)",
-    "procedure": "CALL db.createLabel('Evil')",
-    "admin-procedure": "CALL db.clearQueryCaches()",
     "admin-command": "CREATE USER evil SET PASSWORD 'not-a-secret' CHANGE NOT REQUIRED",
-    "apoc-write-procedure": "CALL apoc.create.node(['Evil'], {}) YIELD node RETURN node",
     "in-transactions-write": "UNWIND range(1, 3) AS x CALL { WITH x CREATE (:Evil {x: x}) } IN TRANSACTIONS",
 }
 
 #: reads that reach beyond the graph or the one read transaction: refused by what the plan shows
 REACHING_OUT = {
     "load-csv": ("LOAD CSV FROM 'file:///etc/hostname' AS line RETURN line",
-                 r"it reads files on the server \(LOAD CSV\)"),
+                 r"it reads files or URLs on the server \(LOAD CSV\)"),
     "load-csv-with-headers": ("LOAD CSV WITH HEADERS FROM 'https://example.org/x.csv' AS row "
                               "MATCH (p:Person {caption: row.name}) RETURN p.id AS id",
-                              r"it reads files on the server \(LOAD CSV\)"),
+                              r"it reads files or URLs on the server \(LOAD CSV\)"),
     "in-transactions-read": ("UNWIND range(1, 3) AS x CALL { WITH x RETURN x * 2 AS y } IN TRANSACTIONS RETURN y",
                              r"it commits transactions of its own \(CALL \{ \.\.\. \} IN TRANSACTIONS\)"),
     "apoc-cypher-procedure": ("CALL apoc.cypher.run('LOAD CSV FROM \"file:///etc/hostname\" AS l RETURN l', {}) "
-                              "YIELD value RETURN value", r"it calls apoc\.cypher\.run, which runs Cypher"),
+                              "YIELD value RETURN value", r"it calls apoc\.cypher\.run, which runs a Cypher string"),
     "apoc-cypher-function": ("RETURN apoc.cypher.runFirstColumnSingle('MATCH (n) RETURN count(n)', {}) AS n",
-                             r"it calls apoc\.cypher\.runFirstColumnSingle, which runs Cypher"),
+                             r"it calls apoc\.cypher\.runFirstColumnSingle, which runs a Cypher string"),
     "apoc-load": ("CALL apoc.load.json('file:///etc/hostname') YIELD value RETURN value",
-                  r"it calls apoc\.load\.json, which runs Cypher or reads files and URLs"),
+                  r"it calls apoc\.load\.json, which loads files or URLs"),
+    # procedures off the allow-list: refused by name before Neo4j plans them (write ones would plan as rw or s)
+    "procedure": ("CALL db.createLabel('Evil')", r"it calls db\.createLabel, which is not on the read-only allow-list"),
+    "admin-procedure": ("CALL db.clearQueryCaches()",
+                        r"it calls db\.clearQueryCaches, which is not on the read-only allow-list"),
+    "apoc-write-procedure": ("CALL apoc.create.node(['Evil'], {}) YIELD node RETURN node",
+                             r"it calls apoc\.create\.node, which is not on the read-only allow-list"),
 }
 
 
@@ -690,7 +693,7 @@ def test_cli_run_errors(case, neo4j_env, tmp_path, monkeypatch):
     assert result.exit_code == 1 and isinstance(result.exception, NotReadOnly)
     result = runner.invoke(app, ["query", "run", "read-csv"])
     assert result.exit_code == 1 and isinstance(result.exception, NotReadOnly)
-    assert "query read-csv: it reads files on the server (LOAD CSV)" in str(result.exception)
+    assert "query read-csv: it reads files or URLs on the server (LOAD CSV)" in str(result.exception)
     result = runner.invoke(app, ["query", "run", "slow", "--timeout", "0.05"])
     assert result.exit_code == 1 and isinstance(result.exception, QueryTimeout)
     assert "query slow: it ran longer than the 0.05 s timeout" in str(result.exception)
@@ -739,7 +742,7 @@ def test_cli_cypher_errors_are_one_line(case, neo4j_env):
     env = {**os.environ, "COLUMNS": "500"}
     for args, message in [
         (["cypher", REACHING_OUT["load-csv"][0]],
-         r"error: cypher: it reads files on the server \(LOAD CSV\); .*; ad-hoc queries may only read\n"),
+         r"error: cypher: it reads files or URLs on the server \(LOAD CSV\); .*; ad-hoc queries may only read\n"),
         (["cypher", "UNWIND range(1, 100000000) AS x RETURN count(x)", "--timeout", "0.05"],
          r"error: cypher: it ran longer than the 0\.05 s timeout and Neo4j stopped it; raise the timeout or "
          r"narrow the query\n"),

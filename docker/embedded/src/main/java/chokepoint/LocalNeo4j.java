@@ -29,7 +29,12 @@ import org.neo4j.procedure.UserFunction;
 /**
  * Chokepoint's local Neo4j: the embedded DBMS with Bolt on 127.0.0.1 and authentication on.
  *
- * Usage: java -jar chokepoint-neo4j.jar --data DIR --port N [--pagecache 512m]
+ * Usage: java -jar chokepoint-neo4j.jar --data DIR --port N [--pagecache 512m] [--procedures LIST]
+ *        [--tx-timeout SECONDS] [--tx-memory SIZE] [--import-dir DIR]
+ * --procedures: dbms.security.procedures.allowlist (comma-separated names or globs; empty: no plugin
+ * procedure or function is loaded). --tx-timeout: db.transaction.timeout (default 900 s; 0 = none).
+ * --tx-memory: db.memory.transaction.max (default a quarter of the heap). --import-dir: the only
+ * directory LOAD CSV may read file:/// URLs from (benchmarks only); without it file URLs are refused.
  * The password for user neo4j comes from the environment variable CHOKEPOINT_NEO4J_PASSWORD
  * (never from the command line, where other users could read it).
  *
@@ -52,6 +57,18 @@ public final class LocalNeo4j {
             fail(3, "port " + port + " on 127.0.0.1 is already in use; choose another with --port");
         }
         Files.createDirectories(data);
+        List<String> allowlist = new ArrayList<>();
+        for (String name : opts.getOrDefault("--procedures", "").split(",")) {
+            if (!name.isBlank()) allowlist.add(name.strip());
+        }
+        long txTimeout = Long.parseLong(opts.getOrDefault("--tx-timeout", "900"));
+        long txMemory = opts.containsKey("--tx-memory") ? ByteUnit.parse(opts.get("--tx-memory"))
+                : Runtime.getRuntime().maxMemory() / 4;
+        String importDir = opts.get("--import-dir");
+        // APOC's own file switches (off by default; said explicitly): no export to, or import from, files
+        System.setProperty("apoc.export.file.enabled", "false");
+        System.setProperty("apoc.import.file.enabled", "false");
+        System.setProperty("apoc.import.file.use_neo4j_config", "true");
 
         DatabaseManagementService dbms;
         try {
@@ -61,8 +78,15 @@ public final class LocalNeo4j {
                     .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
                     .setConfig(HttpConnector.enabled, false)
                     .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                    // LOAD CSV reads file:/// URLs from DIR/import only (used by bench/load.py)
-                    .setConfig(GraphDatabaseSettings.load_csv_file_url_root, data.resolve("import"))
+                    // only the procedures and functions the product uses are loaded (graph/readonly.py)
+                    .setConfig(GraphDatabaseSettings.procedure_allowlist, allowlist)
+                    // LOAD CSV may not read server files, unless a benchmark names its import directory
+                    .setConfig(GraphDatabaseSettings.allow_file_urls, importDir != null)
+                    .setConfig(GraphDatabaseSettings.load_csv_file_url_root,
+                            importDir != null ? Path.of(importDir).toAbsolutePath() : data.resolve("no-import"))
+                    // a runaway transaction stops on the server, even when its client is gone
+                    .setConfig(GraphDatabaseSettings.transaction_timeout, java.time.Duration.ofSeconds(txTimeout))
+                    .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemory)
                     .setConfig(GraphDatabaseSettings.pagecache_memory,
                             ByteUnit.parse(opts.getOrDefault("--pagecache", "512m")))
                     .build();
@@ -87,7 +111,7 @@ public final class LocalNeo4j {
             GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
             setPassword(system, password);
             GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
-            apoc = registerApoc((GraphDatabaseAPI) db);
+            apoc = registerApoc((GraphDatabaseAPI) db, allowlist);
         } catch (Throwable e) {
             fail(5, "Neo4j started but could not be set up: " + rootMessage(e));
             return;
@@ -110,20 +134,32 @@ public final class LocalNeo4j {
         }
     }
 
-    /** Registers every APOC core procedure and function class; returns how many classes registered. */
-    private static int registerApoc(GraphDatabaseAPI db) {
+    /**
+     * Registers the APOC core procedure and function classes the allowlist admits; returns how many
+     * classes registered. Neo4j applies dbms.security.procedures.allowlist to each function itself, but
+     * not to procedures registered this way: a class's procedures are registered only when the allowlist
+     * admits every one of them.
+     */
+    private static int registerApoc(GraphDatabaseAPI db, List<String> allowlist) {
         GlobalProcedures procs = db.getDependencyResolver().resolveDependency(GlobalProcedures.class);
         int registered = 0;
         List<String> skipped = new ArrayList<>();
         for (String name : apocClassNames()) {
             try {
                 Class<?> cls = Class.forName(name, false, LocalNeo4j.class.getClassLoader());
-                boolean proc = false, func = false, agg = false;
+                boolean proc = false, func = false, agg = false, allowed = true;
                 for (Method m : cls.getDeclaredMethods()) {
-                    proc |= m.isAnnotationPresent(Procedure.class);
+                    Procedure p = m.getAnnotation(Procedure.class);
+                    if (p != null) {
+                        proc = true;
+                        String named = !p.name().isEmpty() ? p.name() : !p.value().isEmpty() ? p.value()
+                                : cls.getPackageName() + "." + m.getName();
+                        allowed &= admitted(named, allowlist);
+                    }
                     func |= m.isAnnotationPresent(UserFunction.class);
                     agg |= m.isAnnotationPresent(UserAggregationFunction.class);
                 }
+                proc &= allowed;
                 if (proc) procs.registerProcedure(cls);
                 if (func) procs.registerFunction(cls);
                 if (agg) procs.registerAggregationFunction(cls);
@@ -137,6 +173,15 @@ public final class LocalNeo4j {
             System.err.println(TAG + "APOC classes not registered (missing optional libraries): " + skipped);
         }
         return registered;
+    }
+
+    /** Whether a name matches one of the allowlist's entries (names, or globs with * and ?). */
+    private static boolean admitted(String name, List<String> allowlist) {
+        for (String entry : allowlist) {
+            String regex = ("\\Q" + entry + "\\E").replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q");
+            if (name.matches(regex)) return true;
+        }
+        return false;
     }
 
     private static List<String> apocClassNames() {
