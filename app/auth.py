@@ -316,7 +316,8 @@ class _BasicChecker:
             self._failed(digest, address, None, now)
             return _Verdict()
         encoded = self.users.get(name)
-        if encoded is not None and (name, address) not in self._known_now(now):
+        name = name[:64]   # (names that are no user are limited too: a 429 must not tell who exists)
+        if (name, address) not in self._known_now(now):
             if wait := self._blocked(f"user:{name}", self.limits.per_user, now):
                 return _Verdict(status=429, retry_after=wait, message="Too many failed logins for this user.")
         with self._lock:
@@ -333,7 +334,7 @@ class _BasicChecker:
             self.checks.release()
         now = time.monotonic()
         if not ok:
-            self._failed(digest, address, name if encoded is not None else None, now)
+            self._failed(digest, address, name, now)
             return _Verdict()
         with self._lock:
             if len(self._verified) >= _VERIFIED_MAX:

@@ -44,7 +44,7 @@ def request(url: str, path: str = "/", headers: dict | None = None, data: dict |
         body = json.dumps(data).encode() if data is not None else None
         conn.putrequest("POST" if body else "GET", path, skip_host=True, skip_accept_encoding=True)
         conn.putheader("Host", host if host is not None else hostport)
-        for name, value in {**(headers or {}), **({"Content-Type": "application/json"} if body else {})}.items():
+        for name, value in {**({"Content-Type": "application/json"} if body else {}), **(headers or {})}.items():
             conn.putheader(name, value)
         if body:
             conn.putheader("Content-Length", str(len(body)))
@@ -139,6 +139,8 @@ def test_every_response_carries_the_security_headers(serve, users):
         assert f"'sha256-{digest}'" in script_src
     assert not re.search(r"\son[a-z]+=", page), "no inline event handlers"
 
+    # a cross-site form can post only form or plain-text bodies, which the callback endpoint refuses
+    assert request(url, "/_dash-update-component", {"Content-Type": "text/plain"}, HEALTH_CALLBACK)[0] == 415
     answers = {"page": (status, headers), "callback": request(url, "/_dash-update-component", data=HEALTH_CALLBACK),
                "layout": request(url, "/_dash-layout"), "401": request(serve(users)[0], "/"),
                "asset": request(url, "/assets/chokepoint.js"),
@@ -190,10 +192,14 @@ def test_failed_logins_for_one_user_are_limited_across_addresses(serve, users):
     # another user is not held back, nor is ana from where she logged in before (a new session there)
     assert request(url, headers={"Authorization": basic("ben", "other")}, source="127.0.3.1")[0] == 200
     assert request(url, headers={"Authorization": basic("ana", "s3cret pass") + "  "}, source="127.0.1.1")[0] == 200
-    # unknown names are counted against the address only
+    # a name that is no user is limited the same way, so a 429 does not tell who exists
+    for i in range(limits.per_user):
+        assert request(url, headers={"Authorization": basic("nobody", f"x{i}")}, source=f"127.0.4.{i}")[0] == 401
+    assert request(url, headers={"Authorization": basic("nobody", "y")}, source="127.0.4.9")[2] == body
+    # and the address limit counts every name tried from one address
     for i in range(limits.per_address):
-        assert request(url, headers={"Authorization": basic(f"nobody{i}", "x")}, source="127.0.4.1")[0] == 401
-    assert request(url, headers={"Authorization": basic("nobody", "x")}, source="127.0.4.1")[0] == 429
+        assert request(url, headers={"Authorization": basic(f"who{i}", "x")}, source="127.0.5.1")[0] == 401
+    assert request(url, headers={"Authorization": basic("ben", "other") + " "}, source="127.0.5.1")[0] == 429
 
 
 def test_password_checks_at_once_are_bounded_and_the_rest_get_503(serve, users, monkeypatch):
