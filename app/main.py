@@ -11,14 +11,17 @@ from urllib.parse import parse_qs, urlencode
 import dash_cytoscape as cyto
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from chokepoint.app import audit, auth, canvas, ids
+from chokepoint.app import audit, auth, canvas, ids, security
 from chokepoint.app.panels import analytics, explore, geo, metrics, paths, routes, timeline, trainer
 from chokepoint.app.panels import queries as saved_queries  # (the tab; `queries` is the analytics package)
 from chokepoint.cases import explore as explore_cases
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 
-__all__ = ["create_app", "PANELS", "HEALTH_SECONDS", "LINKED", "link_values"]
+__all__ = ["create_app", "app_settings", "PANELS", "HEALTH_SECONDS", "LINKED", "link_values"]
+
+#: the store settings ``serve`` gives the app: short Neo4j retries and connect timeout (app.security)
+app_settings = security.app_settings
 
 #: What a link holds: URL parameter -> (the control the URL follows, what a link sets). A path end is
 #: set through the store the canvas menu sets too, so the Paths box shows its caption. Other
@@ -61,13 +64,16 @@ PANELS = (
 HEALTH_SECONDS = 5
 
 
-def create_app(store: Store, auth_config: auth.AuthConfig | None = None) -> Dash:
+def create_app(store: Store, auth_config: auth.AuthConfig | None = None, bind: str | None = None) -> Dash:
     """Build the Dash app over ``store``. All JS and CSS are served by the app itself (no CDN).
 
     Every request is authenticated as ``auth_config`` says (default: the environment,
-    :func:`app.auth.config_from_env`); with nothing configured the app is open.
+    :func:`app.auth.config_from_env`); with nothing configured the app is open. Only requests naming an
+    allowed host are answered (loopback, ``bind`` unless a wildcard, ``CHOKEPOINT_ALLOWED_HOSTS``), and
+    every response carries the security headers (:mod:`app.security`).
     """
     auth_config = auth.config_from_env() if auth_config is None else auth_config
+    hosts = security.allowed_hosts(bind=bind)
     cyto.load_extra_layouts()  # dagre, klay, fcose... served from the package, like everything else
     app = Dash(__name__, title="Chokepoint", serve_locally=True, update_title=None,
                suppress_callback_exceptions=False)
@@ -98,6 +104,8 @@ def create_app(store: Store, auth_config: auth.AuthConfig | None = None) -> Dash
     for _, _, module in PANELS:
         module.register(app, store)
     _register_shell(app, store)
+    # last: the policy names the hashes of every inline script (Dash's, the clientside callbacks')
+    security.install(app.server, hosts, security.content_security_policy(app.csp_hashes()))
     return app
 
 

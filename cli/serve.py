@@ -9,8 +9,10 @@ from typing import Annotated
 
 import typer
 
-from chokepoint.cli.base import app, err, group, open_store, out
+from chokepoint.cli.base import app, err, group, out
+from chokepoint.graph.config import settings_from_env
 from chokepoint.graph.errors import ChokepointError
+from chokepoint.graph.store import Store
 
 
 users_app = group("users", "Users of the web app: scrypt password hashes for basic auth.")
@@ -96,7 +98,7 @@ def serve(
 ) -> None:
     """Serve the explorer web app."""
     from chokepoint.app import auth
-    from chokepoint.app.main import create_app
+    from chokepoint.app.main import app_settings, create_app
 
     config = auth.config_from_env()
     unauthenticated_bind = os.environ.get("CHOKEPOINT_ALLOW_UNAUTHENTICATED_BIND") == "1"
@@ -104,7 +106,7 @@ def serve(
         raise ChokepointError(
             f"refusing to bind {host} without authentication: set {auth.USERS_FILE_ENV} (users from "
             f"`chokepoint users add NAME`), {auth.USERS_ENV} or {auth.HEADER_ENV}, or bind 127.0.0.1")
-    store = open_store()
+    store = Store.connect(app_settings(settings_from_env()))   # short retries: a callback answers in seconds
     out.print(f"Chokepoint on http://{host}:{port}/ (Neo4j {store.where})", highlight=False)
     if config.enabled:
         out.print(f"authentication: {config.describe()}", highlight=False, soft_wrap=True)
@@ -113,4 +115,8 @@ def serve(
                   "only for a container whose port is published on the host's loopback)", highlight=False)
     else:
         out.print("authentication: none (loopback only)", highlight=False)
-    create_app(store, config).run(host=host, port=port, debug=debug)
+    dash_app = create_app(store, config, bind=host)
+    hosts = ", ".join(dash_app.server.extensions["chokepoint_hosts"])
+    out.print(f"answers Host names: {hosts} (add names with CHOKEPOINT_ALLOWED_HOSTS)",
+              highlight=False, soft_wrap=True)
+    dash_app.run(host=host, port=port, debug=debug)

@@ -21,6 +21,8 @@ class Settings:
     origin: str = "environment"  # or "local <data dir>"
     #: how long the driver keeps retrying a transaction that failed transiently (seconds)
     retry_seconds: float = 15.0
+    #: how long the driver waits to open a connection (seconds; the app uses less, see app.security)
+    connect_seconds: float = 30.0
 
     def describe(self) -> str:
         return f"{self.uri} (database {self.database}, user {self.user}; from {self.origin})"

@@ -64,6 +64,7 @@ class Store:
         driver = GraphDatabase.driver(
             settings.uri, auth=(settings.user, settings.password), user_agent="chokepoint",
             connection_acquisition_timeout=15, max_transaction_retry_time=settings.retry_seconds,
+            connection_timeout=settings.connect_seconds,
             # server notifications (e.g. "property key does not exist" before the first merge decision)
             # are hints for query authors, not messages for users
             notifications_min_severity=NotificationMinimumSeverity.OFF,

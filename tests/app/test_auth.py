@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from chokepoint.app import auth
 from chokepoint.cli.main import app as cli
 from chokepoint.graph.errors import ConfigError
+from chokepoint.graph.store import Store
 from tests_support import serve_in_thread
 
 runner = CliRunner()
@@ -149,7 +150,7 @@ def test_without_configuration_the_app_is_open_and_names_nobody(serve):
 
 # -- trusted proxy header --------------------------------------------------------------------------------
 def test_trusted_header_is_honoured_only_when_configured_and_from_a_trusted_proxy(serve, users_file):
-    url = serve(auth.config_from_env({auth.HEADER_ENV: "X-Remote-User"}))   # proxies: loopback by default
+    url = serve(auth.config_from_env({auth.HEADER_ENV: "X-Remote-User", auth.PROXIES_ENV: "127.0.0.1,::1"}))
     assert get(url + "/whoami", {"X-Remote-User": "carla"}) [:3:2] == (200, "'carla'")
     status, headers, _ = get(url + "/")
     assert status == 401 and "WWW-Authenticate" not in headers          # no password to offer here
@@ -161,7 +162,8 @@ def test_trusted_header_is_honoured_only_when_configured_and_from_a_trusted_prox
     assert get(elsewhere + "/whoami", {"X-Remote-User": "carla"})[0] == 401
 
     # both configured: the proxy's header, or else a password
-    both = serve(auth.config_from_env({auth.HEADER_ENV: "X-Remote-User", auth.USERS_FILE_ENV: str(users_file)}))
+    both = serve(auth.config_from_env({auth.HEADER_ENV: "X-Remote-User", auth.PROXIES_ENV: "127.0.0.1",
+                                       auth.USERS_FILE_ENV: str(users_file)}))
     assert get(both + "/whoami", {"X-Remote-User": "carla"})[2] == "'carla'"
     assert get(both + "/whoami", {"Authorization": basic("ana", "s3cret pass")})[2] == "'ana'"
     assert get(both + "/")[1]["WWW-Authenticate"].startswith("Basic")
@@ -218,11 +220,20 @@ def test_serve_says_which_authentication_is_on(neo4j_env, users_file, monkeypatc
     assert served[-1][1]["host"] == "0.0.0.0"
     monkeypatch.delenv(auth.USERS_FILE_ENV)
     monkeypatch.setenv(auth.HEADER_ENV, "X-Remote-User")
+    monkeypatch.setenv(auth.PROXIES_ENV, "127.0.0.1,::1")
     result = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "8999"])
     assert "authentication: trusted header X-Remote-User from 127.0.0.1, ::1" in result.output
+    assert "answers Host names: localhost, 127.0.0.1, [::1] (add names with" in " ".join(result.output.split())
     monkeypatch.delenv(auth.HEADER_ENV)
+    monkeypatch.delenv(auth.PROXIES_ENV)
     result = runner.invoke(cli, ["serve"])
     assert result.exit_code == 0 and "authentication: none (loopback only)" in result.output
+    # the app's store gives up on Neo4j quickly (a callback answers in seconds)
+    connected = []
+    real = Store.connect.__func__
+    monkeypatch.setattr(Store, "connect", classmethod(lambda cls, s, **kw: connected.append(s) or real(cls, s, **kw)))
+    assert runner.invoke(cli, ["serve"]).exit_code == 0
+    assert (connected[-1].retry_seconds, connected[-1].connect_seconds) == (0.5, 1.0)
 
 
 # -- a real browser --------------------------------------------------------------------------------------

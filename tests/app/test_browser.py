@@ -1,12 +1,12 @@
 """Explore, in a real headless Chromium: search -> draw -> expand -> details, the canvas menu,
 undo/redo, deep links, and the Neo4j outage banner. Each test fails on any browser error (``page``)."""
 
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from chokepoint.app.main import app_settings
 from chokepoint.graph import local
 from chokepoint.graph.config import settings_from_env
 from chokepoint.graph.store import Store
@@ -214,8 +214,8 @@ def test_a_link_holds_the_filters_and_the_path_ends(sample_store, make_app, page
 
 def test_neo4j_outage_shows_a_banner_and_the_app_recovers(make_app, page, spare_neo4j):
     data = Path(spare_neo4j.data_dir)
-    # the driver gives up on a transaction after 2 s rather than 15, so the outage shows sooner
-    store = Store.connect(replace(settings_from_env(data), retry_seconds=2))
+    # the store as `serve` makes it for the app: short retries, so a callback shows the outage in seconds
+    store = Store.connect(app_settings(settings_from_env(data)))
     try:
         wipe_all(store)
         store.write("CREATE (:Entity:Person {id: 'p1', caption: 'Ana Ruiz', search_text: 'ana ruiz'})")
