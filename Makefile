@@ -11,6 +11,8 @@ NEO4J_DATA ?=
 DATA_ENV = $(if $(NEO4J_DATA),CHOKEPOINT_NEO4J_DATA=$(abspath $(NEO4J_DATA)))
 DATA_OPT = $(if $(NEO4J_DATA),--data $(abspath $(NEO4J_DATA)))
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist), each with its own Neo4j; with NEO4J_URI set, one (tests/conftest.py).
+TEST_WORKERS ?= 2
 
 .PHONY: install chromium launcher demo test fuzz neo4j-start neo4j-stop compose-check clean
 
@@ -39,7 +41,7 @@ demo: install
 	@exec env $(DATA_ENV) BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) NEO4J_PORT=$(NEO4J_PORT) docker/demo
 
 test: install chromium launcher
-	BIN=$(BIN) tests/with-local-neo4j $(BIN)/pytest $(PYTEST_ARGS)
+	BIN=$(BIN) tests/with-local-neo4j $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Property-based fuzzing of the loaders: more than 10,000 generated record files, against a throw-away
 # local Neo4j (tests/loaders/test_fuzz_loaders.py; `make test` runs a small derandomised subset of the same tests).

@@ -26,8 +26,75 @@ CHROMIUM = "/usr/bin/chromium"
 TEST_MARKER = "ChokepointTestDatabase"
 
 
+# -- parallel runs (pytest-xdist): ``make test`` runs ``-n 2 --dist loadfile`` ----------------------------------
+# Tests wipe the database, so every worker needs its own Neo4j: worker gw0 uses the instance the wrapper
+# (tests/with-local-neo4j) started, every other worker starts its own throw-away instance as soon as it
+# starts (in a thread, so the JVM boots while the worker runs tests that need no Neo4j) and stops it at the
+# end of its session. A module's tests run on one worker (module fixtures such as a generated case are built
+# once). One database behind NEO4J_URI cannot serve two workers: with NEO4J_URI set the run falls back to
+# one process. (Not ``--dist loadgroup``: under pytest 9.2 xdist 3.8 no longer groups by ``xdist_group``.)
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1", ... in an xdist worker; None otherwise
+_own_neo4j: dict = {}
+
+
+def pytest_configure(config) -> None:
+    if os.environ.get("NEO4J_URI") and (getattr(config.option, "numprocesses", None) or 0) > 1:
+        # (xdist decides to distribute in its own pytest_configure, which runs after this one)
+        config.option.numprocesses, config.option.dist, config.option.tx = 0, "no", []
+        config.issue_config_time_warning(pytest.PytestConfigWarning(
+            "NEO4J_URI is set: one database cannot serve two workers, so the tests run in one process"), 2)
+    if WORKER not in (None, "gw0") and not os.environ.get("NEO4J_URI"):
+        _start_own_neo4j()
+
+
+def _start_own_neo4j() -> None:
+    """This worker's own throw-away Neo4j, started in a background thread (``neo4j_settings`` waits)."""
+    import threading
+
+    data = Path(tempfile.mkdtemp(prefix=f"chokepoint-test-neo4j-{WORKER}-"))
+    os.environ["CHOKEPOINT_NEO4J_DATA"] = str(data)  # for code and subprocesses that find it by directory
+
+    def run() -> None:
+        try:
+            _own_neo4j["instance"] = local.start(data, port=local.free_port())
+        except Exception as e:  # noqa: BLE001 (reported by neo4j_settings, in the test that needs it)
+            _own_neo4j["error"] = e
+
+    _own_neo4j["data"] = data
+    _own_neo4j["thread"] = threading.Thread(target=run, daemon=True)
+    _own_neo4j["thread"].start()
+
+
+def pytest_sessionfinish(session) -> None:
+    """Stop this worker's own Neo4j (here rather than at unconfigure: xdist ends the worker soon after)."""
+    if "data" in _own_neo4j:
+        _own_neo4j["thread"].join()
+        try:
+            local.stop(_own_neo4j["data"])
+        finally:
+            shutil.rmtree(_own_neo4j.pop("data"), ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """In a parallel run the modules that restart the spare Neo4j (the longest) are handed out first."""
+    if WORKER:
+        slow = {item.nodeid.split("::")[0] for item in items if "_spare_neo4j_dir" in getattr(item, "fixturenames", ())}
+        items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)
+
+
 @pytest.fixture(scope="session")
 def neo4j_settings() -> Iterator[Settings]:
+    if "thread" in _own_neo4j:
+        _own_neo4j["thread"].join()
+        if "error" in _own_neo4j:
+            pytest.fail(f"this worker's own Neo4j did not start: {_own_neo4j['error']}")
+        inst = _own_neo4j["instance"]
+        yield Settings(inst.uri, inst.user, inst.password, origin=f"local {inst.data_dir} (worker {WORKER})")
+        return
+    if os.environ.get("NEO4J_URI") and int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+        pytest.fail("NEO4J_URI is set and the tests run in several workers: they would wipe one database "
+                    "under each other; run them with -n 0")
     try:
         yield settings_from_env()
         return
