@@ -13,6 +13,9 @@ Cypher from lower-cased keys, cheaper than the loader's normalisation):
   as file:row, loads on every entity and link), so both end with the same properties;
 - "values only": ids and values, none of the provenance; the cheapest graph LOAD CSV can make.
 
+`chokepoint load --bulk` (Neo4j's importer, the Neo4j stopped and restarted around it, the schema and the
+Load records written after) loads the same file into its own fresh Neo4j; its time is the whole command.
+
 Then the loader's peak RSS is measured (a subprocess polled with psutil) at each --rss-rows size (a
 size equal to --rows reuses the first run). `--rss-only` runs just that: the loader at each size.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import shutil
 import subprocess
 import sys
@@ -136,42 +140,61 @@ class FreshNeo4j:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def run_loader(records: Path, data_dir: Path) -> tuple[float, int]:
-    """Seconds and peak RSS (bytes) of `chokepoint load` in a subprocess."""
-    cmd = [sys.executable, "-m", "chokepoint.cli", "load", str(records), "--dataset", "bench", "--json"]
+def run_loader(records: Path, data_dir: Path, bulk: bool = False) -> tuple[float, int]:
+    """Seconds and peak RSS (bytes) of `chokepoint load` (with `--bulk`) in a subprocess. The RSS is the
+    loader's Python processes together (a bulk load's worker processes included; the Java importer and
+    the restarted Neo4j, children too, are not: their heaps are fixed by -Xmx)."""
+    cmd = [sys.executable, "-m", "chokepoint.cli", "load", str(records), "--dataset", "bench", "--json",
+           *(["--bulk"] if bulk else [])]
     env = {"CHOKEPOINT_NEO4J_DATA": str(data_dir), "PATH": "/usr/bin:/bin"}
     start = time.perf_counter()
     proc = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     while proc.poll() is None:
         try:
-            peak = max(peak, proc.memory_info().rss)
+            family = [proc, *proc.children(recursive=True)]
+            peak = max(peak, sum(_rss(p) for p in family if _is_python(p)))
         except psutil.NoSuchProcess:
-            break
+            pass
         time.sleep(0.05)
     if proc.returncode != 0:
         raise SystemExit(f"loader failed: {proc.stderr.read().decode()[-2000:]}")
     return time.perf_counter() - start, peak
 
 
-def measure_rss(work: Path, sizes: list[int], measured: dict[int, int]) -> None:
+def _rss(p: psutil.Process) -> int:
+    try:
+        return p.memory_info().rss
+    except psutil.NoSuchProcess:
+        return 0
+
+
+def _is_python(p: psutil.Process) -> bool:
+    try:
+        return "python" in p.name()
+    except psutil.NoSuchProcess:
+        return False
+
+
+def measure_rss(work: Path, sizes: list[int], measured: dict[int, int], bulk: bool = False) -> None:
     """Print the loader's peak RSS at each size (``measured``: sizes whose peak a run above gave)."""
     peaks = []
+    name = "bulk loader" if bulk else "loader"
     for n in sizes:
         if n in measured:
             peaks.append(measured[n])
-            print(f"  loader at {n:>10,} rows: peak RSS {measured[n] / 2**20:,.0f} MiB (the run above)", flush=True)
+            print(f"  {name} at {n:>10,} rows: peak RSS {measured[n] / 2**20:,.0f} MiB (the run above)", flush=True)
             continue
         d = work / f"rss-{n}"
         d.mkdir()
         generate(d / "shipments.csv", n)
         with FreshNeo4j() as neo:
-            secs, rss = run_loader(d, neo.dir)
+            secs, rss = run_loader(d, neo.dir, bulk=bulk)
         shutil.rmtree(d, ignore_errors=True)
         peaks.append(rss)
-        print(f"  loader at {n:>10,} rows: peak RSS {rss / 2**20:,.0f} MiB ({n / secs:,.0f} rows/s)", flush=True)
+        print(f"  {name} at {n:>10,} rows: peak RSS {rss / 2**20:,.0f} MiB ({n / secs:,.0f} rows/s)", flush=True)
     if len(peaks) > 1:
-        print(f"  RSS growth {sizes[0]:,} -> {sizes[-1]:,} rows: {peaks[-1] / peaks[0]:.2f}x (target <= 1.5x)")
+        print(f"  {name} RSS growth {sizes[0]:,} -> {sizes[-1]:,} rows: {peaks[-1] / peaks[0]:.2f}x (target <= 1.5x)")
 
 
 def main() -> None:
@@ -184,6 +207,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="chokepoint-bench-records-"))
     if args.rss_only:
         measure_rss(work, args.rss_rows, {})
+        measure_rss(work, args.rss_rows, {}, bulk=True)
         shutil.rmtree(work, ignore_errors=True)
         return
     records = work / "records"
@@ -197,6 +221,13 @@ def main() -> None:
         print(f"  chokepoint load: {secs:8.1f} s {loader_rate:10,.0f} rows/s  peak RSS {rss / 2**20:,.0f} MiB",
               flush=True)
     first_rss = rss
+    with FreshNeo4j() as neo:
+        neo.store.close()  # the bulk load stops and restarts this Neo4j
+        secs, bulk_rss = run_loader(records, neo.dir, bulk=True)
+        bulk_rate = args.rows / secs
+        print(f"  chokepoint load --bulk: {secs:8.1f} s {bulk_rate:10,.0f} rows/s  peak RSS {bulk_rss / 2**20:,.0f} MiB "
+              f"(workers: {os.environ.get('CHOKEPOINT_BULK_WORKERS') or 'default'})", flush=True)
+        neo.store = Store.connect(settings_from_env(neo.dir))
     load_csv_rates = {}
     for name, query in (("same graph", LOAD_CSV_SAME_GRAPH), ("values only", LOAD_CSV_VALUES_ONLY)):
         with FreshNeo4j(load_csv=True) as neo:
@@ -225,9 +256,11 @@ def main() -> None:
               flush=True)
     for name, rate in load_csv_rates.items():
         print(f"  ratio loader / LOAD CSV ({name}): {loader_rate / rate:.2f}x (target >= 1.0x)")
+    print(f"ratio bulk / LOAD CSV (same graph): {bulk_rate / load_csv_rates['same graph']:.2f}x")
     print(f"  ratio loader / naive:    {loader_rate / naive_rate:.1f}x (target >= 20x)")
 
     measure_rss(work, args.rss_rows, {args.rows: first_rss})
+    measure_rss(work, args.rss_rows, {args.rows: bulk_rss}, bulk=True)
     shutil.rmtree(work, ignore_errors=True)
 
 

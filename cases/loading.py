@@ -12,9 +12,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from chokepoint.graph import local, schema
+from chokepoint.graph.config import settings_from_env
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
-from chokepoint.loaders import draft, networks, provenance, resolve
+from chokepoint.loaders import bulk, draft, networks, provenance, resolve
 from chokepoint.loaders.conventions import Convention, dates_option, decimal_option, thousands_option
 from chokepoint.loaders.draft import Draft
 from chokepoint.loaders.load import SAMPLE_CASE, LoadSummary, plan
@@ -25,7 +27,8 @@ from chokepoint.loaders.resolve import Candidate
 from chokepoint.queries.datasets import datasets as _datasets
 
 __all__ = ["SAMPLE_CASE", "SAMPLE_REJECTS", "NETWORK_FORMATS", "NETWORK_DUPLICATES", "LoadReport", "NetworkReport",
-           "Candidate", "Decision", "default_dataset", "declared", "load_records", "import_network", "candidates",
+           "Candidate", "Decision", "default_dataset", "declared", "load_records", "bulk_load_records",
+           "BulkRefused", "import_network", "candidates",
            "merge",
            "split", "decisions", "loads", "datasets", "record_files", "missing_files", "files_not_loaded", "Draft",
            "draft_mapping"]
@@ -122,6 +125,97 @@ def load_records(store: Store | None, paths: Sequence[Path] = (), *, sample: boo
     dataset = dataset or default_dataset(paths, sample)
     summary = _load_records(store, list(paths), dataset=dataset, mapping=mapping, rejects_path=rejects,
                             strict=strict, progress=progress, dry_run=dry_run, conventions=conventions)
+    return LoadReport(dataset=dataset, paths=paths, summary=summary)
+
+
+class BulkRefused(ChokepointError):
+    """A bulk load was refused before anything changed (a database with data in it, a remote server)."""
+
+
+#: How many nodes the database holds (read from Neo4j's counts, cheap at any size).
+_NODE_COUNT = "MATCH (n) RETURN count(n) AS n"
+
+
+def bulk_load_records(paths: Sequence[Path] = (), *, sample: bool = False, dataset: str | None = None,
+                      mapping: Path | None = None, rejects: Path | None = None, strict: bool = False,
+                      progress: Callable[[str, int], None] | None = None, decimal: str | None = None,
+                      thousands: str | None = None, dates: str | None = None, replace: bool = False,
+                      yes: bool = False, data_dir: Path | None = None, workers: int | None = None,
+                      timings: dict[str, float] | None = None) -> LoadReport:
+    """Load record files into the project's local Neo4j (``data_dir``, default as ``chokepoint neo4j``)
+    through Neo4j's bulk importer: the same mapping, ids, merge rules, rejects and ``Load`` records as
+    :func:`load_records`, for a first load (docs/scaling.md).
+
+    The records are read and mapped first (with the Neo4j still up); then the local Neo4j is stopped,
+    its ``neo4j`` database replaced by the import, and started again on the same port, the schema's
+    constraints and indexes applied and the ``Load`` records written. Refused (:class:`BulkRefused`,
+    nothing changed) when ``NEO4J_URI`` names a server (only the local instance's files can be
+    imported into: load transactionally there), when no local Neo4j runs, and when its database holds
+    anything, unless ``replace`` and ``yes`` (everything in it, merge decisions too, is replaced).
+    ``timings`` (when given) receives seconds per phase: map, import, restart, finish."""
+    import os
+    import shutil
+    import time
+
+    if os.environ.get("NEO4J_URI"):
+        raise BulkRefused(f"--bulk imports into the local Neo4j only, and NEO4J_URI points at "
+                          f"{os.environ['NEO4J_URI']}: load that server without --bulk (transactionally)")
+    if sample == bool(paths):
+        raise ChokepointError("give record paths or the sample (one of them)")
+    inst = local.find_running(data_dir)
+    if inst is None:
+        where = data_dir or local.default_data_dir()
+        raise BulkRefused(f"no local Neo4j runs for {where}; start it with `chokepoint neo4j start`, then load "
+                          "with --bulk")
+    data = Path(inst.data_dir)
+    conventions = declared(decimal, thousands, dates)
+    paths = (SAMPLE_CASE,) if sample else tuple(Path(p) for p in paths)
+    if sample and rejects is None:
+        rejects = SAMPLE_REJECTS
+    dataset = dataset or default_dataset(paths, sample)
+    clock = timings if timings is not None else {}
+    with Store.connect(settings_from_env(data)) as store:
+        held = store.read(_NODE_COUNT)[0]["n"]
+        if held and not replace:
+            raise BulkRefused(f"the local database holds {held:,} node(s); --bulk loads only into an empty one: "
+                              "load without --bulk (transactionally), or --replace --yes to replace them all")
+        if held and not yes:
+            raise BulkRefused(f"--replace deletes all {held:,} node(s) of the local database (merge decisions "
+                              "too); add --yes to confirm")
+        moved = {} if held else resolve.redirects(store)
+    work = data / f"bulk-import-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        start = time.perf_counter()
+        summary, files = bulk.write_import_files(list(paths), dataset, work, mapping=mapping, rejects_path=rejects,
+                                                 strict=strict, progress=progress, conventions=conventions,
+                                                 moved=moved, workers=workers)
+        clock["map"] = time.perf_counter() - start
+        local.stop(data)
+        try:
+            start = time.perf_counter()
+            bulk.run_importer(files, data / "store")
+            clock["import"] = time.perf_counter() - start
+        finally:
+            start = time.perf_counter()
+            local.start(data, port=inst.port, heap=inst.heap or "1g", pagecache=inst.pagecache or "512m",
+                            timeout=600)
+            clock["restart"] = time.perf_counter() - start
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    start = time.perf_counter()
+    with Store.connect(settings_from_env(data)) as store:
+        store.ensure_schema()
+        if files.empty_lists:
+            store.write_batches(bulk.SET_EMPTY_LISTS, files.empty_lists)
+        for rtype, rows in files.empty_link_lists.items():
+            store.write_batches(bulk.SET_EMPTY_LINK_LISTS % {"type": schema.rel_type(rtype)}, rows)
+        for fs, load in zip(summary.files, files.loads):
+            created = {k: load[k] for k in ("nodes_created", "relationships_created")}
+            provenance.begin_load(store, fs.load_id, **{k: v for k, v in load.items() if k not in created})
+            provenance.end_load(store, fs.load_id, rows_read=fs.rows_read, rows_loaded=fs.rows_loaded,
+                                rows_rejected=fs.rows_rejected, **created)
+    clock["finish"] = time.perf_counter() - start
     return LoadReport(dataset=dataset, paths=paths, summary=summary)
 
 

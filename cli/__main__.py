@@ -2,4 +2,5 @@
 
 from chokepoint.cli.main import main
 
-main()
+if __name__ == "__main__":  # not again in a worker process started by "spawn" (loaders/bulk.py)
+    main()

@@ -42,6 +42,11 @@ def load(
     thousands: Thousands = None,
     dates: Dates = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    bulk: Annotated[bool, typer.Option("--bulk", help="First load into the empty local Neo4j through Neo4j's "
+                                       "importer (stopped and restarted around it; docs/scaling.md).")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="With --bulk: replace everything in the local "
+                                          "database (needs --yes).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm --replace.")] = False,
 ) -> None:
     """Load record files (or the sample case) into Neo4j; bad rows go to a rejects report.
 
@@ -50,7 +55,11 @@ def load(
 
     if sample == bool(paths):
         raise typer.BadParameter("give PATH... or --sample (one of them)")
-    with (nullcontext() if dry_run else open_store()) as store, row_progress(as_json) as bar:
+    if bulk and dry_run:
+        raise typer.BadParameter("--bulk and --dry-run exclude each other")
+    if replace and not bulk:
+        raise typer.BadParameter("--replace goes with --bulk")
+    with (nullcontext() if dry_run or bulk else open_store()) as store, row_progress(as_json) as bar:
         tasks: dict[str, int] = {}
 
         def progress(name: str, rows: int) -> None:
@@ -58,9 +67,14 @@ def load(
                 tasks[name] = bar.add_task(f"loading {name}", total=None)
             bar.advance(tasks[name], rows)
 
-        report = loading.load_records(store, paths or (), sample=sample, dataset=dataset, mapping=mapping,
-                                      rejects=rejects, strict=strict, progress=progress, dry_run=dry_run,
-                                      decimal=decimal, thousands=thousands, dates=dates)
+        if bulk:
+            report = loading.bulk_load_records(paths or (), sample=sample, dataset=dataset, mapping=mapping,
+                                               rejects=rejects, strict=strict, progress=progress, decimal=decimal,
+                                               thousands=thousands, dates=dates, replace=replace, yes=yes)
+        else:
+            report = loading.load_records(store, paths or (), sample=sample, dataset=dataset, mapping=mapping,
+                                          rejects=rejects, strict=strict, progress=progress, dry_run=dry_run,
+                                          decimal=decimal, thousands=thousands, dates=dates)
     result, summary = report.as_dict(), report.summary
     if as_json:
         print(json.dumps(result, indent=2))
@@ -71,7 +85,9 @@ def load(
     else:
         out.print(f"dataset {report.dataset}: {result['rows_read']:,} rows read, {result['rows_loaded']:,} loaded, "
                   f"{result['rows_rejected']:,} rejected; {result['nodes_created']:,} nodes and "
-                  f"{result['relationships_created']:,} relationships created", highlight=False, markup=False)
+                  f"{result['relationships_created']:,} relationships created"
+                  + (" (bulk import; the local Neo4j was restarted)" if summary.bulk else ""),
+                  highlight=False, markup=False)
     if not as_json:
         if summary.rejects_report:
             out.print(f"rejects: {summary.rejects_report}", highlight=False, markup=False)

@@ -54,6 +54,8 @@ class LocalInstance:
     password: str
     pid: int | None = None
     version: str | None = None
+    heap: str | None = None        # what it was started with (a restart, e.g. around a bulk import, reuses them)
+    pagecache: str | None = None
 
     @property
     def uri(self) -> str:
@@ -161,6 +163,8 @@ def start(
         port=port,
         user=USER,
         password=previous.password if previous else secrets.token_urlsafe(24),
+        heap=heap,
+        pagecache=pagecache,
     )
     java = str(Path(os.environ["JAVA_HOME"]) / "bin" / "java") if os.environ.get("JAVA_HOME") else "java"
     log_path = data / LOG_FILE

@@ -60,6 +60,7 @@ class LoadSummary:
     counters: Counter = field(default_factory=Counter)
     rejects_report: str | None = None
     dry_run: bool = False                                    # every row mapped, nothing written to Neo4j
+    bulk: bool = False                                       # written by Neo4j's importer (loaders/bulk.py)
 
     @property
     def rows_read(self) -> int:
@@ -86,6 +87,7 @@ class LoadSummary:
             "missing_sources": self.missing_sources,
             "rejects_report": self.rejects_report,
             "dry_run": self.dry_run,
+            "bulk": self.bulk,
         }
 
 
@@ -285,15 +287,18 @@ def _cut(name: str, limit: int = 40) -> str:
 
 
 def _mapped(spec: SourceSpec, path: Path, dataset: str, conventions: FileConventions | None = None,
-            text: list[int] | None = None) -> Iterable:
+            text: list[int] | None = None, select: Callable[[int], bool] | None = None) -> Iterable:
     """Each row of ``path`` mapped: records or a :class:`Reject`. Without ``conventions`` they are
     settled first (reading the file once more) from what the source and its columns declare. With
-    ``text``, each row's characters are added to ``text[0]``."""
+    ``text``, each row's characters are added to ``text[0]``. With ``select``, only the rows whose
+    0-based position in the file it accepts are mapped (and yielded)."""
     if conventions is None:
         rows = (item for item in read_rows(path, format=spec.format, sheet=spec.sheet) if EXTRA_CELLS not in item[1])
         conventions = file_conventions(path, rows, spec.column_kinds(), spec.declared())
     fmt = spec.format or detect_format(path)
-    for row_no, row in read_rows(path, format=spec.format, sheet=spec.sheet):
+    for i, (row_no, row) in enumerate(read_rows(path, format=spec.format, sheet=spec.sheet)):
+        if select is not None and not select(i):
+            continue
         if text is not None:
             text[0] += sum(map(len, filter(None, row.values())))
         name = f"{path.name}[{row[SHEET]}]" if SHEET in row else path.name

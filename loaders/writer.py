@@ -120,9 +120,10 @@ class RecordWriter:
     entity it was merged into.
     """
 
-    def __init__(self, store: Store, dataset: str, load_id: str | None = None):
+    def __init__(self, store: Store | None, dataset: str, load_id: str | None = None,
+                 moved: dict[str, str] | None = None):
         self.store, self.dataset, self.load_id = store, dataset, load_id
-        self.moved = redirects(store)
+        self.moved = redirects(store) if moved is None else moved  # given: a writer that only prepares
         self.remembered: OrderedDict[str, int] = OrderedDict()  # referenced entity id -> fingerprint
 
     def write(self, mapped_rows: Iterable[tuple[list[NodeRecord], list[RelRecord]]]) -> Counter:
