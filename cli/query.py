@@ -140,7 +140,7 @@ def _key_values(items: list[str] | None) -> dict[str, str]:
 
 
 def _print_query_result(result, fmt: str, title: str, out_file: Path | None, raw: bool, query: str) -> None:
-    """The result as JSON or CSV (an audited export: printed, or written to ``out_file``; the cap noted
+    """The result as JSON or CSV (printed, or written to ``out_file`` as an audited export; the cap noted
     on stderr), or a table with its row and graph counts."""
     from chokepoint.cases.exports import export_result
 

@@ -193,7 +193,7 @@ def register(app: Dash, store: Store) -> None:
         def export_csv(_, shown, rows, columns, dataset):
             """The table's rows (all of them, sorted as shown) as CSV, written here so every cell goes
             through graph.csvsafe and the export is audited before it is handed over."""
-            rows = shown if shown is not None else rows or []
+            rows = shown or rows or []  # as sorted in the grid, once it has said so
             text = export.table_csv([c["field"] for c in columns or []], rows)
             try:
                 return download(text, f"{name}.csv", f"metrics {name}", {"dataset": dataset or None}, "csv",
