@@ -122,7 +122,7 @@ def generate(path: Path, rows: int) -> None:
 class FreshNeo4j:
     def __enter__(self):
         self.dir = Path(tempfile.mkdtemp(prefix="chokepoint-bench-"))
-        local.start(self.dir, port=local.free_port(), heap="2g", pagecache="1g")
+        local.start(self.dir, port=local.free_port(), heap="2g", pagecache="1g", timeout=900)
         self.store = Store.connect(settings_from_env(self.dir))
         self.store.ensure_schema()
         return self
