@@ -129,7 +129,7 @@ class FreshNeo4j:
     def __enter__(self):
         self.dir = Path(tempfile.mkdtemp(prefix="chokepoint-bench-"))
         extra = {"import_dir": self.dir / "store" / "import", "tx_timeout": 0} if self.load_csv else {}
-        local.start(self.dir, port=local.free_port(), heap="2g", pagecache="1g", **extra)
+        local.start(self.dir, port=local.free_port(), heap="2g", pagecache="1g", timeout=900, **extra)
         self.store = Store.connect(settings_from_env(self.dir))
         self.store.ensure_schema()
         return self

@@ -368,17 +368,18 @@ def _merge_partition(p: int, spill: Path, out: Path, dataset: str, load_ids: lis
     chunks.sort(key=lambda c: c[0])
     nodes: dict[str, dict] = {}
     links: dict[tuple, dict] = {}
+    priors: list[tuple[str, str, dict]] = []  # (kind, label or type, the Prior's properties)
     for (file_idx, _), entries in chunks:
         load = load_ids[file_idx]
         for kind, what, row in entries:
             if kind == "n":
-                _merge_node(nodes, what, row, load, file_idx)
+                _merge_node(nodes, what, row, load, file_idx, priors)
             elif kind == "s":
                 node = nodes.get(what)
                 if node is not None:
                     node["sources"].update(dict.fromkeys(row))
             else:
-                _merge_link(links, what, row, load, file_idx)
+                _merge_link(links, what, row, load, file_idx, priors)
     del chunks
     result = {"partition": p, "nodes": [], "relationships": [], "empty_lists": [], "empty_link_lists": {},
               "entities": len(nodes), "links": len(links), "properties": 0,
@@ -394,12 +395,40 @@ def _merge_partition(p: int, spill: Path, out: Path, dataset: str, load_ids: lis
         by_type.setdefault(link["type"], []).append(link)
     for rtype, group in sorted(by_type.items()):
         result["relationships"].append(_write_links(out, p, rtype, group, dataset, result))
+    by_element: dict[tuple[str, str], list[dict]] = {}
+    for kind, what, props in priors:
+        props["dataset"] = dataset
+        by_element.setdefault((kind, what), []).append(props)
+    for (kind, what), group in sorted(by_element.items()):
+        result["nodes"].append(_write_priors(out, p, kind, what, group))
     return result
 
 
-def _merge_node(nodes: dict, label: str, row: dict, load: str, file_idx: int) -> None:
-    """What ``_MERGE_NODES`` (loaders/writer.py) does with one row."""
+def _write_priors(out: Path, p: int, kind: str, what: str, group: list[dict]) -> tuple[str, str]:
+    """``(:Prior)`` nodes (loaders/writer.py): an element as it was before a later file's load touched it."""
+    declared = {**(schema.SCHEMA.nodes[what].properties if kind == "entity"
+                   else schema.SCHEMA.relationships[what].properties),
+                "undo_loads": "string[]", "undo_sources": "integer", "undo_aliases": "integer"}
+    names = sorted({k for props in group for k in props})
+    types = [_TYPES[declared[k]] if k in declared else _column_type(None, k, [{"props": g} for g in group])
+             for k in names]
+    head, data = out / f"priors-{kind}-{what}-{p}.header.csv", out / f"priors-{kind}-{what}-{p}.csv"
+    _write_text(head, ",".join([":LABEL", *(f"{k}{t}" for k, t in zip(names, types))]) + "\n")
+    with open(_private(data), "w", encoding="utf-8", newline="") as f:
+        for props in group:
+            f.write(",".join(['"Prior"', *(_cell(props.get(k)) for k in names)]) + "\n")
+    return str(head), str(data)
+
+
+def _merge_node(nodes: dict, label: str, row: dict, load: str, file_idx: int, priors: list) -> None:
+    """What ``_KEEP_PRIOR_NODES`` and ``_MERGE_NODES`` (loaders/writer.py) do with one row."""
     node = nodes.get(row["id"])
+    if node is not None and load not in node["loads"]:  # a later file's load first touches it: kept for undo
+        priors.append(("entity", label, {**node["props"], "id": node["id"], "dataset": None,
+                                         "caption": node["caption"], "search_text": node["search_text"],
+                                         "undo_load": load, "undo_of": node["id"], "undo_kind": "entity",
+                                         "undo_loads": list(node["loads"]), "undo_sources": len(node["sources"]),
+                                         "undo_aliases": len(node["aliases"])}))
     if node is None:
         nodes[row["id"]] = {"id": row["id"], "label": label, "props": {**row["keys"], **row["props"]},
                             "aliases": list(row["aliases"]), "sources": dict.fromkeys(row["sources"]),
@@ -416,10 +445,15 @@ def _merge_node(nodes: dict, label: str, row: dict, load: str, file_idx: int) ->
     node["sources"].update(dict.fromkeys(row["sources"]))
 
 
-def _merge_link(links: dict, rtype: str, row: dict, load: str, file_idx: int) -> None:
-    """What ``_MERGE_RELATIONSHIPS`` does with one row (a link is its type, id and end nodes)."""
+def _merge_link(links: dict, rtype: str, row: dict, load: str, file_idx: int, priors: list) -> None:
+    """What ``_KEEP_PRIOR_RELATIONSHIPS`` and ``_MERGE_RELATIONSHIPS`` do with one row (a link is its type,
+    id and end nodes)."""
     key = (rtype, row["id"], row["source"], row["target"])
     link = links.get(key)
+    if link is not None and load not in link["loads"]:
+        priors.append(("link", rtype, {**link["props"], "id": link["id"], "dataset": None, "undo_load": load,
+                                       "undo_of": link["id"], "undo_kind": "link", "undo_type": rtype,
+                                       "undo_loads": list(link["loads"]), "undo_sources": len(link["sources"])}))
     if link is None:
         links[key] = {"id": row["id"], "type": rtype, "source": row["source"], "target": row["target"],
                       "props": dict(row["props"]), "sources": dict.fromkeys(row["sources"]), "loads": [load],

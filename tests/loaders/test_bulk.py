@@ -1,4 +1,4 @@
-"""Bulk loads against a real local Neo4j (the session's spare instance, which they stop and restart):
+"""Bulk loads against a real local Neo4j (one of their own, which they stop and restart):
 the same files loaded transactionally and through Neo4j's importer give the same graph (a canonical hash
 of every node and relationship); refusals change nothing; the importer's input is private."""
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from chokepoint.graph import local
 from chokepoint.cases.loading import BulkRefused, bulk_load_records
 from chokepoint.graph.config import Settings
 from chokepoint.graph.store import Store
@@ -42,6 +43,15 @@ def connect(inst) -> Store:
 def empty(store: Store) -> None:
     while store.write("MATCH (n) WITH n LIMIT 10000 DETACH DELETE n")["nodes_deleted"]:
         pass
+
+
+@pytest.fixture(scope="module")
+def spare_neo4j(tmp_path_factory):
+    """A local Neo4j for this module (started with a patient timeout: the test machines are shared)."""
+    data = tmp_path_factory.mktemp("bulk-neo4j")
+    inst = local.start(data, port=local.free_port(), timeout=900)
+    yield inst
+    local.stop(data)
 
 
 @pytest.fixture()
@@ -101,6 +111,7 @@ def test_refusals_change_nothing(spare_neo4j, tmp_path, local_only, monkeypatch)
             load_records(store, SAMPLE_CASE, dataset="sample", rejects_path=tmp_path / "r.csv")
         before = graph_hash(store)
     data = Path(spare_neo4j.data_dir)
+    pid = local.find_running(data).pid
     with pytest.raises(BulkRefused, match="holds .* node.*without --bulk"):
         bulk_load_records([SAMPLE_CASE], dataset="sample", rejects=tmp_path / "x.csv", data_dir=data)
     with pytest.raises(BulkRefused, match="add --yes"):
@@ -111,8 +122,7 @@ def test_refusals_change_nothing(spare_neo4j, tmp_path, local_only, monkeypatch)
                           replace=True, yes=True)
     monkeypatch.delenv("NEO4J_URI")
     assert not (tmp_path / "x.csv").exists()
-    from chokepoint.graph import local
-    assert local.find_running(data).pid == spare_neo4j.pid  # never stopped
+    assert local.find_running(data).pid == pid  # never stopped
     with connect(spare_neo4j) as store:
         assert graph_hash(store) == before
 
