@@ -15,8 +15,20 @@ from chokepoint.graph.store import Store
 app = typer.Typer(help="Chokepoint: trafficking-network graph explorer over Neo4j.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 
-out = Console()
-err = Console(stderr=True)
+
+
+class _Console(Console):
+    """A console that reads ``COLUMNS`` (or the terminal's size) when it prints, not when this module is
+    first imported: the width then follows the environment a command runs in (rich fixes it at
+    construction, so a command run after another changed ``COLUMNS`` would wrap at the old width)."""
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self._width = self._height = None
+
+
+out = _Console()
+err = _Console(stderr=True)
 
 
 @app.callback()
