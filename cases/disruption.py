@@ -136,7 +136,10 @@ def what_if(store: Store, where: Scope | None = None, remove: Sequence[str] = ()
                                         best=best, capacity=capacity, start=where.start, end=where.end)
         gone = list(flow.removed)
     removed, before, after = dq.what_if(net, gone)
-    return WhatIfReport(g.graph.get("scope", {}), tuple(removed), _captions(g, removed), before, after, flow)
+    if flow:  # every entity the flow lost, the structural figures counting those in the scope
+        removed = list(dict.fromkeys(gone))
+    captions = {**(dict(flow.captions) if flow else {}), **_captions(g, removed)}
+    return WhatIfReport(g.graph.get("scope", {}), tuple(removed), captions, before, after, flow)
 
 
 def attack(store: Store, where: Scope | None = None, strategy: str = "betweenness", steps: int = 10, *,

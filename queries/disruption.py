@@ -15,7 +15,8 @@ self-loops, direction ignored), relabelled to integers ``0..n-1`` in a fixed nod
 How it stays fast (``bench/disrupt.py``): the graph is kept as integer arrays with the components
 labelled; removing an entity changes only its own component, so only that component is measured
 again (its connected pieces, their distance sums with :mod:`queries.distances`, and for betweenness
-the compiled Brandes of :mod:`queries.brandes`), the other components keep their figures and scores.
+the compiled Brandes of :mod:`queries.brandes`, which :func:`queries.distances.betweenness_and_sums`
+runs with the distance sums in the same searches), the other components keep their figures and scores.
 That is exact: unnormalised betweenness, the distances behind closeness, efficiency and path
 lengths, of an entity depend only on its own component. PageRank runs on igraph through
 :mod:`queries.backends`; collective influence with scipy's sparse products.
@@ -370,7 +371,7 @@ def _nonempty(net: Net, steps: int) -> None:
 
 
 def _backend(strategy: str) -> str:
-    return {"betweenness": "brandes (per component)", "degree": "numpy", "closeness": "distances (per component)",
+    return {"betweenness": "brandes with distances (per component)", "degree": "numpy", "closeness": "distances (per component)",
             "pagerank": "igraph", "collective-influence": "scipy"}[strategy]
 
 
@@ -504,23 +505,21 @@ class _State:
         if len(sub):
             adjacency = sparse.coo_matrix((np.ones(len(sub)), (sub[:, 0], sub[:, 1])), shape=(k, k))
             count, parts = connected_components(adjacency, directed=False)
-            if self.distances:
-                indptr, indices = distances.csr(k, sub)
+            indptr, indices = distances.csr(k, sub)
+            if self.track:  # betweenness and distances from one search per source
+                counts, total, inverse = distances.betweenness_and_sums(indptr, indices, range(k))
+                self.bc[nodes] = counts
+            elif self.distances:
                 total, inverse = distances.sums(indptr, indices, range(k))
             else:
                 total, inverse = np.zeros(k), np.zeros(k)
         else:
             count, parts = k, np.arange(k)
             total, inverse = np.zeros(k), np.zeros(k)
+            self.bc[nodes] = 0.0
         labels = parts + self.next
         self.label[nodes] = labels
         self.dsum[nodes] = total
-        if self.track and len(sub):
-            from chokepoint.queries import brandes  # numba takes 0.5 s to import: only when betweenness runs
-
-            self.bc[nodes] = brandes.counts(k, sub, False, range(k))
-        elif self.track:
-            self.bc[nodes] = 0.0
         sizes = np.bincount(parts, minlength=count)
         near = np.bincount(parts, weights=inverse, minlength=count)
         far = np.bincount(parts, weights=total, minlength=count)

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from chokepoint.queries import disruption as dq
+from disruption_reference import TOL, nx_attack, nx_figures, nx_order, nx_random, same_curve
 
-TOL = 1e-9
 
 
 def pieces() -> nx.Graph:
@@ -43,69 +43,6 @@ GRAPHS = {
     "gnm": lambda: nx.gnm_random_graph(80, 160, seed=7),
     "pieces": pieces,
 }
-
-
-# -- the reference, in plain networkx ---------------------------------------------------------------
-
-def nx_figures(g: nx.Graph, n0: int) -> dict:
-    n = g.number_of_nodes()
-    parts = list(nx.connected_components(g))          # in node order: ties go to the earliest entity's
-    big = max(parts, key=len) if parts else set()
-    s = len(big)
-    return {"entities": n, "links": g.number_of_edges(), "components": len(parts), "largest": s,
-            "largest_share": s / n0,
-            "fragmentation": 1 - sum(len(p) * (len(p) - 1) for p in parts) / (n * (n - 1)) if n > 1 else 0.0,
-            "efficiency": nx.global_efficiency(g),
-            "average_path_length": nx.average_shortest_path_length(g.subgraph(big)) if s > 1 else 0.0,
-            "density": nx.density(g) if n > 1 else 0.0}
-
-
-def nx_scores(g: nx.Graph, strategy: str, weighted: bool = False) -> dict:
-    if strategy == "betweenness":
-        return nx.betweenness_centrality(g)
-    if strategy == "degree":
-        return dict(g.degree(weight="weight" if weighted else None))
-    if strategy == "closeness":
-        return nx.closeness_centrality(g)
-    if strategy == "pagerank":
-        return nx.pagerank(g, weight="weight" if weighted else None, tol=1e-13, max_iter=10_000)
-    ci = {}
-    for v in g:
-        far = [u for u, d in nx.single_source_shortest_path_length(g, v, cutoff=2).items() if d == 2]
-        ci[v] = (g.degree(v) - 1) * sum(g.degree(u) - 1 for u in far)
-    return ci
-
-
-def nx_order(scores: dict) -> list:
-    """Best first: scores rounded to 9 digits of the largest, ties in node order (a stable sort)."""
-    scale = max(abs(x) for x in scores.values()) or 1.0
-    return sorted(scores, key=lambda v: -round(scores[v] / scale, 9))
-
-
-def nx_attack(g: nx.Graph, strategy: str, steps: int, mode: str = "sequential", weighted: bool = False) -> list:
-    g, n0, out = g.copy(), g.number_of_nodes(), []
-    ranked = nx_order(nx_scores(g, strategy, weighted)) if mode == "block" else None
-    first = nx_scores(g, strategy, weighted)
-    for q in range(min(steps, n0)):
-        if ranked:
-            v, score = ranked[q], first[ranked[q]]
-        else:
-            scores = nx_scores(g, strategy, weighted)
-            v = nx_order(scores)[0]
-            score = scores[v]
-        g.remove_node(v)
-        f = nx_figures(g, n0)
-        out.append((v, score, f["largest"], f["largest_share"], f["components"], f["efficiency"]))
-    return out
-
-
-def same_curve(curve: dq.Attack, reference: list) -> None:
-    assert [s.removed for s in curve.steps] == [r[0] for r in reference]
-    for s, (_, score, largest, share, parts, eff) in zip(curve.steps, reference):
-        assert s.score == pytest.approx(score, rel=TOL, abs=TOL)
-        assert (s.largest, s.components) == (largest, parts)
-        assert s.largest_share == pytest.approx(share, abs=1e-12)
-        assert s.efficiency == pytest.approx(eff, rel=TOL, abs=TOL)
 
 
 # -- figures and what-if ----------------------------------------------------------------------------
@@ -210,17 +147,6 @@ def test_the_tie_rule_matches_networkx_max_over_a_graph_built_in_that_order():
 
 # -- random attacks ---------------------------------------------------------------------------------
 
-def nx_random(g: nx.Graph, steps: int, runs: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    shares, effs = np.zeros((runs, steps)), np.zeros((runs, steps))
-    for r in range(runs):
-        h = g.copy()
-        for q, v in enumerate(random.Random(seed + r).sample(list(g), steps)):
-            h.remove_node(v)
-            shares[r, q] = len(max(nx.connected_components(h), key=len)) / len(g) if len(h) else 0
-            effs[r, q] = nx.global_efficiency(h)
-    return shares, effs
-
-
 def test_random_attack_equals_networkx_runs_from_the_same_seeds():
     g = nx.karate_club_graph()
     got = dq.random_attack(g, 8, runs=30, seed=11)
@@ -252,3 +178,21 @@ def test_import_order_sorts_by_first_load_then_row_then_id():
     g.add_node("d", loads=["L0"], sources=["first.csv:99"])
     g.add_node("e")
     assert dq.import_order(g, {"L1": 200, "L0": 100}) == ["d", "a", "b", "c", "e"]
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_betweenness_with_distance_sums_equals_the_compiled_brandes_and_networkx(threaded, monkeypatch):
+    from chokepoint.queries import brandes, distances
+
+    if threaded:
+        monkeypatch.setattr(distances, "THREADED_WORK", 0)
+    g = nx.powerlaw_cluster_graph(300, 3, 0.1, seed=2)
+    net = dq.integer_graph(g)
+    indptr, indices = distances.csr(len(net), net.pairs)
+    counts, far, near = distances.betweenness_and_sums(indptr, indices, range(len(net)), threads=2)
+    assert np.allclose(counts, brandes.counts(len(net), net.pairs, False, range(len(net))), rtol=0, atol=1e-9)
+    lengths = dict(nx.all_pairs_shortest_path_length(g))
+    assert far.tolist() == [float(sum(lengths[v].values())) for v in net.names]
+    assert near == pytest.approx([sum(1 / d for d in lengths[v].values() if d) for v in net.names])
+    plain_far, plain_near = distances.sums(indptr, indices, range(len(net)), threads=2)
+    assert far.tolist() == plain_far.tolist() and np.allclose(near, plain_near, rtol=1e-12)
