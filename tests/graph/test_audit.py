@@ -461,7 +461,7 @@ def test_a_user_name_from_the_proxy_header_is_validated_before_use(sample_store,
     from chokepoint.app.auth import AuthConfig
     from chokepoint.app.main import create_app
 
-    dash_app = create_app(sample_store, AuthConfig(header="X-Remote-User"))
+    dash_app = create_app(sample_store, AuthConfig(header="X-Remote-User", proxies=("127.0.0.1",)))
     client = dash_app.server.test_client()
     for bad in ("ana\x85x", "a b", "x" * 129, "<script>", 'ana"x'):
         r = client.get("/_dash-layout", headers={"X-Remote-User": bad})
