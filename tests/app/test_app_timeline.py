@@ -160,6 +160,7 @@ def test_play_steps_through_the_months_and_stops_at_the_end(case_store, make_app
     page.get_by_text("Links dated from").wait_for()
     start, end = date_span(store)
     months = tl.month_windows(start, end)
+    page.wait_for_load_state("networkidle")  # the page's first callbacks have answered: none can reset the button
     page.click("#timeline-play")
     page.get_by_role("button", name="Stop").wait_for()
     # it stops by itself on the last month, and says so by offering Play again
