@@ -11,7 +11,7 @@ from typing import Any
 from neo4j.graph import Node, Path, Relationship
 from neo4j.time import Date, DateTime, Duration, Time
 
-__all__ = ["plain", "jsonable", "cell", "cell_text", "json_default", "display_text"]
+__all__ = ["plain", "jsonable", "cell", "cell_text", "json_default", "display_text", "instant_text"]
 
 
 def plain(value: Any) -> Any:
@@ -23,6 +23,25 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
+
+
+def instant_text(value: Any) -> str | None:
+    """A recorded instant as fixed-width UTC text to the millisecond, so its text sorts as the instant does.
+
+    Neo4j's ``toString`` drops trailing zeros (``11.3Z`` for ``11.300Z``), and its text then sorts
+    after ``11.371Z``. None stays None.
+
+    >>> instant_text(DateTime(2026, 12, 4, 17, 24, 11, 300_000_000, tzinfo=dt.timezone.utc))
+    '2026-12-04T17:24:11.300Z'
+    >>> instant_text(None) is None
+    True
+    """
+    if value is None:
+        return None
+    value = plain(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc)
+    return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def jsonable(value: Any) -> Any:

@@ -19,6 +19,7 @@ from typing import Any
 from chokepoint.graph import schema
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
+from chokepoint.graph.values import instant_text
 
 __all__ = ["DatasetInfo", "DroppedDataset", "dataset_list", "load_list", "drop_dataset"]
 
@@ -26,13 +27,13 @@ _ENTITY_COUNTS = "MATCH (n:Entity) RETURN n.dataset AS dataset, count(n) AS n"
 _LINK_COUNTS = "MATCH (:Entity)-[r]->(:Entity) RETURN r.dataset AS dataset, count(r) AS n"
 _LOAD_COUNTS = """
 MATCH (l:Load) WHERE l.dataset IS NOT NULL
-RETURN l.dataset AS dataset, count(l) AS loads, toString(min(coalesce(l.first_started, l.started))) AS first,
-       toString(max(coalesce(l.finished, l.started))) AS last
+RETURN l.dataset AS dataset, count(l) AS loads, min(coalesce(l.first_started, l.started)) AS first,
+       max(coalesce(l.finished, l.started)) AS last
 """
 _LOADS = """
 MATCH (l:Load) WHERE $dataset IS NULL OR l.dataset = $dataset
 RETURN l.id AS id, l.dataset AS dataset, l.file AS file, coalesce(l.format, l.source) AS format,
-       toString(coalesce(l.first_started, l.started)) AS started, toString(l.finished) AS ended,
+       coalesce(l.first_started, l.started) AS started, l.finished AS ended,
        l.status AS status, l.rows_read AS rows_read, l.rows_loaded AS rows_loaded,
        l.rows_rejected AS rows_rejected, l.nodes_created AS nodes_created,
        l.relationships_created AS relationships_created, coalesce(l.prior_states, false) AS undoable
@@ -134,14 +135,15 @@ def dataset_list(store: Store) -> list[DatasetInfo]:
             info(r["dataset"]).links = r["n"]
     for r in store.read(_LOAD_COUNTS):
         d = info(r["dataset"])
-        d.loads, d.first_load, d.last_load = r["loads"], r["first"], r["last"]
+        d.loads, d.first_load, d.last_load = r["loads"], instant_text(r["first"]), instant_text(r["last"])
     return [found[name] for name in sorted(found)]
 
 
 def load_list(store: Store, dataset: str | None = None) -> list[dict[str, Any]]:
     """Every recorded load (of ``dataset``, or all), oldest first, with its counts and whether it can be
     undone exactly (``undoable``: it kept what it changed; an undo may still be refused, see ``loaders/undo.py``)."""
-    return store.read(_LOADS, dataset=dataset)
+    return [{**r, "started": instant_text(r["started"]), "ended": instant_text(r["ended"])}
+            for r in store.read(_LOADS, dataset=dataset)]
 
 
 def drop_dataset(store: Store, name: str, yes: bool = False) -> DroppedDataset:

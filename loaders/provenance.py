@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from chokepoint.graph.store import Store
+from chokepoint.graph.values import instant_text
 
 __all__ = ["file_digest", "load_id", "begin_load", "end_load", "loads"]
 
@@ -31,7 +32,7 @@ SET l += $counts, l.status = $status, l.finished = datetime()
 _LIST = """
 MATCH (l:Load) WHERE $dataset IS NULL OR l.dataset = $dataset
 RETURN l.id AS id, l.dataset AS dataset, l.file AS file, l.sha256 AS sha256, l.mapping AS mapping,
-       l.status AS status, toString(l.started) AS started, toString(l.finished) AS finished,
+       l.status AS status, l.started AS started, l.finished AS finished,
        l.rows_read AS rows_read, l.rows_loaded AS rows_loaded, l.rows_rejected AS rows_rejected
 ORDER BY l.started
 """
@@ -62,6 +63,7 @@ def end_load(store: Store, load: str, status: str = "complete", **counts: Any) -
 
 def loads(store: Store, dataset: str | None = None) -> list[dict[str, Any]]:
     """Every recorded load (of ``dataset``, or all), oldest first."""
-    return store.read(_LIST, dataset=dataset)
+    return [{**r, "started": instant_text(r["started"]), "finished": instant_text(r["finished"])}
+            for r in store.read(_LIST, dataset=dataset)]
 
 
