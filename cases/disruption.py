@@ -8,8 +8,10 @@ to :mod:`queries.disruption`. Names given to remove, or as flow ends, are resolv
 when it is in the scope; several equally good matches are listed, never guessed. With flow ends the
 flow figures come from :func:`cases.routes.disruption_report`, on the same resolved ids.
 
-Two reports, each with ``as_dict()`` (``--json``) and ``csv()`` (``--csv``): :class:`WhatIfReport`
-and :class:`AttackReport`. Designed so later analyses slot in: recovery rounds and thinned copies
+Three reports, each with ``as_dict()`` (``--json``) and ``csv()`` (``--csv``): :class:`WhatIfReport`,
+:class:`AttackReport` and :class:`RecoveryReport` (:func:`recovery`: the removals of a what-if or an
+attack, then rounds of a recovery rule from :mod:`queries.recovery`, with the max flow after each
+round when flow ends are given). Designed so later analyses slot in: recovery rounds and thinned copies
 take the same :class:`queries.disruption.Net` and call :func:`queries.disruption.figures` or
 :func:`queries.disruption.attack` on it.
 """
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from chokepoint.cases import routes
 from chokepoint.cases.scope import projected
@@ -31,13 +34,15 @@ from chokepoint.graph.normalise import text as fold
 from chokepoint.graph.projection import Scope
 from chokepoint.graph.store import Store
 from chokepoint.queries import disruption as dq
+from chokepoint.queries import recovery as rec
+from chokepoint.queries import routes as flows
 from chokepoint.queries.paths import AmbiguousEntity
 from chokepoint.queries.search import search_entities
 
-__all__ = ["STRATEGIES", "MODES", "GRAPH", "WhatIfReport", "AttackReport", "structural_graph", "resolve",
-           "what_if", "attack", "AmbiguousEntity"]
+__all__ = ["STRATEGIES", "MODES", "RULES", "GRAPH", "WhatIfReport", "AttackReport", "RecoveryReport",
+           "structural_graph", "resolve", "what_if", "attack", "recovery", "AmbiguousEntity"]
 
-STRATEGIES, MODES = dq.STRATEGIES, dq.MODES
+STRATEGIES, MODES, RULES = dq.STRATEGIES, dq.MODES, rec.RULES
 #: What every structural figure is computed on (said in every report).
 GRAPH = "undirected simple graph of the scope"
 #: Most candidates an ambiguous name lists.
@@ -101,6 +106,60 @@ class AttackReport:
         return _csv(head, rows)
 
 
+@dataclass(frozen=True)
+class RecoveryReport:
+    """Removals (``removed_by``: the what-if, or the attack that chose them), then recovery rounds
+    (``queries.recovery.Recovery``); with flow ends, ``flow``: the max flow intact, after the removals and
+    after each round (``{"max_flow", "low", "high"}``, the band over the runs of a random rule)."""
+
+    scope: Mapping[str, Any]
+    removed_by: Mapping[str, Any]
+    recovery: rec.Recovery
+    captions: Mapping[str, Any] = field(default_factory=dict)
+    flow: Mapping[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = self.recovery.as_dict()
+        data["removed"] = [{"id": n, "caption": self.captions.get(n)} for n in self.recovery.removed]
+        for q, r in enumerate(data["rounds"]):
+            for h in r.get("heirs", ()):
+                h["caption"] = self.captions.get(h["heir"])
+            if self.flow:
+                r["flow"] = self.flow["rounds"][q]
+        flow = {k: v for k, v in self.flow.items() if k != "rounds"} if self.flow else None
+        return {"graph": GRAPH, "scope": dict(self.scope), "removed_by": dict(self.removed_by), **data, "flow": flow}
+
+    def csv(self) -> str:
+        """One row for the intact graph (round ``intact``), one after the removals (round 0), one per round."""
+        r = self.recovery
+        banded = r.rounds[0].low is not None
+        flow = self.flow
+        if not banded:
+            head = ["round", "links_added", "entities_added", "heirs", *rec.FIGURES]
+            rows = [["intact", "", "", "", *(getattr(r.before, k) for k in rec.FIGURES)],
+                    [0, "", "", "", *(getattr(r.after, k) for k in rec.FIGURES)]]
+            rows += [[x.round, x.links_added, x.entities_added, ";".join(f"{v}>{h or ''}" for v, h in x.heirs),
+                      *(getattr(x.figures, k) for k in rec.FIGURES)] for x in r.rounds]
+            if flow:
+                head.append("max_flow")
+                for row, value in zip(rows, [flow["intact"], flow["after"], *(f["max_flow"] for f in flow["rounds"])]):
+                    row.append(value)
+            return _csv(head, rows)
+        head = ["round", "links_added_mean", "entities_added_mean",
+                *(f"{k}_{s}" for k in rec.FIGURES for s in ("mean", "low", "high"))]
+        rows = [["intact", "", "", *(getattr(r.before, k) for k in rec.FIGURES for _ in range(3))],
+                [0, "", "", *(getattr(r.after, k) for k in rec.FIGURES for _ in range(3))]]
+        rows += [[x.round, x.links_added, x.entities_added,
+                  *(getattr(f, k) for k in rec.FIGURES for f in (x.figures, x.low, x.high))] for x in r.rounds]
+        if flow:
+            head += ["max_flow_mean", "max_flow_low", "max_flow_high"]
+            rows[0] += [flow["intact"]] * 3
+            rows[1] += [flow["after"]] * 3
+            for row, f in zip(rows[2:], flow["rounds"]):
+                row += [f["max_flow"], f["low"], f["high"]]
+        return _csv(head, rows)
+
+
 def structural_graph(store: Store, where: Scope | None = None, weighted: bool = False) -> tuple[nx.MultiDiGraph, dq.Net]:
     """The scope's projection and its undirected simple graph as a :class:`queries.disruption.Net`, entities
     in import order; ``weighted``: a link weighs the sum of its relationships' ``weight`` (1 where absent)."""
@@ -159,6 +218,39 @@ def attack(store: Store, where: Scope | None = None, strategy: str = "betweennes
     return AttackReport(g.graph.get("scope", {}), curve, _captions(g, [s.removed for s in curve.steps]))
 
 
+def recovery(store: Store, where: Scope | None = None, rule: str = "triadic", rounds: int = 5, *,
+             remove: Sequence[str] = (), attack: str | None = None, steps: int = 10, mode: str = "sequential",
+             weighted: bool = False, runs: int = 100, seed: int = 0, probability: float = 0.5, newcomers: int = 1,
+             attach: int | None = None, heir: str = "degree", sources: Sequence[str] = (), sinks: Sequence[str] = (),
+             capacity: str = "kg") -> RecoveryReport:
+    """Remove ``remove`` (ids or names, resolved in the scope), or the ``steps`` entities an ``attack`` by a
+    measure takes, then let the network recover for ``rounds`` rounds by ``rule``
+    (:func:`queries.recovery.recover`); with ``sources`` and ``sinks`` also the max flow after each round."""
+    where = where or Scope()
+    if bool(sources) != bool(sinks):
+        raise ChokepointError("give both flow ends (--from and --to), or neither")
+    if (attack is None) == (not remove):
+        raise ChokepointError("a recovery follows removals: give the entities to remove or an attack (one of them)")
+    if attack == "random":
+        raise dq.BadAttack("a recovery follows one set of removals: attack by a measure, not at random")
+    g, net = structural_graph(store, where, weighted=weighted and attack is not None)
+    if attack is not None:
+        curve = dq.attack(net, attack, steps, mode=mode, weighted=weighted)
+        gone = [s.removed for s in curve.steps]
+        removed_by = {"attack": attack, "mode": mode, "weighted": weighted, "steps": len(gone)}
+    else:
+        gone = resolve(store, g, remove, where.dataset)
+        removed_by = {"what_if": list(remove)}
+    found = rec.recover(net, gone, rule, rounds, runs=runs, seed=seed, probability=probability,
+                        newcomers=newcomers, attach=attach, heir=heir)
+    heirs = [h for r in found.rounds for _, h in r.heirs if h is not None]
+    flow = None
+    if sources:
+        ends = resolve(store, g, sources, where.dataset), resolve(store, g, sinks, where.dataset)
+        flow = _recovery_flow(store, where, capacity, found, ends)
+    return RecoveryReport(g.graph.get("scope", {}), removed_by, found, _captions(g, [*found.removed, *heirs]), flow)
+
+
 # -- helpers -------------------------------------------------------------------------------------
 def _resolve(store: Store, graph: nx.Graph, text: str, dataset: str | None) -> str:
     text = (text or "").strip()
@@ -178,6 +270,34 @@ def _resolve(store: Store, graph: nx.Graph, text: str, dataset: str | None) -> s
                        for v in sorted(named)[:LISTED])
     more = f" and {len(named) - LISTED} more" if len(named) > LISTED else ""
     raise AmbiguousEntity(f"{text!r} matches {len(named)} entities in {where}: {listed}{more}; give an id")
+
+
+def _recovery_flow(store: Store, where: Scope, capacity: str, found: rec.Recovery,
+                   ends: tuple[list[str], list[str]]) -> dict[str, Any]:
+    """The max flow intact, after the removals, and after each round of each run (mean and 5-95% band)."""
+    graph = flows.flow_graph(store, where.dataset, capacity=capacity, start=where.start, end=where.end)
+
+    def value(g: nx.DiGraph) -> float:
+        return flows.max_flow(g, *ends).value
+
+    runs = found.runs
+    table = np.zeros((runs, len(found.rounds)))
+    for run in range(runs):
+        links: list = []
+        heirs: list = []
+        for q, r in enumerate(found.rounds):
+            links += r.links[run]
+            heirs += r.heirs
+            table[run, q] = value(rec.recovered_flow(graph, found.removed, found.rule, links, heirs))
+    low, high = np.percentile(table, [5, 95], axis=0)
+    mean = table.mean(axis=0)
+    banded = found.rounds[0].low is not None
+    rounds = [{"max_flow": float(mean[q]), **({"low": float(low[q]), "high": float(high[q])} if banded else {})}
+              for q in range(len(found.rounds))]
+    after = graph.copy()
+    after.remove_nodes_from(found.removed)
+    return {"sources": ends[0], "sinks": ends[1], "capacity": capacity, "intact": value(graph), "after": value(after),
+            "rounds": rounds}
 
 
 def _captions(g: nx.Graph, ids: Sequence[str]) -> dict[str, Any]:

@@ -107,6 +107,16 @@ def disrupt_command(
     runs: Annotated[int, typer.Option(help="Random attack: how many runs.")] = 100,
     efficiency: Annotated[bool, typer.Option("--efficiency/--no-efficiency",
                                              help="Random attack: compute efficiency at every step.")] = True,
+    recover: Annotated[str | None, typer.Option(help="After the removals (--remove or --attack), let the network "
+                                                     "recover: triadic, preferential or replace.")] = None,
+    rounds: Annotated[int, typer.Option(help="Recovery: how many rounds.")] = 5,
+    probability: Annotated[float, typer.Option(help="Recovery triadic: chance a pair of the removed entity's "
+                                                    "former neighbours links in a round.")] = 0.5,
+    newcomers: Annotated[int, typer.Option(help="Recovery preferential: new entities per round.")] = 1,
+    attach: Annotated[int | None, typer.Option(help="Recovery preferential: links per newcomer (default: links / "
+                                                    "entities of the intact graph).")] = None,
+    heir: Annotated[str, typer.Option(help="Recovery replace: the heir is the former neighbour of highest degree "
+                                           "or betweenness.")] = "degree",
     labels: Annotated[list[str] | None, typer.Option("--label", help="Only entities of this label "
                                                                      "(repeat).")] = None,
     types: Annotated[list[str] | None, typer.Option("--type", help="Only this relationship type (repeat).")] = None,
@@ -116,10 +126,26 @@ def disrupt_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print the result as CSV.")] = False,
 ) -> None:
-    """What-if removals (structural figures, and flow with --from/--to) or attack curves on any scope."""
+    """What-if removals (structural figures, and flow with --from/--to), attack curves, and recovery after
+    removals, on any scope."""
     from chokepoint.cases import disruption
 
     where = _scope(labels, types, dataset, start, end)
+    if recover is not None:
+        if best is not None or (attack is None) == (not remove):
+            raise typer.BadParameter("--recover follows removals: give --remove X... or --attack STRATEGY (not --best)")
+        with open_store() as store:
+            report = disruption.recovery(store, where, recover, rounds, remove=remove or (), attack=attack,
+                                         steps=steps, mode=mode, weighted=weighted, runs=runs, seed=seed,
+                                         probability=probability, newcomers=newcomers, attach=attach, heir=heir,
+                                         sources=sources or (), sinks=sinks or ())
+        if as_json:
+            print(json.dumps(report.as_dict(), indent=2, default=str))
+        elif as_csv:
+            print(report.csv(), end="")
+        else:
+            _print_recovery(report)
+        return
     if attack is not None and (remove or sources or sinks or best is not None):
         raise typer.BadParameter("--attack runs alone: not with --remove, --best, --from or --to")
     if attack is None and not remove and best is None:
@@ -175,6 +201,34 @@ def _print_attack(report) -> None:
     out.print(f"{curve.strategy} ({curve.mode}{', weighted' if curve.weighted else ''}); initial: "
               f"{curve.initial.entities:,} entities, largest component {curve.initial.largest:,}; robustness R "
               f"{curve.robustness:.4f}, mean share {curve.mean_share:.4f}; backend {curve.backend}", highlight=False)
+
+
+def _print_recovery(report) -> None:
+    r, flow = report.recovery, report.flow
+    out.print("removed: " + ", ".join(f"{report.captions.get(n) or n}" for n in r.removed), highlight=False)
+    banded = r.rounds[0].low is not None
+    keys = ("entities", "links", "components", "largest", "largest_share", "fragmentation", "efficiency",
+            "average_path_length", "density")
+    head = ["round", "entities", "links", "components", "largest", "share", "fragmentation", "efficiency",
+            "path length", "density"]
+    t = Table(*head, *(["share [5%, 95%]"] if banded else []), *(["max flow"] if flow else []))
+    flows = [flow["intact"], flow["after"], *(f["max_flow"] for f in flow["rounds"])] if flow else []
+    for i, (name, f, x) in enumerate([("intact", r.before, None), ("0", r.after, None),
+                                      *((str(x.round), x.figures, x) for x in r.rounds)]):
+        cells = [f"{getattr(f, k):,.4g}" for k in keys]
+        if banded:
+            cells.append(f"[{x.low.largest_share:.4g}, {x.high.largest_share:.4g}]" if x else "")
+        if flow:
+            cells.append(f"{flows[i]:,.4g}")
+        t.add_row(name, *cells)
+    out.print(t)
+    heirs = [f"round {x.round}: {report.captions.get(h) or h or '(nobody left)'} takes over from "
+             f"{report.captions.get(v) or v}" for x in r.rounds for v, h in x.heirs]
+    if heirs:
+        out.print("; ".join(heirs), highlight=False)
+    how = f"means over {r.runs} runs from seed {r.seed}" if banded else "deterministic"
+    out.print(f"recovery {r.rule} ({', '.join(f'{k} {v}' for k, v in r.parameters.items())}), {len(r.rounds)} "
+              f"round(s), {how}; on the undirected simple graph of the scope", highlight=False)
 
 
 # Options shared by the commands that analyse a scope of the graph (centrality, structure).

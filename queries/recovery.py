@@ -49,7 +49,7 @@ from chokepoint.graph.projection import AnalyticsError, EmptyGraph
 from chokepoint.queries import disruption as dq
 
 __all__ = ["RULES", "HEIRS", "RANDOM_RULES", "FIGURES", "BadRecovery", "Round", "Recovery", "recover",
-           "default_attach", "newcomer"]
+           "default_attach", "newcomer", "recovered_flow"]
 
 RULES = ("triadic", "preferential", "replace")
 #: The rules that draw at random (run ``runs`` times from ``seed``).
@@ -170,6 +170,49 @@ def recover(graph: nx.Graph | dq.Net, removed: Sequence[Hashable], rule: str, ro
     out = _rounds(played, rounds, banded=not fixed)
     return Recovery(rule, parameters, len(played), None if fixed else seed,
                     tuple(net.names[v] for v in gone), before, after, out)
+
+
+def recovered_flow(flow: nx.DiGraph, removed: Sequence[Hashable], rule: str, links: Sequence[tuple] = (),
+                   heirs: Sequence[tuple] = ()) -> nx.DiGraph:
+    """A flow graph (directed, ``capacity`` on each leg) once ``removed`` left and a recovery added ``links``
+    (pairs of names, every round so far) or ``heirs`` (``(removed, heir)``, every round so far).
+
+    ``replace``: the heir takes over the removed entity's legs, in and out, with their capacities;
+    ``triadic``: a new link a - b carries what a removed entity v passed between them, a -> b with
+    capacity min(cap(a -> v), cap(v -> b)) (summed over the removed entities), and b -> a likewise;
+    ``preferential``: newcomers have shipped nothing, and carry no flow.
+
+    >>> f = nx.DiGraph([("s", "v", {"capacity": 5.0}), ("v", "t", {"capacity": 3.0})])
+    >>> g = recovered_flow(f, ["v"], "triadic", links=[("s", "t")])
+    >>> list(g.edges(data="capacity"))
+    [('s', 't', 3.0)]
+    """
+    gone = set(removed)
+    g = flow.copy()
+    g.remove_nodes_from(gone)
+
+    def add(u: Hashable, w: Hashable, capacity: float) -> None:
+        if u == w or capacity <= 0 or u in gone or w in gone:
+            return
+        if g.has_edge(u, w):
+            g[u][w]["capacity"] += capacity
+        else:
+            g.add_edge(u, w, capacity=capacity)
+
+    if rule == "replace":
+        for v, h in heirs:
+            if h is None or v not in flow:
+                continue
+            for u, _, c in flow.in_edges(v, data="capacity"):
+                add(u, h, c)
+            for _, w, c in flow.out_edges(v, data="capacity"):
+                add(h, w, c)
+    elif rule == "triadic":
+        for a, b in links:
+            for u, w in ((a, b), (b, a)):
+                add(u, w, sum(min(flow[u][v]["capacity"], flow[v][w]["capacity"]) for v in gone
+                              if flow.has_edge(u, v) and flow.has_edge(v, w)))
+    return g
 
 
 # -- the rules ------------------------------------------------------------------------------------

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 
 import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
 from chokepoint.cases import disruption, loading
+from chokepoint.loaders.load import load_records
 from chokepoint.cases.scope import Scope
 from chokepoint.cli.main import app
 from chokepoint.graph.errors import ChokepointError, EntityNotFound
 from chokepoint.graph.ids import entity_id
 from disruption_reference import TOL, nx_attack, nx_figures, nx_random, same_curve
+from recovery_reference import FIGURES, band, nx_replace, nx_triadic
 
 NETWORKS = {"karate": nx.karate_club_graph, "florentine": nx.florentine_families_graph,
             "generated": lambda: nx.gnm_random_graph(120, 300, seed=5)}
@@ -135,3 +138,104 @@ def test_disrupt_cli_what_if_attack_json_csv_and_random_band(networks, neo4j_env
     assert isinstance(ambiguous.exception, ChokepointError)
     assert "Salviati" in str(ambiguous.exception) and "Strozzi" in str(ambiguous.exception)
     assert run(app, ["disrupt", "--dataset", "karate"]).exit_code != 0   # nothing asked
+
+
+def test_disrupt_cli_recovery_rounds_equal_networkx(networks, neo4j_env):
+    """--recover after a what-if and after an attack, through the real import and Neo4j: every round's
+    figures against the rule replayed in networkx on the same edge list (tests/recovery_reference.py)."""
+    store, refs = networks
+    run = CliRunner().invoke
+    karate = refs["karate"]
+    gone = [kid("karate", "0"), kid("karate", "33")]
+    result = run(app, ["disrupt", "--dataset", "karate", "--remove", "0", "--remove", "33", "--recover", "replace",
+                       "--rounds", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    graphs, heirs = nx_replace(karate, gone, 3)
+    assert [r["id"] for r in out["removed"]] == gone and out["rule"] == "replace" and out["runs"] == 1
+    for r, want in zip(out["rounds"], graphs):
+        assert r["figures"] == pytest.approx(nx_figures(want, 34), rel=TOL, abs=TOL)
+    assert [(h["removed"], h["heir"]) for r in out["rounds"] for h in r.get("heirs", [])] == heirs
+    assert out["rounds"][0]["heirs"][0]["caption"] == karate_caption(heirs[0][1])
+
+    args = ["disrupt", "--dataset", "florentine", "--attack", "betweenness", "--steps", "2", "--recover", "triadic",
+            "--rounds", "2", "--runs", "6", "--probability", "0.4", "--csv"]
+    first, again, other = run(app, [*args, "--seed", "3"]), run(app, [*args, "--seed", "3"]), run(app, [*args, "--seed", "8"])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == again.stdout and first.stdout != other.stdout
+    rows = list(csv.DictReader(first.stdout.splitlines()))
+    assert [r["round"] for r in rows] == ["intact", "0", "1", "2"]
+    taken = [w[0] for w in nx_attack(refs["florentine"], "betweenness", 2)]
+    runs = [nx_triadic(refs["florentine"], taken, 2, 0.4, random.Random(3 + r)) for r in range(6)]
+    for q in (0, 1):
+        mean, low, high = band(runs, 15, q)
+        for key in FIGURES:
+            assert float(rows[q + 2][f"{key}_mean"]) == pytest.approx(mean[key], rel=1e-9, abs=1e-9), key
+            assert float(rows[q + 2][f"{key}_low"]) == pytest.approx(low[key], rel=1e-9, abs=1e-9), key
+            assert float(rows[q + 2][f"{key}_high"]) == pytest.approx(high[key], rel=1e-9, abs=1e-9), key
+
+    text = run(app, ["disrupt", "--dataset", "karate", "--remove", "0", "--recover", "preferential", "--rounds", "2",
+                     "--runs", "5", "--newcomers", "2"]).output
+    text = " ".join(text.split())
+    assert "recovery preferential" in text and "over 5 runs from seed 0" in text
+    bad = run(app, ["disrupt", "--dataset", "karate", "--attack", "random", "--recover", "triadic"])
+    assert isinstance(bad.exception, ChokepointError) and "not at random" in str(bad.exception)
+    assert run(app, ["disrupt", "--dataset", "karate", "--recover", "triadic"]).exit_code != 0   # no removals
+
+
+def karate_caption(entity: str) -> str:
+    return next(str(v) for v in nx.karate_club_graph() if kid("karate", str(v)) == entity)
+
+
+LEGS = [  # from, from_type, to, to_type, kg, courier, port (as tests/cases/test_cases_analysis.py)
+    ("Lab Uno", "Lab", "Bodega", "Location", 10, "", ""),
+    ("Lab Dos", "Lab", "Bodega", "Location", 20, "", ""),
+    ("Bodega", "Location", "Stash X", "Location", 15, "Carla Uno", "2504"),
+    ("Bodega", "Location", "Stash Y", "Location", 12, "Carla Dos", "2604"),
+    ("Stash X", "Location", "Market", "Location", 15, "", ""),
+    ("Stash Y", "Location", "Market", "Location", 40, "", ""),
+    ("Lab Uno", "Lab", "Stash Y", "Location", 5, "Carla Tres", "2604"),
+]
+
+
+def test_disrupt_cli_recovery_reports_the_max_flow_after_each_round(networks, neo4j_env, tmp_path):
+    """A supply network: Bodega removed, its role taken over (replace), the flow from the labs to the market
+    after the round against networkx on the legs as written, the heir taking over Bodega's legs."""
+    store, _ = networks
+    (tmp_path / "shipments.csv").write_text(
+        "shipment_id,from,from_type,to,to_type,commodity,quantity,unit,date,mode,courier,port\n"
+        + "".join(f"S{i},{a},{at},{b},{bt},Fentanyl pills,{kg},kg,2024-01-0{i},land,{c},{p}\n"
+                  for i, (a, at, b, bt, kg, c, p) in enumerate(LEGS, start=1)), encoding="utf-8")
+    (tmp_path / "ports.csv").write_text("code,name\n2504,San Ysidro\n2604,Nogales\n", encoding="utf-8")
+    assert load_records(store, tmp_path, dataset="supply", rejects_path=tmp_path / "r.csv").rows_rejected == 0
+    result = CliRunner().invoke(app, [
+        "disrupt", "--dataset", "supply", "--label", "Lab", "--label", "Location", "--type", "SHIPPED_TO",
+        "--from", "Lab Uno", "--from", "Lab Dos", "--to", "Market", "--remove", "Bodega", "--recover", "replace",
+        "--rounds", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    heir = out["rounds"][0]["heirs"][0]["caption"]
+    assert heir == "Stash Y"   # Bodega's former neighbours once it goes: Stash Y has two links, the others one or none
+
+    def flow(replaced_by=None) -> float:
+        g = nx.DiGraph()
+        for a, _, b, _, kg, courier, port in LEGS:
+            chain = [a, *([courier] if courier else []), *([port] if port else []), b]
+            chain = [replaced_by if x == "Bodega" and replaced_by else x for x in chain]
+            if "Bodega" in chain:
+                continue
+            for u, v in zip(chain, chain[1:]):
+                if u != v:
+                    g.add_edge(u, v, capacity=g.get_edge_data(u, v, {"capacity": 0})["capacity"] + kg)
+        g.add_edge("source", "Lab Uno")
+        g.add_edge("source", "Lab Dos")
+        return nx.maximum_flow_value(g, "source", "Market")
+
+    assert out["flow"]["after"] == flow() == 5.0
+    assert out["rounds"][0]["flow"]["max_flow"] == flow("Stash Y") == 35.0
+    csv_out = CliRunner().invoke(app, ["disrupt", "--dataset", "supply", "--label", "Lab", "--label", "Location",
+                                       "--from", "Lab Uno", "--to", "Market", "--remove", "Bodega", "--recover",
+                                       "triadic", "--rounds", "2", "--runs", "4", "--csv"])
+    assert csv_out.exit_code == 0, csv_out.output
+    rows = list(csv.DictReader(csv_out.stdout.splitlines()))
+    assert "max_flow_mean" in rows[0] and float(rows[1]["max_flow_mean"]) == 5.0

@@ -12,80 +12,13 @@ import pytest
 
 from chokepoint.queries import recovery as rq
 from disruption_reference import TOL, nx_figures
+from recovery_reference import FIGURES, band, nx_preferential, nx_replace, nx_triadic
 
-FIGURES = ["entities", "links", "components", "largest", "largest_share", "fragmentation", "efficiency",
-           "average_path_length", "density"]
 
 
 def removed_by_betweenness(g: nx.Graph, k: int) -> list:
     bc = nx.betweenness_centrality(g)
     return sorted(g, key=lambda v: -bc[v])[:k]
-
-
-# -- the rules in networkx, written from docs/disruption.md -----------------------------------------
-
-def nx_triadic(g: nx.Graph, gone: list, rounds: int, p: float, rng: random.Random) -> list[nx.Graph]:
-    order = list(g)
-    h = g.copy()
-    h.remove_nodes_from(gone)
-    former = {v: sorted((u for u in g[v] if u not in gone), key=order.index) for v in gone}
-    out = []
-    for _ in range(rounds):
-        for v in gone:
-            for i, a in enumerate(former[v]):
-                for b in former[v][i + 1:]:
-                    if not h.has_edge(a, b) and rng.random() < p:
-                        h.add_edge(a, b)
-        out.append(h.copy())
-    return out
-
-
-def nx_preferential(g: nx.Graph, gone: list, rounds: int, newcomers: int, attach: int,
-                    rng: random.Random) -> list[nx.Graph]:
-    h = g.copy()
-    h.remove_nodes_from(gone)
-    out = []
-    for q in range(1, rounds + 1):
-        for j in range(1, newcomers + 1):
-            candidates = list(h)                     # node order: the graph's, then newcomers as they came
-            weight = {v: float(h.degree(v)) for v in candidates}
-            targets = []
-            for _ in range(min(attach, len(candidates))):
-                if sum(weight.values()) == 0:
-                    weight = {v: 0.0 if v in targets else 1.0 for v in candidates}
-                x, acc = rng.random() * sum(weight.values()), 0.0
-                for v in candidates:
-                    acc += weight[v]
-                    if weight[v] > 0 and x < acc:
-                        break
-                targets.append(v)
-                weight[v] = 0.0
-            me = f"newcomer-{q}-{j}"
-            h.add_node(me)
-            h.add_edges_from((t, me) for t in targets)
-        out.append(h.copy())
-    return out
-
-
-def nx_replace(g: nx.Graph, gone: list, rounds: int, heir: str = "degree") -> tuple[list[nx.Graph], list]:
-    order = list(g)
-    h = g.copy()
-    h.remove_nodes_from(gone)
-    out, heirs = [], []
-    for q in range(rounds):
-        if q < len(gone):
-            v = gone[q]
-            near = [u for u in g[v] if u in h]
-            if near:
-                score = dict(h.degree()) if heir == "degree" else nx.betweenness_centrality(h)
-                best = max(score[u] for u in near) or 1.0
-                chosen = min(sorted(near, key=order.index), key=lambda u: -round(score[u] / best, 9))
-                h.add_edges_from((chosen, u) for u in near if u != chosen)
-                heirs.append((v, chosen))
-            else:
-                heirs.append((v, None))
-        out.append(h.copy())
-    return out, heirs
 
 
 def same_figures(got, graph: nx.Graph, n0: int) -> None:
@@ -139,12 +72,6 @@ def test_triadic_at_probability_one_closes_every_triad_in_round_one(name):
 
 
 # -- random rules: mean and band over seeded runs ---------------------------------------------------
-
-def band(graphs_per_run: list[list[nx.Graph]], n0: int, q: int) -> tuple[dict, dict, dict]:
-    table = np.array([[nx_figures(run[q], n0)[k] for k in FIGURES] for run in graphs_per_run])
-    low, high = np.percentile(table, [5, 95], axis=0)
-    return (dict(zip(FIGURES, table.mean(axis=0))), dict(zip(FIGURES, low)), dict(zip(FIGURES, high)))
-
 
 @pytest.mark.parametrize("name", GRAPHS)
 def test_triadic_band_equals_networkx_runs_from_the_same_seeds(name):
@@ -210,3 +137,28 @@ def test_bad_requests_are_refused():
         args = {"rule": "triadic", "rounds": 1, **kwargs}
         with pytest.raises(rq.BadRecovery, match=message):
             rq.recover(g, [1], args.pop("rule"), **args)
+
+
+def test_the_flow_graph_after_recovery():
+    flow = nx.DiGraph()
+    flow.add_edge("lab", "broker", capacity=10.0)
+    flow.add_edge("lab2", "broker", capacity=4.0)
+    flow.add_edge("broker", "stash", capacity=8.0)
+    flow.add_edge("stash", "market", capacity=20.0)
+    flow.add_edge("lab", "stash", capacity=1.0)
+
+    def value(g):
+        h = g.copy()
+        h.add_edge("S", "lab")
+        h.add_edge("S", "lab2")
+        return nx.maximum_flow_value(h, "S", "market")
+
+    assert value(flow) == 9.0
+    heir = rq.recovered_flow(flow, ["broker"], "replace", heirs=[("broker", "lab2")])
+    assert dict(heir.edges) == {("lab", "lab2"): {"capacity": 10.0}, ("lab2", "stash"): {"capacity": 8.0},
+                                ("stash", "market"): {"capacity": 20.0}, ("lab", "stash"): {"capacity": 1.0}}
+    assert value(heir) == 9.0
+    closed = rq.recovered_flow(flow, ["broker"], "triadic", links=[("lab", "stash"), ("lab", "lab2")])
+    assert closed["lab"]["stash"]["capacity"] == 1.0 + min(10.0, 8.0) and not closed.has_edge("stash", "lab")
+    assert not closed.has_edge("lab", "lab2") and value(closed) == 9.0
+    assert value(rq.recovered_flow(flow, ["broker"], "preferential", links=[("lab", "newcomer-1-1")])) == 1.0
