@@ -11,9 +11,9 @@ flow figures come from :func:`cases.routes.disruption_report`, on the same resol
 Three reports, each with ``as_dict()`` (``--json``) and ``csv()`` (``--csv``): :class:`WhatIfReport`,
 :class:`AttackReport` and :class:`RecoveryReport` (:func:`recovery`: the removals of a what-if or an
 attack, then rounds of a recovery rule from :mod:`queries.recovery`, with the max flow after each
-round when flow ends are given). Designed so later analyses slot in: recovery rounds and thinned copies
+round when flow ends are given). Designed so later analyses slot in: thinned copies (missing data)
 take the same :class:`queries.disruption.Net` and call :func:`queries.disruption.figures` or
-:func:`queries.disruption.attack` on it.
+:func:`queries.disruption.attack` on it, as the recovery rounds do.
 """
 
 from __future__ import annotations
@@ -233,6 +233,8 @@ def recovery(store: Store, where: Scope | None = None, rule: str = "triadic", ro
         raise ChokepointError("a recovery follows removals: give the entities to remove or an attack (one of them)")
     if attack == "random":
         raise dq.BadAttack("a recovery follows one set of removals: attack by a measure, not at random")
+    if weighted and attack is None:
+        raise dq.BadAttack("weighted applies to an attack's measure; a recovery counts links, not weights")
     g, net = structural_graph(store, where, weighted=weighted and attack is not None)
     if attack is not None:
         curve = dq.attack(net, attack, steps, mode=mode, weighted=weighted)

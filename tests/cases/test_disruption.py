@@ -180,6 +180,8 @@ def test_disrupt_cli_recovery_rounds_equal_networkx(networks, neo4j_env):
     assert "recovery preferential" in text and "over 5 runs from seed 0" in text
     bad = run(app, ["disrupt", "--dataset", "karate", "--attack", "random", "--recover", "triadic"])
     assert isinstance(bad.exception, ChokepointError) and "not at random" in str(bad.exception)
+    bad = run(app, ["disrupt", "--dataset", "karate", "--remove", "0", "--weighted", "--recover", "triadic"])
+    assert isinstance(bad.exception, ChokepointError) and "weighted applies to an attack" in str(bad.exception)
     assert run(app, ["disrupt", "--dataset", "karate", "--recover", "triadic"]).exit_code != 0   # no removals
 
 
