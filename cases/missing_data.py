@@ -1,11 +1,13 @@
 """Robustness to missing data (``--missing-nodes P --missing-links Q --runs R --seed S``).
 
-``chokepoint centrality``, ``chokepoint structure key-players|brokers`` and ``chokepoint disrupt --remove``
-re-run their analysis on R randomly thinned copies of the projected scope (the rule of
+``chokepoint centrality``, ``chokepoint structure key-players|brokers`` and ``chokepoint disrupt`` (``--remove``
+or ``--attack``) re-run their analysis on R randomly thinned copies of the projected scope (the rule of
 :mod:`queries.missing_data`: each entity missing with probability P, each linked pair with probability
 Q, run r seeded with S + r) and say how far the full-data answer holds: each top entity with its rank
 interval and how often it stays in the top k (:class:`RankRobustness`), or each what-if figure with its
-mean and 5-95% band (:class:`FiguresRobustness`). Every function takes the store and a scope; the
+mean and 5-95% band (:class:`FiguresRobustness`), or an attack curve's relative largest component at each
+step and its robustness R with their bands, and the step at which each entity of the full curve goes
+(:class:`AttackRobustness`). Every function takes the store and a scope; the
 ``*_of`` functions do the same on a graph already projected.
 """
 
@@ -27,8 +29,9 @@ from chokepoint.queries import disruption as dq
 from chokepoint.queries import structure as sq
 from chokepoint.queries.missing_data import FigureSpread, Spread, Thinning, copies, figure_spread, rank_spread
 
-__all__ = ["Thinning", "RankRobustness", "FiguresRobustness", "centrality", "centrality_of", "key_players",
-           "key_players_of", "brokers", "brokers_of", "structure", "what_if", "what_if_of"]
+__all__ = ["Thinning", "RankRobustness", "FiguresRobustness", "AttackRobustness", "centrality", "centrality_of",
+           "key_players", "key_players_of", "brokers", "brokers_of", "structure", "what_if", "what_if_of", "attack",
+           "attack_of"]
 
 #: The structure analyses that take thinned copies.
 STRUCTURE = ("key-players", "brokers")
@@ -79,6 +82,40 @@ class FiguresRobustness:
         w.writerow(["figure", "when", "full", "mean", "low", "high"])
         for when, spreads in (("before", self.before), ("after", self.after)):
             w.writerows([f.figure, when, f.full, f.mean, f.low, f.high] for f in spreads)
+        return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class AttackRobustness:
+    """An attack curve on the full data and over the copies: per step the largest component (relative to the
+    copy's own entities) and the components, and the robustness R, each with its mean and 5-95% band;
+    ``removed``: each entity the full curve removes, its rank being the step at which it goes (``in_top``: the
+    share of copies whose curve removes it within the steps)."""
+
+    scope: Mapping[str, Any]
+    thinning: Thinning
+    strategy: str
+    mode: str
+    weighted: bool
+    removed: tuple[Spread, ...]
+    steps: tuple[tuple[FigureSpread, ...], ...]
+    robustness: FigureSpread
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"graph": disruption.GRAPH, "scope": dict(self.scope), "thinning": self.thinning.as_dict(),
+                "strategy": self.strategy, "mode": self.mode, "weighted": self.weighted,
+                "removed": [s.as_dict() for s in self.removed],
+                "steps": [{"step": q, **{f.figure: f.as_dict() for f in row}} for q, row in enumerate(self.steps, 1)],
+                "robustness": self.robustness.as_dict()}
+
+    def csv(self) -> str:
+        """One row per step: the entity the full curve removes, then each figure's full value, mean, low, high."""
+        buffer = io.StringIO()
+        w = csv.writer(buffer, lineterminator="\n")
+        names = [f.figure for f in self.steps[0]] if self.steps else []
+        w.writerow(["step", "removed", "caption", *(f"{n}_{x}" for n in names for x in ("full", "mean", "low", "high"))])
+        for q, (who, row) in enumerate(zip(self.removed, self.steps), start=1):
+            w.writerow([q, who.id, who.caption or "", *(x for f in row for x in (f.full, f.mean, f.low, f.high))])
         return buffer.getvalue()
 
 
@@ -183,7 +220,51 @@ def what_if_of(graph: nx.Graph, order: Sequence[Hashable], gone: Sequence[Hashab
                              tuple(figure_spread(after.as_dict(), afters)))
 
 
+def attack(store: Store, where: Scope | None, thinning: Thinning, strategy: str = "betweenness", steps: int = 10, *,
+           mode: str = "sequential", weighted: bool = False) -> AttackRobustness:
+    """:func:`attack_of` on the projected scope, entities in import order (``cases.disruption``'s tie rule)."""
+    if strategy == "random":
+        raise dq.BadAttack("a random attack has its own band (--runs): missing data takes a strategy by a measure")
+    if strategy not in dq.MEASURES:
+        raise dq.BadAttack(f"unknown strategy {strategy!r}; known: {', '.join(dq.STRATEGIES)}")
+    g = projected(store, where)
+    return attack_of(g, dq.import_order(g, dq.load_times(store)), thinning, strategy, steps, mode=mode,
+                     weighted=weighted)
+
+
+def attack_of(graph: nx.Graph, order: Sequence[Hashable], thinning: Thinning, strategy: str, steps: int, *,
+              mode: str = "sequential", weighted: bool = False) -> AttackRobustness:
+    """The ``queries.disruption.attack`` curve on ``graph`` (entities in ``order``) and on each thinned copy.
+    A copy with fewer entities than ``steps`` has nothing left after its last one (largest 0); an empty copy
+    has R 0."""
+    weight = "weight" if weighted else None
+    full = dq.attack(dq.integer_graph(graph, order, weight=weight), strategy, steps, mode=mode, weighted=weighted)
+    made = len(full.steps)
+    curves, runs = [], []
+    for h in copies(graph, thinning):
+        curve = dq.attack(dq.integer_graph(h, [v for v in order if v in h], weight=weight), strategy, steps,
+                          mode=mode, weighted=weighted) if len(h) else None
+        taken = curve.steps if curve else ()
+        curves.append(([_step_figures(s) for s in taken] + [_step_figures(None)] * (made - len(taken)))[:made]
+                      + [{"robustness": curve.robustness if curve else 0.0}])
+        runs.append((set(h), {s.removed: s.step for s in taken}))
+    first = [{"id": s.removed, "caption": graph.nodes[s.removed].get("caption"),
+              "label": graph.nodes[s.removed].get("label"), "score": s.score} for s in full.steps]
+    removed = rank_spread([cq.Score(x["id"], x["caption"], x["label"], float(x["score"])) for x in first], runs, made)
+    rows = tuple(tuple(figure_spread(_step_figures(s), [c[q] for c in curves])) for q, s in enumerate(full.steps))
+    robust = figure_spread({"robustness": full.robustness}, [c[-1] for c in curves])[0]
+    return AttackRobustness(graph.graph.get("scope", {}), thinning, strategy, mode, weighted, tuple(removed), rows,
+                            robust)
+
+
 # -- helpers -----------------------------------------------------------------------------------------------
+
+def _step_figures(step: dq.Step | None) -> dict[str, float]:
+    """What each step of an attack reports over the copies (None: a copy with no entity left)."""
+    if step is None:
+        return {"largest_share": 0.0, "largest": 0.0, "components": 0.0}
+    return {"largest_share": step.largest_share, "largest": float(step.largest), "components": float(step.components)}
+
 
 def _ranks(h: nx.Graph, scores) -> tuple[set, dict[Hashable, int]]:
     """The entities of a copy and the rank (1 = top, ties by id) of each by ``scores(h)``; none when empty."""

@@ -125,9 +125,9 @@ def disrupt_command(
     where = _scope(labels, types, dataset, start, end)
     thinning = missing.thinning(missing_nodes, missing_links, runs, seed)
     if thinning is not None:
-        if attack is not None or sources or sinks or best is not None:
-            raise typer.BadParameter("--missing-nodes/--missing-links go with --remove only")
-        return _disrupt_missing(where, remove or (), thinning, as_json, as_csv)
+        if sources or sinks or best is not None or (attack is not None and remove):
+            raise typer.BadParameter("--missing-nodes/--missing-links go with --remove or --attack only")
+        return _disrupt_missing(where, remove or (), attack, steps, mode, weighted, thinning, as_json, as_csv)
     if attack is not None and (remove or sources or sinks or best is not None):
         raise typer.BadParameter("--attack runs alone: not with --remove, --best, --from or --to")
     if attack is None and not remove and best is None:
@@ -149,11 +149,13 @@ def disrupt_command(
         _print_what_if(report)
 
 
-def _disrupt_missing(where, remove, thinning, as_json: bool, as_csv: bool) -> None:
+def _disrupt_missing(where, remove, attack, steps, mode, weighted, thinning, as_json: bool, as_csv: bool) -> None:
     from chokepoint.cases import missing_data
 
     with open_store() as store:
-        missing.show(missing_data.what_if(store, where, remove, thinning), as_json, as_csv)
+        report = missing_data.attack(store, where, thinning, attack, steps, mode=mode, weighted=weighted) \
+            if attack is not None else missing_data.what_if(store, where, remove, thinning)
+    missing.show(report, as_json, as_csv)
 
 
 def _print_what_if(report) -> None:

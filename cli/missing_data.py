@@ -36,6 +36,8 @@ def show(report, as_json: bool = False, as_csv: bool = False) -> None:
         print(report.csv(), end="")
     elif hasattr(report, "entities"):
         _ranks(report)
+    elif hasattr(report, "strategy"):
+        _attack(report)
     else:
         _figures(report)
     if not as_json and not as_csv:
@@ -65,3 +67,20 @@ def _figures(report) -> None:
                   f"{a.mean:,.6g} [{a.low:,.6g}, {a.high:,.6g}]")
     out.print(t)
     out.print("on the undirected simple graph of the scope and of each thinned copy", highlight=False)
+
+
+def _attack(report) -> None:
+    t = Table("step", "removed", "score", "step 5%", "median", "95%", "removed in copies", "share",
+              "share: mean [5%, 95%]", "components: mean [5%, 95%]")
+    for who, row in zip(report.removed, report.steps):
+        f = {x.figure: x for x in row}
+        share, parts = f["largest_share"], f["components"]
+        cells = ["-" if x is None else f"{x:g}" for x in (who.low, who.median, who.high)]
+        t.add_row(str(who.rank), str(who.caption or who.id), f"{who.score:.6g}", *cells, f"{who.in_top:.0%}",
+                  f"{share.full:.4f}", f"{share.mean:.4f} [{share.low:.4f}, {share.high:.4f}]",
+                  f"{parts.mean:.1f} [{parts.low:g}, {parts.high:g}]")
+    out.print(t)
+    r = report.robustness
+    out.print(f"{report.strategy} ({report.mode}{', weighted' if report.weighted else ''}); robustness R "
+              f"{r.full:.4f}, over the copies {r.mean:.4f} [{r.low:.4f}, {r.high:.4f}]; shares relative to each "
+              "copy's own entities", highlight=False)

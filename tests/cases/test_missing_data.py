@@ -1,5 +1,5 @@
 """Robustness to missing data through the CLI on the real Neo4j: ``centrality``, ``structure key-players|brokers``
-and ``disrupt --remove`` with ``--missing-nodes/--missing-links``, on the karate club imported with the
+and ``disrupt --remove|--attack`` with ``--missing-nodes/--missing-links``, on the karate club imported with the
 project's network import; the thinned copies and the ranks worked out again here with networkx, over the
 stored entity ids."""
 
@@ -118,5 +118,20 @@ def test_disrupt_cli_with_missing_data(karate, neo4j_env):
     assert float(after["largest"]["mean"]) == pytest.approx(got["after"]["largest"]["mean"])
     text = run(app, [*args, "--dataset", DATASET], env={"COLUMNS": "200"}).output
     assert "after: mean [5%, 95%]" in text and "10 thinned copies" in text
-    bad = run(app, ["disrupt", "--dataset", DATASET, "--attack", "degree", "--missing-nodes", "0.1"])
-    assert bad.exit_code != 0
+
+    got = cli_json("disrupt", "--attack", "betweenness", "--steps", "3", "--missing-links", "0.2", "--runs", "6")
+    want = md.attack_of(karate, list(karate), md.Thinning(0.0, 0.2, runs=6), "betweenness", 3).as_dict()
+    assert [s["id"] for s in got["removed"]] == [s["id"] for s in want["removed"]] == [kid(0), kid(33), kid(32)]
+    def flat(steps):
+        return [(k, x) for row in steps for k, f in sorted(row.items()) if k != "step" for x in (f["mean"], f["low"], f["high"])]
+    assert [k for k, _ in flat(got["steps"])] == [k for k, _ in flat(want["steps"])]
+    assert [x for _, x in flat(got["steps"])] == pytest.approx([x for _, x in flat(want["steps"])])
+    assert got["robustness"]["mean"] == pytest.approx(want["robustness"]["mean"])
+    rows = run(app, ["disrupt", "--dataset", DATASET, "--attack", "degree", "--steps", "2", "--missing-nodes", "0.1",
+                     "--csv"]).stdout.splitlines()
+    assert len(rows) == 3 and rows[1].startswith(f"1,{kid(33)},33,")
+    text = run(app, ["disrupt", "--dataset", DATASET, "--attack", "degree", "--steps", "2", "--missing-nodes", "0.1"],
+               env={"COLUMNS": "250"}).output
+    assert "removed in copies" in text and "over the copies" in text and "100 thinned copies" in text
+    bad = run(app, ["disrupt", "--dataset", DATASET, "--attack", "random", "--missing-nodes", "0.1"])
+    assert isinstance(bad.exception, ChokepointError) and "own band" in str(bad.exception)

@@ -14,7 +14,7 @@ from chokepoint.cases import missing_data as md
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.queries import structure as sq
 from chokepoint.queries.missing_data import Thinning, thinned
-from disruption_reference import TOL, nx_figures
+from disruption_reference import TOL, nx_attack, nx_figures
 
 KARATE = nx.karate_club_graph()
 
@@ -130,6 +130,28 @@ def test_what_if_figures_over_the_copies_equal_networkx():
     full = {f.figure: f.full for f in report.after}
     assert full["largest"] == nx_figures(KARATE.subgraph(set(KARATE) - {0, 33}), 34)["largest"]
     assert report.csv().splitlines()[0] == "figure,when,full,mean,low,high"
+
+
+@pytest.mark.parametrize("strategy,mode", [("betweenness", "sequential"), ("degree", "block")])
+def test_attack_curves_over_the_copies_equal_networkx(strategy, mode):
+    thinning = Thinning(0.1, 0.1, runs=8, seed=6)
+    report = md.attack_of(KARATE, list(KARATE), thinning, strategy, 4, mode=mode)
+    full = nx_attack(KARATE, strategy, 4, mode)
+    assert [s.id for s in report.removed] == [r[0] for r in full] and [s.rank for s in report.removed] == [1, 2, 3, 4]
+    curves = [nx_attack(reference_copy(KARATE, 0.1, 0.1, 6 + r), strategy, 4, mode) for r in range(8)]
+    for q, row in enumerate(report.steps):
+        share = {f.figure: f for f in row}["largest_share"]
+        values = [c[q][3] for c in curves]
+        assert share.full == pytest.approx(full[q][3]) and share.mean == pytest.approx(np.mean(values))
+        assert [share.low, share.high] == pytest.approx(np.percentile(values, [5, 95]).tolist())
+    for s in report.removed:
+        when = [[r[0] for r in c].index(s.id) + 1 for c in curves if s.id in [r[0] for r in c]]
+        assert s.in_top == pytest.approx(len(when) / 8) and [s.low, s.median, s.high] == pytest.approx(band(when))
+    robustness = [sum(r[3] for r in c) / len(reference_copy(KARATE, 0.1, 0.1, 6 + i)) for i, c in enumerate(curves)]
+    assert report.robustness.mean == pytest.approx(np.mean(robustness))
+    again = md.attack_of(KARATE, list(KARATE), Thinning(0.0, 0.0, runs=2), strategy, 4, mode=mode)
+    assert all(s.low == s.high == s.rank for s in again.removed)
+    assert report.csv().splitlines()[0].startswith("step,removed,caption,largest_share_full,largest_share_mean")
 
 
 @pytest.mark.parametrize("args,message", [
