@@ -122,25 +122,14 @@ def thinned(graph: nx.Graph, nodes: float, links: float, seed: int) -> nx.Graph:
     """A copy of ``graph`` (same class, attributes kept) without the entities and linked pairs the rule of
     the module docs drops with ``random.Random(seed)``."""
     Thinning(nodes, links)
-    rng = random.Random(seed)
-    order = ordered(graph)
-    position = {v: i for i, v in enumerate(order)}
-    gone = {v for v in order if rng.random() < nodes}
-    pairs = sorted({(min(position[u], position[v]), max(position[u], position[v]))
-                    for u, v in graph.edges() if u != v})
-    lost = {(order[i], order[j]) for i, j in pairs if rng.random() < links}
-    kept = graph.subgraph([v for v in graph if v not in gone]).copy()
-    if lost:
-        cut = [e for e in kept.edges(keys=True) if _pair(e, position) in lost] if kept.is_multigraph() else \
-            [e for e in kept.edges() if _pair(e, position) in lost]
-        kept.remove_edges_from(cut)
-    return kept
+    return _Draws(graph).copy(nodes, links, seed)
 
 
 def copies(graph: nx.Graph, thinning: Thinning) -> Iterator[nx.Graph]:
     """The ``thinning.runs`` thinned copies of ``graph``, run r drawn with ``thinning.seed + r``."""
+    draws = _Draws(graph)
     for r in range(thinning.runs):
-        yield thinned(graph, thinning.nodes, thinning.links, thinning.seed + r)
+        yield draws.copy(thinning.nodes, thinning.links, thinning.seed + r)
 
 
 def rank_spread(top: Sequence, runs: Sequence[tuple[set, Mapping[Hashable, int]]], k: int) -> list[Spread]:
@@ -175,6 +164,27 @@ def figure_spread(full: Mapping[str, float], runs: Sequence[Mapping[str, float]]
     return out
 
 
-def _pair(edge: tuple, position: Mapping[Hashable, int]) -> tuple:
-    u, v = edge[0], edge[1]
-    return (u, v) if position[u] < position[v] else (v, u)
+class _Draws:
+    """What the draws go over, worked out once per graph: the entities in sorted order, the linked pairs in
+    order, and every relationship with its pair (None: a self-loop)."""
+
+    def __init__(self, graph: nx.Graph):
+        self.graph = graph
+        self.order = ordered(graph)
+        position = {v: i for i, v in enumerate(self.order)}
+        self.edges: list[tuple[tuple[int, int] | None, tuple]] = []
+        for e in (graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True)):
+            u, v = e[0], e[1]
+            pair = None if u == v else (min(position[u], position[v]), max(position[u], position[v]))
+            self.edges.append((pair, e))
+        self.pairs = sorted({p for p, _ in self.edges if p is not None})
+
+    def copy(self, nodes: float, links: float, seed: int) -> nx.Graph:
+        rng = random.Random(seed)
+        gone = {v for v in self.order if rng.random() < nodes}
+        lost = {p for p in self.pairs if rng.random() < links}
+        kept = self.graph.__class__()
+        kept.graph.update(self.graph.graph)
+        kept.add_nodes_from((v, d) for v, d in self.graph.nodes(data=True) if v not in gone)
+        kept.add_edges_from(e for p, e in self.edges if p not in lost and e[0] not in gone and e[1] not in gone)
+        return kept
