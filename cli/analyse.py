@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from chokepoint.cli import missing_data as missing
 from chokepoint.cli.base import app, day, open_store, out
 
 
@@ -103,8 +104,8 @@ def disrupt_command(
                                            "(rank once).")] = "sequential",
     weighted: Annotated[bool, typer.Option("--weighted", help="Attack by degree or pagerank: use link "
                                                               "weights.")] = False,
-    seed: Annotated[int, typer.Option(help="Random attack: run r draws with seed + r.")] = 0,
-    runs: Annotated[int, typer.Option(help="Random attack: how many runs.")] = 100,
+    seed: Annotated[int, typer.Option(help="Random attack, missing data: run r draws with seed + r.")] = 0,
+    runs: Annotated[int, typer.Option(help="Random attack, missing data: how many runs.")] = 100,
     efficiency: Annotated[bool, typer.Option("--efficiency/--no-efficiency",
                                              help="Random attack: compute efficiency at every step.")] = True,
     recover: Annotated[str | None, typer.Option(help="After the removals (--remove or --attack), let the network "
@@ -125,12 +126,21 @@ def disrupt_command(
     end: Annotated[str | None, typer.Option(help="Links dated on or before (yyyy-mm-dd).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print the result as CSV.")] = False,
+    missing_nodes: missing.MissingNodes = None,
+    missing_links: missing.MissingLinks = None,
 ) -> None:
     """What-if removals (structural figures, and flow with --from/--to), attack curves, and recovery after
     removals, on any scope."""
     from chokepoint.cases import disruption
 
     where = _scope(labels, types, dataset, start, end)
+    thinning = missing.thinning(missing_nodes, missing_links, runs, seed)
+    if thinning is not None:
+        if recover is not None:
+            raise typer.BadParameter("--missing-nodes/--missing-links do not go with --recover")
+        if sources or sinks or best is not None or (attack is not None and remove):
+            raise typer.BadParameter("--missing-nodes/--missing-links go with --remove or --attack only")
+        return _disrupt_missing(where, remove or (), attack, steps, mode, weighted, thinning, as_json, as_csv)
     if recover is not None:
         if best is not None or (attack is None) == (not remove):
             raise typer.BadParameter("--recover follows removals: give --remove X... or --attack STRATEGY (not --best)")
@@ -165,6 +175,15 @@ def disrupt_command(
         _print_attack(report)
     else:
         _print_what_if(report)
+
+
+def _disrupt_missing(where, remove, attack, steps, mode, weighted, thinning, as_json: bool, as_csv: bool) -> None:
+    from chokepoint.cases import missing_data
+
+    with open_store() as store:
+        report = missing_data.attack(store, where, thinning, attack, steps, mode=mode, weighted=weighted) \
+            if attack is not None else missing_data.what_if(store, where, remove, thinning)
+    missing.show(report, as_json, as_csv)
 
 
 def _print_what_if(report) -> None:
@@ -259,13 +278,17 @@ def centrality_command(
     weight: Annotated[str | None, typer.Option(help="Numeric link property as weight (degree, pagerank, "
                                                     "eigenvector).")] = None,
     k: Annotated[int | None, typer.Option(help="Betweenness from k sampled sources (with --seed).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed for the sample.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for the sample; missing data: run r thins with seed + r "
+                                                  "(default 0).")] = None,
     directed: Annotated[bool, typer.Option("--directed", help="Betweenness/closeness/harmonic along link "
                                                               "direction.")] = False,
     backend: Annotated[str, typer.Option(help="auto, networkx or igraph.")] = "auto",
     write: Annotated[str | None, typer.Option(help="Also store every score on the entities under this property "
                                                    "name (must start with score_).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the ranking as JSON.")] = False,
+    missing_nodes: missing.MissingNodes = None,
+    missing_links: missing.MissingLinks = None,
+    runs: missing.Runs = None,
 ) -> None:
     """Rank entities by a centrality measure over the whole graph or a filtered part of it."""
     from chokepoint.cases.ranking import ranking as rank
@@ -273,6 +296,12 @@ def centrality_command(
     options = {name: value for name, value in (("weight", weight), ("k", k), ("seed", seed)) if value is not None}
     if directed:
         options["directed"] = True
+    thinning = _thinning(missing_nodes, missing_links, runs, seed, write)
+    if thinning is not None:
+        if k is None:
+            options.pop("seed", None)   # the seed thins the copies; it samples betweenness only with --k
+        return _centrality_missing(metric, _scope(labels, types, dataset, date_from, date_to), thinning, top,
+                                   backend, options, as_json)
     with open_store() as store:
         report = rank(store, metric, _scope(labels, types, dataset, date_from, date_to), top=top, backend=backend,
                       write=write, **options)
@@ -288,6 +317,23 @@ def centrality_command(
               + (f"; stored as {write} on {written:,} entities" if write else ""), highlight=False)
 
 
+def _thinning(nodes, links, runs, seed, write):
+    thinning = missing.thinning(nodes, links, runs, seed)
+    if thinning is None and runs is not None:
+        raise typer.BadParameter("--runs counts thinned copies: give --missing-nodes and/or --missing-links")
+    if thinning is not None and write:
+        raise typer.BadParameter("--write stores the full data's values: not with --missing-nodes/--missing-links")
+    return thinning
+
+
+def _centrality_missing(metric, where, thinning, top, backend, options, as_json) -> None:
+    from chokepoint.cases import missing_data
+
+    with open_store() as store:
+        missing.show(missing_data.centrality(store, metric, where, thinning, top=top, backend=backend, **options),
+                     as_json)
+
+
 @app.command("structure")
 def structure_command(
     analysis: Annotated[str, typer.Argument(help="communities, key-players, brokers, articulation-points, "
@@ -295,7 +341,7 @@ def structure_command(
     k: Annotated[int, typer.Option(help="key-players: how many.")] = 3,
     group: Annotated[str, typer.Option(help="brokers: the node property (or 'label') that defines groups.")] = "label",
     method: Annotated[str, typer.Option(help="communities: louvain or leiden.")] = "louvain",
-    seed: Annotated[int, typer.Option(help="communities: seed.")] = 0,
+    seed: Annotated[int, typer.Option(help="communities: seed; missing data: run r thins with seed + r.")] = 0,
     write: Annotated[str | None, typer.Option(help="communities: also store each entity's community id under "
                                                    "this property (e.g. community).")] = None,
     top: Annotated[int, typer.Option(help="How many to list.")] = 10,
@@ -305,6 +351,9 @@ def structure_command(
     date_from: ScopeFrom = None,
     date_to: ScopeTo = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    missing_nodes: missing.MissingNodes = None,
+    missing_links: missing.MissingLinks = None,
+    runs: missing.Runs = None,
 ) -> None:
     """Network structure: communities, key players, brokers, articulation points, bridges, components."""
     from chokepoint.cases import structure
@@ -313,6 +362,13 @@ def structure_command(
     if analysis not in structure.ANALYSES:
         raise typer.BadParameter(f"unknown analysis {analysis!r}; known: communities, key-players, brokers, "
                                  "articulation-points, bridges, components")
+    thinning = _thinning(missing_nodes, missing_links, runs, seed, write)
+    if thinning is not None:
+        from chokepoint.cases import missing_data
+
+        with open_store() as store:
+            report = missing_data.structure(store, analysis, scope, thinning, k=k, group=group, top=top)
+        return missing.show(report, as_json)
     with open_store() as store:
         result = structure.structure_report(store, analysis, scope, k=k, group=group, method=method, seed=seed,
                                             write=write, top=top).as_dict(top)
