@@ -41,7 +41,7 @@ demo: install
 	@exec env $(DATA_ENV) BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) NEO4J_PORT=$(NEO4J_PORT) docker/demo
 
 test: install chromium launcher
-	BIN=$(BIN) tests/with-local-neo4j $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+	BIN=$(BIN) tests/with-local-neo4j $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25 $(PYTEST_ARGS)
 
 # Property-based fuzzing of the loaders: more than 10,000 generated record files, against a throw-away
 # local Neo4j (tests/loaders/test_fuzz_loaders.py; `make test` runs a small derandomised subset of the same tests).

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadFileScheduling
 
 from chokepoint.graph import local
 from tests_support import serve_in_thread
@@ -76,11 +77,41 @@ def pytest_sessionfinish(session) -> None:
             shutil.rmtree(_own_neo4j.pop("data"), ignore_errors=True)
 
 
+#: The modules that use the spare Neo4j (they stop, restart or bulk-import it). A parallel run hands them to
+#: one worker as one unit, so one spare JVM serves them all, and first, since they are the longest
+#: (tests/test_suite_schedule.py fails when this list is out of date).
+SPARE_MODULES = (
+    "tests/loaders/test_load_faults.py",
+    "tests/loaders/test_bulk.py",
+    "tests/app/test_web_security.py",
+    "tests/graph/test_local_neo4j.py",
+    "tests/graph/test_private_files.py",
+    "tests/app/test_neo4j_outage.py",
+)
+SPARE_UNIT = "spare-neo4j"
+
+
+def _module(nodeid: str) -> str:
+    return nodeid.split("::")[0]
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """In a parallel run the modules that restart the spare Neo4j (the longest) are handed out first."""
+    """In a parallel run the modules that use the spare Neo4j are handed out first (see SPARE_MODULES)."""
     if WORKER:
-        slow = {item.nodeid.split("::")[0] for item in items if "_spare_neo4j_dir" in getattr(item, "fixturenames", ())}
-        items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)
+        items.sort(key=lambda item: _module(item.nodeid) not in SPARE_MODULES)
+
+
+class SpareAsOneUnit(LoadFileScheduling):
+    """``--dist loadfile``, with the SPARE_MODULES as one unit (so given to one worker)."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = _module(nodeid)
+        return SPARE_UNIT if module in SPARE_MODULES else module
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return SpareAsOneUnit(config, log) if config.getvalue("dist") == "loadfile" else None
 
 
 @pytest.fixture(scope="session")
@@ -127,7 +158,7 @@ def spare_neo4j(_spare_neo4j_dir) -> local.LocalInstance:
     Running when handed over (started again if an earlier test left it stopped); its data is whatever
     earlier tests left, so a test that counts on contents empties it first."""
     data, port = _spare_neo4j_dir
-    return local.start(data, port=port)
+    return local.start(data, port=port, timeout=900)  # patient: the test machines are shared
 
 
 @pytest.fixture(scope="session")

@@ -1,18 +1,12 @@
 """Explore, in a real headless Chromium: search -> draw -> expand -> details, the canvas menu,
-undo/redo, deep links, and the Neo4j outage banner. Each test fails on any browser error (``page``)."""
+undo/redo and deep links (the Neo4j outage banner: test_neo4j_outage.py). Each test fails on any browser error (``page``)."""
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from chokepoint.app.main import app_settings
-from chokepoint.graph import local
-from chokepoint.graph.config import settings_from_env
-from chokepoint.graph.store import Store
 from chokepoint.queries.neighbourhood import entity_details, neighbourhood
 from chokepoint.queries.search import search_entities
-from tests_support import wipe_all
 
 pytestmark = pytest.mark.browser
 
@@ -210,27 +204,6 @@ def test_a_link_holds_the_filters_and_the_path_ends(sample_store, make_app, page
     settled(page, len(through))
     assert set(page.evaluate(NODE_IDS)) == through
     assert page.input_value("#explore-to") == "2030-12-31"
-
-
-def test_neo4j_outage_shows_a_banner_and_the_app_recovers(make_app, page, spare_neo4j):
-    data = Path(spare_neo4j.data_dir)
-    # the store as `serve` makes it for the app: short retries, so a callback shows the outage in seconds
-    store = Store.connect(app_settings(settings_from_env(data)))
-    try:
-        wipe_all(store)
-        store.write("CREATE (:Entity:Person {id: 'p1', caption: 'Ana Ruiz', search_text: 'ana ruiz'})")
-        page.goto(make_app(store) + "?entity=p1")
-        page.wait_for_function(f"() => {CY}?.nodes().length === 1")
-        local.stop(data)
-        page.get_by_text("Neo4j is unreachable").wait_for()
-        local.start(data, port=spare_neo4j.port)
-        page.get_by_text("Neo4j is unreachable").wait_for(state="detached")
-        page.click("#clear")
-        page.reload()
-        page.wait_for_selector("#cy canvas")
-        page.wait_for_function(f"() => {CY}?.nodes().length === 1")  # the same app serves again
-    finally:
-        store.close()
 
 
 def test_every_tab_opens_by_a_click_and_the_url_follows(sample_store, make_app, page):

@@ -1,4 +1,4 @@
-"""Bulk loads against a real local Neo4j (one of their own, which they stop and restart):
+"""Bulk loads against a real local Neo4j (the session's spare instance, which they stop and restart):
 the same files loaded transactionally and through Neo4j's importer give the same graph (a canonical hash
 of every node and relationship); refusals change nothing; the importer's input is private."""
 
@@ -43,15 +43,6 @@ def connect(inst) -> Store:
 def empty(store: Store) -> None:
     while store.write("MATCH (n) WITH n LIMIT 10000 DETACH DELETE n")["nodes_deleted"]:
         pass
-
-
-@pytest.fixture(scope="module")
-def spare_neo4j(tmp_path_factory):
-    """A local Neo4j for this module (started with a patient timeout: the test machines are shared)."""
-    data = tmp_path_factory.mktemp("bulk-neo4j")
-    inst = local.start(data, port=local.free_port(), timeout=900)
-    yield inst
-    local.stop(data)
 
 
 @pytest.fixture()

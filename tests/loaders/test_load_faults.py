@@ -17,14 +17,14 @@ from chokepoint.loaders.load import load_records
 
 from tests_support import canonical_hash, wipe_all
 
-ROWS = 3_000
-CHUNK_ROWS = 1_000  # the CLI loads in three chunks here (5,000 rows in one otherwise): the tests interrupt it
+ROWS = 1_500
+CHUNK_ROWS = 500  # the CLI loads in three chunks here (5,000 rows in one otherwise): the tests interrupt it
 # after the first has been written
 
 
 @pytest.fixture(scope="module")
 def big_records(tmp_path_factory):
-    """A records directory whose load takes some seconds: shipments between 2,000 places (the tests
+    """A records directory whose load takes some seconds: shipments between 1,000 places (the tests
     interrupt it once 500 entities are in, and check it really was part-way)."""
     d = tmp_path_factory.mktemp("big-records")
     with open(d / "shipments.csv", "w", newline="", encoding="utf-8") as f:
@@ -32,7 +32,7 @@ def big_records(tmp_path_factory):
         w.writerow(["shipment_id", "from", "from_type", "to", "to_type", "commodity", "quantity", "unit",
                     "date", "courier", "port"])
         for i in range(ROWS):
-            w.writerow([f"S{i}", f"Place {i % 2000}", "Location", f"Place {(i * 7 + 1) % 2000}", "Location",
+            w.writerow([f"S{i}", f"Place {i % 1000}", "Location", f"Place {(i * 7 + 1) % 1000}", "Location",
                         "NPP", i % 50 + 1, "kg", f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}", f"Courier {i % 300}",
                         ["2504", "2604", "2503"][i % 3]])
     return d
