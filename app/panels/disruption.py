@@ -137,7 +137,7 @@ def curve_figure(rows: Sequence[Mapping[str, Any]], title: str = "") -> go.Figur
                                      fill="tonexty", fillcolor="rgba(127,127,127,0.25)"))
         traces.append(go.Scatter(x=x, y=y, name=strategy, mode="lines+markers", line={"color": colour}))
     fig = go.Figure(traces)
-    fig.update_layout(title=title or None, height=320, margin={"l": 50, "r": 10, "t": 30 if title else 10, "b": 40},
+    fig.update_layout(title=title or None, height=320, margin={"l": 50, "r": 10, "t": 30 if title else 10, "b": 50},
                       xaxis={"title": "entities removed", "dtick": 1 if len(rows) <= 60 else None},
                       yaxis={"title": "largest component (relative)", "range": [0, 1.05]},
                       legend={"font": {"size": 10}})

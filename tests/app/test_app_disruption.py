@@ -164,3 +164,6 @@ def test_an_attack_with_two_strategies_draws_both_curves_and_exports_them(networ
     assert traces(page) == drawn
     assert page.input_value("#disrupt-steps") == str(steps)
     assert page.locator("#disrupt-dataset").inner_text().strip().startswith("karate")
+    page.click("#disrupt-draw")   # drawn after the link ran: the attack's removed greyed
+    page.wait_for_function(f"() => {CY}.nodes('.disrupted').length === {steps}")
+    assert greyed(page) == set(removed)
