@@ -44,11 +44,13 @@ GRAPH = "undirected simple graph of the scope"
 #: Most candidates an ambiguous name lists.
 LISTED = 8
 #: The explorer's bounds (the CLI has none): most steps of a curve, most runs of a random attack, and the
-#: work one analysis may do, in units of one breadth-first search over every link (N x (N + L) a full
-#: measure: about 1.4e8 units a second on the development machine, so 1.5e9 is about ten seconds).
-APP_MAX_STEPS, APP_MAX_RUNS, APP_WORK = 50, 200, 1_500_000_000
-#: What a random step (no efficiency: a component labelling) costs against a full measure's unit.
-_RANDOM_WEIGHT = 50
+#: work one analysis may do, in units of one link visited by a breadth-first search (N x (N + L) a full
+#: measure: bench/disrupt.py's 10k-entity attack ran 1.2e10 units in 85 s, so 1e9 is about seven seconds
+#: on the development machine when it is not shared; docs/explorer/disruption.md has a measurement).
+APP_MAX_STEPS, APP_MAX_RUNS, APP_WORK = 50, 200, 1_000_000_000
+#: What a random step of one run (no efficiency: a component labelling) costs, in links (measured against
+#: a sequential betweenness step on 2,000 entities and 10,000 links: about 1/250 of its N x (N + L)).
+_RANDOM_WEIGHT = 10
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,7 @@ def app_bounds(strategies: Sequence[str], n: int, m: int, steps: int, runs: int 
         why = (f"steps capped at {allowed} (the most the explorer runs; chokepoint disrupt has no cap)"
                if allowed == APP_MAX_STEPS else
                f"steps capped at {allowed} of {wanted}: each step measures up to {n:,} entities and {m:,} links, "
-               "and the explorer stays within about ten seconds (chokepoint disrupt has no cap)")
+               "and the explorer keeps one press to a few seconds (chokepoint disrupt has no cap)")
     return allowed, runs, why
 
 
