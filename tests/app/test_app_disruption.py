@@ -167,3 +167,27 @@ def test_an_attack_with_two_strategies_draws_both_curves_and_exports_them(networ
     page.click("#disrupt-draw")   # drawn after the link ran: the attack's removed greyed
     page.wait_for_function(f"() => {CY}.nodes('.disrupted').length === {steps}")
     assert greyed(page) == set(removed)
+
+
+@pytest.mark.browser
+def test_entities_found_by_search_in_another_dataset_and_the_png_download(networks, make_app, page, tmp_path):
+    store, _ = networks
+    g = nx.Graph()
+    for u, v in nx.florentine_families_graph().edges():
+        g.add_edge(entity_id("florentine", "Person", [u]), entity_id("florentine", "Person", [v]))
+    open_panel(page, make_app(store), "florentine")
+    page.click("#disrupt-remove")
+    page.locator("input.dash-dropdown-search").press_sequentially("medici")
+    page.get_by_text("Medici (Person)").first.click()
+    page.keyboard.press("Escape")
+    page.click("#disrupt-what-if")
+    page.locator("#disrupt-after-largest").wait_for()
+    check_figures(page, g, [entity_id("florentine", "Person", ["Medici"])])
+    assert "Medici" in page.inner_text("#disrupt-removing")
+    # the chart's own PNG download (plotly's camera button)
+    page.hover("#disrupt-chart")
+    with page.expect_download() as download:
+        page.click("#disrupt-chart .modebar-btn[data-title='Download plot as a PNG']")
+    assert download.value.suggested_filename == "chokepoint-attack-curve.png"
+    download.value.save_as(tmp_path / "curve.png")
+    assert (tmp_path / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
