@@ -33,7 +33,7 @@ from chokepoint.graph.errors import ChokepointError
 from chokepoint.graph.store import Store
 
 __all__ = ["layout", "register", "LINK", "COLUMNS", "FIGURES", "COLOURS", "link_of", "linked_search",
-           "curve_figure", "figure_text", "scope_elements", "selection_options"]
+           "curve_figure", "figure_text", "scope_elements", "selection_options", "form_choice"]
 
 P = "disrupt-"
 DATASET, DRAW, REMOVE, TAKE, WHAT_IF = P + "dataset", P + "draw", P + "remove", P + "take", P + "what-if"
@@ -276,68 +276,31 @@ def register(app: Dash, store: Store) -> None:
         controls = [no_update] * 9
         try:
             if ctx.triggered_id in (WHAT_IF, ATTACK):
-                link = {k: v for k, v in (last.get("link") or {}).items()}
-                if (dataset or None) != link.get("dataset"):
-                    link = {}   # the other part was for another dataset
-                link["dataset"] = dataset or None
-                if ctx.triggered_id == WHAT_IF:
-                    if not remove:
-                        raise ChokepointError("Choose entities to remove: type a name, or select them on the "
-                                              "canvas and press Add the canvas selection.")
-                    link["remove"] = list(remove)
-                    ask = {"remove": link["remove"], "strategies": []}
-                else:
-                    if not strategies:
-                        raise ChokepointError("Choose at least one strategy.")
-                    link.update(strategies=list(strategies), steps=_int(steps, 10, "Steps"), mode=mode or "sequential",
-                                runs=_int(runs, 100, "Runs"), seed=_int(seed, 0, "Seed"))
-                    ask = {"remove": [], "strategies": link["strategies"]}
+                link, ask = form_choice(ctx.triggered_id == WHAT_IF, last.get("link"), dataset, remove, strategies,
+                                        steps, mode, runs, seed)
             else:
                 link = link_of(search)
-                if not link or link == {k: v for k, v in (last.get("link") or {}).items() if v is not None}:
-                    return nothing
                 ask = {"remove": link.get("remove") or [], "strategies": link.get("strategies") or []}
-                if not ask["remove"] and not ask["strategies"]:
-                    return nothing
-                d = link.get("dataset")
-                controls = [
-                    [d, *[o for o in dataset_options or [] if o != d]] if d and d not in (dataset_options or [])
-                    else no_update,
-                    d if d != dataset else no_update,
-                    _with_ids(remove_options, ask["remove"]) if ask["remove"] else no_update,
-                    ask["remove"] or no_update,
-                    ask["strategies"] or no_update,
-                    *[link.get(k, no_update) for k in ("steps", "mode", "runs", "seed")]]
+                if link == (last.get("link") or {}) or not (ask["remove"] or ask["strategies"]):
+                    return nothing   # the link this tab wrote, or one that asks for nothing
+                controls = _restored(link, dataset, dataset_options, remove_options)
             options = {k: link[k] for k in ("steps", "mode", "runs", "seed") if k in link}
             result = cases.analyse(store, scopes.scope(dataset=link.get("dataset")), ask["remove"], ask["strategies"],
                                    **options)
         except ChokepointError as err:
             return [no_update] * 16 + [str(err)]
-        link = {k: v for k, v in link.items() if v is not None}
-        out_search = linked_search(search, link)
-        note = _note(result)
-        figures_box = no_update
+        figures_box, chart, rows_data = no_update, no_update, no_update
         if result.what_if:
-            figures_box = [remark(f"Removing {len(result.what_if.removed)} of {result.entities:,} entities: "
-                                  + ", ".join(str(result.what_if.captions.get(n) or n) for n in result.what_if.removed),
-                                  "caption", id=P + "removing"),
-                           _figures_table(result.what_if)]
+            figures_box = _what_if_box(result)
             controls[2] = _with_captions(remove_options if controls[2] is no_update else controls[2], result.what_if)
-        chart, rows_data = no_update, no_update
         if result.curves:
             rows = result.rows()
-            chart = curve_figure(rows)
-            rows_data = {"rows": rows, "params": {**link, "steps_run": result.steps}}
+            chart, rows_data = curve_figure(rows), {"rows": rows, "params": {**link, "steps_run": result.steps}}
         greyed = list(result.what_if.removed) if result.what_if else next(
             ([s.removed for s in r.curve.steps] for r in result.curves if r.curve.strategy != "random"), [])
-        on = view.node_ids(elements or [])
-        shown = sum(1 for g in greyed if g in on)
-        grey = view.change("mark", f"{shown} of {len(greyed)} removed entities are on the canvas (greyed)"
-                           + ("" if shown == len(greyed) else "; Draw the scope to see them all") + ".",
-                           cls="disrupted", ids=greyed)
-        last = {"link": link, "greyed": greyed}
-        return (out_search if out_search != (search or "") else no_update, *controls, note, figures_box, chart,
-                rows_data, last, grey, "")
+        out_search = linked_search(search, link)
+        return (out_search if out_search != (search or "") else no_update, *controls, _note(result), figures_box,
+                chart, rows_data, {"link": link, "greyed": greyed}, _greying(greyed, elements), "")
 
     @app.callback(Output(DOWNLOAD, "data"), banner, Input(EXPORT, "n_clicks"), State(ROWS, "data"),
                   prevent_initial_call=True)
@@ -364,6 +327,61 @@ def _note(result: cases.Analysis) -> list:
     if result.capped:
         lines.append(remark(result.capped.capitalize() + ".", "warning", id=P + "capped"))
     return lines
+
+
+def form_choice(what_if: bool, last: Mapping[str, Any] | None, dataset: str | None, remove: Sequence[str] | None,
+                strategies: Sequence[str] | None, steps: Any, mode: str | None, runs: Any, seed: Any
+                ) -> tuple[dict[str, Any], dict[str, list]]:
+    """What a press of What if (``what_if``) or Attack curves runs, and the link that then holds the choice:
+    the form's part replaces the last link's, the other part is kept when it was for the same dataset.
+
+    >>> form_choice(False, {"dataset": "k", "remove": ["a"]}, "k", [], ["degree"], "5", None, None, None)
+    ({'dataset': 'k', 'remove': ['a'], 'strategies': ['degree'], 'steps': 5, 'mode': 'sequential', 'runs': 100, 'seed': 0}, {'remove': [], 'strategies': ['degree']})
+    >>> form_choice(True, {"dataset": "k", "strategies": ["degree"]}, None, ["b"], [], 5, None, None, None)
+    ({'remove': ['b']}, {'remove': ['b'], 'strategies': []})
+    """
+    link = dict(last or {}) if (dataset or None) == (last or {}).get("dataset") else {}
+    if dataset:
+        link["dataset"] = dataset
+    if what_if:
+        if not remove:
+            raise ChokepointError("Choose entities to remove: type a name, or select them on the canvas and press "
+                                  "Add the canvas selection.")
+        link["remove"] = list(remove)
+        return link, {"remove": link["remove"], "strategies": []}
+    if not strategies:
+        raise ChokepointError("Choose at least one strategy.")
+    link.update(strategies=list(strategies), steps=_int(steps, 10, "Steps"), mode=mode or "sequential",
+                runs=_int(runs, 100, "Runs"), seed=_int(seed, 0, "Seed"))
+    return link, {"remove": [], "strategies": link["strategies"]}
+
+
+def _restored(link: Mapping[str, Any], dataset, dataset_options, remove_options) -> list:
+    """The controls a link sets (no_update where it says nothing or the control holds it already); a
+    dropdown drops a value it has no option for, so the dataset and the ids come with options."""
+    d, remove = link.get("dataset"), link.get("remove") or []
+    return [[d, *[o for o in dataset_options or [] if o != d]] if d and d not in (dataset_options or []) else no_update,
+            d if d and d != dataset else no_update,
+            _with_ids(remove_options, remove) if remove else no_update,
+            remove or no_update,
+            link.get("strategies") or no_update,
+            *[link.get(k, no_update) for k in ("steps", "mode", "runs", "seed")]]
+
+
+def _what_if_box(result: cases.Analysis) -> list:
+    w = result.what_if
+    return [remark(f"Removing {len(w.removed)} of {result.entities:,} entities: "
+                   + ", ".join(str(w.captions.get(n) or n) for n in w.removed), "caption", id=P + "removing"),
+            _figures_table(w)]
+
+
+def _greying(greyed: Sequence[str], elements) -> dict:
+    """The view change that greys ``greyed`` (the ``disrupted`` class), saying how many are on the canvas."""
+    on = view.node_ids(elements or [])
+    shown = sum(1 for g in greyed if g in on)
+    return view.change("mark", f"{shown} of {len(greyed)} removed entities are on the canvas (greyed)"
+                       + ("" if shown == len(greyed) else "; Draw the scope to see them all") + ".",
+                       cls="disrupted", ids=list(greyed))
 
 
 def _with_ids(options: Sequence[Mapping] | None, wanted: Sequence[str]) -> list[dict]:
