@@ -12,7 +12,7 @@ import dash_cytoscape as cyto
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from chokepoint.app import audit, auth, canvas, ids, security
-from chokepoint.app.panels import analytics, explore, geo, metrics, paths, routes, timeline, trainer
+from chokepoint.app.panels import analytics, disruption, explore, geo, metrics, paths, routes, timeline, trainer
 from chokepoint.app.panels import queries as saved_queries  # (the tab; `queries` is the analytics package)
 from chokepoint.cases import explore as explore_cases
 from chokepoint.graph.errors import ChokepointError
@@ -55,6 +55,7 @@ PANELS = (
     ("paths", "Paths", paths),
     ("analytics", "Analytics", analytics),
     ("routes", "Routes", routes),
+    ("disruption", "Disruption", disruption),
     ("timeline", "Timeline", timeline),
     ("map", "Map", geo),
     ("metrics", "Metrics", metrics),

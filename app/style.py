@@ -34,6 +34,8 @@ HIGHLIGHTS = {
             "target-arrow-color": "#d0021b", "line-style": "dashed"},
     "answer": {"border-width": 5, "border-color": "#7ed321"},
     "removed": {"opacity": 0.25},
+    "disrupted": {"background-color": "#bdbdbd", "border-width": 2, "border-color": "#8c8c8c", "opacity": 0.4,
+                  "color": "#8c8c8c"},   # the Disruption tab's removed entities, greyed
     "pinned": {"border-width": 2, "border-style": "double", "border-color": "#333"},
     "out-of-window": {"display": "none"},   # the timeline hides what lies outside its date window
 }

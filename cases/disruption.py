@@ -39,14 +39,23 @@ from chokepoint.queries import routes as flows
 from chokepoint.queries.paths import AmbiguousEntity
 from chokepoint.queries.search import search_entities
 
-__all__ = ["STRATEGIES", "MODES", "RULES", "GRAPH", "WhatIfReport", "AttackReport", "RecoveryReport",
-           "structural_graph", "resolve", "what_if", "attack", "recovery", "AmbiguousEntity"]
+__all__ = ["STRATEGIES", "MODES", "RULES", "GRAPH", "WhatIfReport", "AttackReport", "RecoveryReport", "Analysis",
+           "structural_graph", "resolve", "what_if", "attack", "recovery", "analyse", "app_bounds", "TooBig",
+           "AmbiguousEntity", "APP_MAX_STEPS", "APP_MAX_RUNS", "APP_WORK"]
 
 STRATEGIES, MODES, RULES = dq.STRATEGIES, dq.MODES, rec.RULES
 #: What every structural figure is computed on (said in every report).
 GRAPH = "undirected simple graph of the scope"
 #: Most candidates an ambiguous name lists.
 LISTED = 8
+#: The explorer's bounds (the CLI has none): most steps of a curve, most runs of a random attack, and the
+#: work one analysis may do, in units of one link visited by a breadth-first search (N x (N + L) a full
+#: measure: bench/disrupt.py's 10k-entity attack ran 1.2e10 units in 85 s, so 1e9 is about seven seconds
+#: on the development machine when it is not shared; docs/explorer/disruption.md has a measurement).
+APP_MAX_STEPS, APP_MAX_RUNS, APP_WORK = 50, 200, 1_000_000_000
+#: What a random step of one run (no efficiency: a component labelling) costs, in links (measured against
+#: a sequential betweenness step on 2,000 entities and 10,000 links: about 1/250 of its N x (N + L)).
+_RANDOM_WEIGHT = 10
 
 
 @dataclass(frozen=True)
@@ -252,6 +261,114 @@ def recovery(store: Store, where: Scope | None = None, rule: str = "triadic", ro
         flow = _recovery_flow(store, where, capacity, found, ends)
     return RecoveryReport(g.graph.get("scope", {}), removed_by, found, _captions(g, [*found.removed, *heirs]), flow)
 
+
+class TooBig(ChokepointError):
+    """The scope is too big for even one step of the analysis within the explorer's bounds."""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the explorer's Disruption tab shows: a what-if (when entities were given) and attack curves
+    (one per strategy) on one projection of the scope, with the steps run and why fewer than asked."""
+
+    scope: Mapping[str, Any]
+    entities: int
+    links: int
+    what_if: WhatIfReport | None
+    curves: tuple[AttackReport, ...]
+    steps: int
+    asked: int
+    runs: int
+    capped: str = ""
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The curves as one table: a row per strategy and step (step 0 the intact graph), the relative
+        largest component ``largest_share`` (random: the mean, and ``share_low``/``share_high`` the 5-95% band)."""
+        out: list[dict[str, Any]] = []
+        for report in self.curves:
+            c, first = report.curve, report.curve.initial
+            base = {"strategy": c.strategy, "mode": c.mode}
+            out.append({**base, "step": 0, "removed": "", "caption": "", "score": None, "largest": first.largest,
+                        "largest_share": first.largest_share, "share_low": None, "share_high": None})
+            for s in c.steps:
+                if isinstance(c, dq.RandomAttack):
+                    out.append({**base, "step": s.step, "removed": "", "caption": "", "score": None,
+                                "largest": s.largest_mean, "largest_share": s.share_mean, "share_low": s.share_low,
+                                "share_high": s.share_high})
+                else:
+                    out.append({**base, "step": s.step, "removed": s.removed,
+                                "caption": report.captions.get(s.removed) or "", "score": s.score,
+                                "largest": s.largest, "largest_share": s.largest_share, "share_low": None,
+                                "share_high": None})
+        return out
+
+    def robustness(self) -> dict[str, float]:
+        """Schneider's R of each curve (random: the mean over the runs)."""
+        return {r.curve.strategy: (r.curve.robustness_mean if isinstance(r.curve, dq.RandomAttack)
+                                   else r.curve.robustness) for r in self.curves}
+
+
+def app_bounds(strategies: Sequence[str], n: int, m: int, steps: int, runs: int = 100,
+               what_if: bool = False) -> tuple[int, int, str]:
+    """The steps and runs the explorer runs on a scope of ``n`` entities and ``m`` links, and why fewer than
+    asked (``""`` when none): at most :data:`APP_MAX_STEPS` and :data:`APP_MAX_RUNS`, and no more steps than
+    :data:`APP_WORK` pays for (every step of a measure's curve measures the component that lost an entity:
+    at worst N x (N + L)). Raises :class:`TooBig` when not even one step fits.
+
+    >>> app_bounds(["betweenness"], 34, 78, 80)
+    (50, 100, 'steps capped at 50 (the most the explorer runs; chokepoint disrupt has no cap)')
+    >>> app_bounds(["betweenness"], 10_000, 50_000, 20)[0]
+    1
+    """
+    runs = max(1, min(int(runs), APP_MAX_RUNS))
+    wanted = max(1, int(steps))
+    full = n * (n + m)
+    measures = sum(1 for s in strategies if s != "random")
+    spend = full * (len(strategies) + (2 if what_if else 0))    # each curve's initial figures, the what-if's two
+    if spend > APP_WORK:
+        raise TooBig(f"the scope is too big for the explorer ({n:,} entities, {m:,} links): narrow it (a dataset, "
+                     "labels, link types, dates) or run chokepoint disrupt, which has no cap")
+    per_step = full * measures + (runs * (n + m) * _RANDOM_WEIGHT if "random" in strategies else 0)
+    fits = (APP_WORK - spend) // per_step if per_step else wanted
+    allowed = min(wanted, APP_MAX_STEPS, max(1, int(fits)))
+    why = ""
+    if allowed < wanted:
+        why = (f"steps capped at {allowed} (the most the explorer runs; chokepoint disrupt has no cap)"
+               if allowed == APP_MAX_STEPS else
+               f"steps capped at {allowed} of {wanted}: each step measures up to {n:,} entities and {m:,} links, "
+               "and the explorer keeps one press to a few seconds (chokepoint disrupt has no cap)")
+    return allowed, runs, why
+
+
+def analyse(store: Store, where: Scope | None = None, remove: Sequence[str] = (), strategies: Sequence[str] = (),
+            steps: int = 10, *, mode: str = "sequential", seed: int = 0, runs: int = 100) -> Analysis:
+    """The explorer's analysis on one projection of the scope: the what-if of ``remove`` (ids or names,
+    resolved in the scope; none: no what-if) and an attack curve per strategy of ``strategies`` (random
+    without efficiency), within :func:`app_bounds`."""
+    where = where or Scope()
+    unknown = [s for s in strategies if s not in STRATEGIES]
+    if unknown:
+        raise dq.BadAttack(f"unknown strategy {unknown[0]!r}; known: {', '.join(STRATEGIES)}")
+    if not remove and not strategies:
+        raise ChokepointError("choose entities to remove, or a strategy to attack with")
+    strategies = list(dict.fromkeys(strategies))
+    g, net = structural_graph(store, where)
+    done, runs, why = app_bounds(strategies, len(net), len(net.pairs), steps, runs, what_if=bool(remove))
+    report = None
+    if remove:
+        gone = resolve(store, g, remove, where.dataset)
+        removed, before, after = dq.what_if(net, gone)
+        report = WhatIfReport(g.graph.get("scope", {}), tuple(removed), _captions(g, removed), before, after)
+    curves = []
+    for s in strategies:
+        if s == "random":
+            curves.append(AttackReport(g.graph.get("scope", {}),
+                                       dq.random_attack(net, done, runs=runs, seed=seed, efficiency=False)))
+        else:
+            curve = dq.attack(net, s, done, mode=mode)
+            curves.append(AttackReport(g.graph.get("scope", {}), curve, _captions(g, [x.removed for x in curve.steps])))
+    return Analysis(g.graph.get("scope", {}), len(net), len(net.pairs), report, tuple(curves),
+                    min(done, len(net)), int(steps), runs, why)
 
 # -- helpers -------------------------------------------------------------------------------------
 def _resolve(store: Store, graph: nx.Graph, text: str, dataset: str | None) -> str:

@@ -10,6 +10,7 @@ import json
 import random
 
 import networkx as nx
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -241,3 +242,51 @@ def test_disrupt_cli_recovery_reports_the_max_flow_after_each_round(networks, ne
     assert csv_out.exit_code == 0, csv_out.output
     rows = list(csv.DictReader(csv_out.stdout.splitlines()))
     assert "max_flow_mean" in rows[0] and float(rows[1]["max_flow_mean"]) == 5.0
+# -- the explorer's use case (cases.disruption.analyse): one projection, what-if and curves, within bounds ----------
+def test_analyse_gives_the_what_if_and_every_curve_as_networkx_does(networks):
+    store, refs = networks
+    g = refs["karate"]
+    gone = [kid("karate", "0"), kid("karate", "33")]
+    result = disruption.analyse(store, Scope(dataset="karate"), gone, ["betweenness", "degree", "random"], 6,
+                                seed=4, runs=15)
+    h = g.copy()
+    h.remove_nodes_from(gone)
+    assert result.what_if.removed == tuple(gone)
+    assert result.what_if.before.as_dict() == pytest.approx(nx_figures(g, len(g)), rel=TOL, abs=TOL)
+    assert result.what_if.after.as_dict() == pytest.approx(nx_figures(h, len(g)), rel=TOL, abs=TOL)
+    assert (result.entities, result.links, result.steps, result.capped) == (34, 78, 6, "")
+    by = {r.curve.strategy: r for r in result.curves}
+    same_curve(by["betweenness"].curve, nx_attack(g, "betweenness", 6))
+    same_curve(by["degree"].curve, nx_attack(g, "degree", 6))
+    shares, _ = nx_random(g, 6, 15, 4)
+    rows = [r for r in result.rows() if r["strategy"] == "random"]
+    assert [r["largest_share"] for r in rows] == pytest.approx([1.0, *shares.mean(axis=0)], abs=TOL)
+    assert [r["share_low"] for r in rows[1:]] == pytest.approx(list(np.percentile(shares, 5, axis=0)), abs=TOL)
+    assert [r["share_high"] for r in rows[1:]] == pytest.approx(list(np.percentile(shares, 95, axis=0)), abs=TOL)
+    between = [r for r in result.rows() if r["strategy"] == "betweenness"]
+    assert [r["removed"] for r in between] == ["", *[s[0] for s in nx_attack(g, "betweenness", 6)]]
+    assert all(kid("karate", r["caption"]) == r["removed"] for r in between[1:])   # captioned by their names
+    assert result.robustness()["random"] == pytest.approx(float((shares.sum(axis=1) / len(g)).mean()), abs=TOL)
+
+
+def test_analyse_stays_within_the_explorers_bounds_and_says_so(networks, monkeypatch):
+    store, _ = networks
+    result = disruption.analyse(store, Scope(dataset="karate"), strategies=["degree"], steps=80)
+    assert len(result.curves[0].curve.steps) == 34 and "capped at 50" in result.capped   # at most APP_MAX_STEPS
+    assert disruption.app_bounds(["random"], 34, 78, 10, runs=10_000)[1] == disruption.APP_MAX_RUNS
+    full = 34 * (34 + 78)
+    monkeypatch.setattr(disruption, "APP_WORK", full * 4)   # the initial figures, then three steps' worth
+    result = disruption.analyse(store, Scope(dataset="karate"), strategies=["betweenness"], steps=10)
+    assert result.steps == 3 and len(result.curves[0].curve.steps) == 3
+    assert result.capped.startswith("steps capped at 3 of 10")
+    monkeypatch.setattr(disruption, "APP_WORK", full // 2)
+    with pytest.raises(disruption.TooBig, match="too big for the explorer .34 entities, 78 links"):
+        disruption.analyse(store, Scope(dataset="karate"), strategies=["degree"], steps=10)
+
+
+def test_analyse_refuses_an_unknown_strategy_and_an_empty_ask(networks):
+    store, _ = networks
+    with pytest.raises(ChokepointError, match="unknown strategy 'eigen'"):
+        disruption.analyse(store, Scope(dataset="karate"), strategies=["eigen"])
+    with pytest.raises(ChokepointError, match="choose entities to remove, or a strategy"):
+        disruption.analyse(store, Scope(dataset="karate"))
