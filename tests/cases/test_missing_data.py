@@ -84,6 +84,8 @@ def test_centrality_cli_with_missing_data(karate, neo4j_env):
     bad = run(app, ["centrality", "--dataset", DATASET, "--missing-nodes", "1"])
     assert isinstance(bad.exception, ChokepointError)
     assert str(bad.exception) == "--missing-nodes must be at least 0 and below 1, not 1.0"
+    alone = run(app, ["centrality", "--dataset", DATASET, "--runs", "5"], env={"COLUMNS": "250"})
+    assert alone.exit_code != 0 and "give --missing-nodes and/or --missing-links" in alone.output
 
 
 def test_structure_cli_with_missing_data(karate, neo4j_env):
