@@ -249,6 +249,10 @@ def _csv_rows(path: Path, delimiter: str | None) -> Iterator[Row]:
     first = next(lines, None)
     if first is None:
         return
+    try:
+        limits.check_row(first[1], f"line {first[0]}")  # a header over the limits: the file is refused
+    except LimitExceeded as err:
+        raise ReadError(f"{path}: {err} (the header)") from None
     names = _header(path, first[1])
     width = len(names)
     for line_no, cells in lines:

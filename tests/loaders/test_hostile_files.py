@@ -398,6 +398,14 @@ def test_an_over_limit_cell_in_a_records_table_rejects_its_row_naming_the_column
     assert {r["n"] for r in clean.read("MATCH (p:Person) RETURN p.name AS n")} == {"Ana", "Cy"}
     dry = load_records(None, path, dataset="h", rejects_path=tmp_path / "dry.csv", dry_run=True)
     assert (dry.rows_read, dry.rows_loaded, dry.rows_rejected) == (3, 2, 1)
+    clean.write("MATCH (n) WHERE NOT n:ChokepointTestDatabase DETACH DELETE n")
+    rows[0][1] = "n" * 25  # a header over the limit: the file is refused
+    if fmt == "csv":
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+    else:
+        workbook(path, rows)
+    refused(clean, path, r"persons\.(csv|xlsx): (line|sheet 'Sheet': row) 1, column 2: a cell of 25 characters")
 
 
 def test_an_over_limit_first_row_of_an_edge_list_refuses_the_file(clean, tmp_path, monkeypatch):
