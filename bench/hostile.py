@@ -12,7 +12,8 @@ space limit so a defence that fails cannot take the machine down with it. Prints
     hostile NAME: OUTCOME, peak RSS N MiB
 
 then ``hostile files: K of M bounded under 400 MiB, T tracebacks``. OUTCOME is ``error: ...`` (the
-one line the user sees, cut at 150 characters), ``loaded (...)`` or ``TRACEBACK ...``.
+one line the user sees, cut at 150 characters), ``loaded (...)`` (``answered (...)`` for the one query,
+``cypher-huge-row``) or ``TRACEBACK ...``.
 """
 
 from __future__ import annotations
@@ -173,6 +174,24 @@ def network_long_name(d: Path) -> Path:
     return path
 
 
+def network_huge_cell(d: Path) -> Path:
+    """An edge list with a 2 Mi-character note in its middle row (a cell over the limit stopped an XLSX
+    import mid-sheet, before; now that row is rejected and the rest loads)."""
+    path = d / "edges.csv"
+    path.write_text("source,target,note\nAna,Bo,x\nBo,Cy," + "n" * (2 * MiB) + "\nCy,Di,y\n")
+    return path
+
+
+def huge_row_query(d: Path) -> Path:
+    """No file: ``chokepoint cypher`` returning one row of 2M strings (136 MB on the wire; the driver
+    decoded it whole, 556 MiB, before; now it is cut off as it arrives)."""
+    return d
+
+
+HUGE_ROW = ("RETURN [x IN range(1, 2000000) | "
+            "'abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmn'] AS big")
+
+
 def ods_bomb(d: Path) -> Path:
     """An ODS edge list whose content.xml inflates about 1,000 times (odfpy reads it whole)."""
     path = d / "edges.ods"
@@ -207,6 +226,9 @@ CASES = {
                                               "Person", "--rel-type", "ASSOCIATED_WITH", "--json"]),
     "ods-bomb": (ods_bomb, ["import-network", "FILE", "--format", "edgelist", "--node-label", "Person",
                             "--rel-type", "ASSOCIATED_WITH"]),
+    "network-huge-cell": (network_huge_cell, ["import-network", "FILE", "--format", "edgelist", "--node-label",
+                                              "Person", "--rel-type", "ASSOCIATED_WITH", "--json"]),
+    "cypher-huge-row": (huge_row_query, ["cypher", HUGE_ROW, "--format", "json"]),
 }
 
 
@@ -245,7 +267,7 @@ def run(name: str, work: Path, data_dir: Path) -> tuple[str, int, bool]:
         errors = [line for line in lines if line.startswith("error:")]  # besides a progress bar
         shown = errors[0] if len(errors) == 1 else f"{len(lines)} lines: {' / '.join(lines)}"
         return (shown[:150] + "..." if len(shown) > 150 else shown), peak, False
-    return f"loaded ({_summary(stdout)})", peak, False
+    return f"{'answered' if args[0] == 'cypher' else 'loaded'} ({_summary(stdout)})", peak, False
 
 
 def _summary(stdout: str) -> str:
@@ -253,6 +275,9 @@ def _summary(stdout: str) -> str:
         data = json.loads(stdout)
     except ValueError:
         return stdout.splitlines()[-1][:150] if stdout else "no output"
+    if "byte_cap" in data:  # chokepoint cypher --format json
+        cap = f", capped at {data['byte_cap']:,} bytes" if data["byte_cap"] else ""
+        return f"{data['row_count']} rows{cap}, {len(stdout):,} bytes of output"
     if "files" in data:  # chokepoint load --json
         read = sum(f["rows_read"] for f in data["files"])
         rejected = sum(f["rows_rejected"] for f in data["files"])

@@ -22,7 +22,7 @@ import neo4j
 from neo4j import GraphDatabase, NotificationMinimumSeverity, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from chokepoint.graph import readonly, schema
+from chokepoint.graph import readonly, record_cap, schema
 from chokepoint.graph.config import Settings
 from chokepoint.graph.errors import ChokepointError, NotReadOnly, QueryTimeout, SchemaMissing, StoreUnavailable
 from chokepoint.graph.values import cell
@@ -145,33 +145,33 @@ class Store:
             refusal = _refusal(tx, query, params)
             if refusal:
                 raise NotReadOnly(refusal)
-            result = tx.run(query, params)
-            columns, records, capped, byte_cap, size = list(result.keys()), [], False, 0, 0
-            for record in result:
-                if len(records) == limit:
-                    capped = True
-                    break
-                values = record.values()
-                size = _approx_size(values, size, max_bytes)
-                if size > max_bytes:
-                    capped, byte_cap = True, max_bytes
-                    break
-                records.append(values)
-            result.consume()                       # the server discards the rest
-            nodes, edges = _graph_elements(records)
-            ends = _missing_ends(tx, edges.values())
-            node_ids = {eid: node.get("id") for eid, node in ends.items()}
-            for node in ends.values():
-                nodes.setdefault(_element_key(node), node)
-            rows = [[cell(v, node_ids) for v in values] for values in records]
-            graph = {"nodes": [cell(n) for n in nodes.values()], "edges": [cell(r, node_ids) for r in edges.values()]}
-            return ReadOnlyResult(columns, rows, capped, graph, byte_cap)
+            columns, records, capped, byte_cap, size = [], [], False, 0, 0
+            try:  # a record whose bytes alone pass the cap is cut off before the driver decodes it
+                with record_cap.capped_records(tx, max_bytes + _RECORD_SLACK):
+                    result = tx.run(query, params)
+                    columns = list(result.keys())
+                    for record in result:
+                        if len(records) == limit:
+                            capped = True
+                            break
+                        values = record.values()
+                        size = _approx_size(values, size, max_bytes)
+                        if size > max_bytes:
+                            capped, byte_cap = True, max_bytes
+                            break
+                        records.append(values)
+                    result.consume()                       # the server discards the rest
+            except record_cap.RecordTooLarge:  # the connection is closed: the rows so far, no more queries
+                raise _CutOff(_result(columns, records, True, max_bytes, None)) from None
+            return _result(columns, records, capped, byte_cap, tx)
 
         try:
             with _translated(self.where), self.driver.session(
                     database=self.database, default_access_mode=neo4j.READ_ACCESS,
                     fetch_size=min(limit + 1, 1000)) as session:
                 return session.execute_read(work)
+        except _CutOff as cut:
+            return cut.result
         except NotReadOnly:
             raise
         except ChokepointError as err:
@@ -350,6 +350,33 @@ def _unprefixed(message: str) -> str:
         return (f"(line {line}, column {column - shift if line == 1 else column} "
                 f"(offset: {max(offset - shift, 0)}))")
     return re.sub(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)", moved, message)
+
+
+#: bytes a record's Bolt message may hold beyond the result's byte cap (the message's own framing)
+_RECORD_SLACK = 64 * 1024
+
+
+class _CutOff(Exception):
+    """Carries a read-only result out of its transaction function when a record over the byte cap closed
+    the connection (not a driver error, so the driver does not run the query again)."""
+
+    def __init__(self, result: ReadOnlyResult) -> None:
+        super().__init__("cut off")
+        self.result = result
+
+
+def _result(columns: list[str], records: list[list[Any]], capped: bool, byte_cap: int,
+            tx: neo4j.ManagedTransaction | None) -> ReadOnlyResult:
+    """The rows as JSON-friendly values and the graph they draw; with ``tx``, the end nodes of
+    relationships returned without them are read too."""
+    nodes, edges = _graph_elements(records)
+    ends = _missing_ends(tx, edges.values()) if tx is not None else {}
+    node_ids = {eid: node.get("id") for eid, node in ends.items()}
+    for node in ends.values():
+        nodes.setdefault(_element_key(node), node)
+    rows = [[cell(v, node_ids) for v in values] for values in records]
+    graph = {"nodes": [cell(n) for n in nodes.values()], "edges": [cell(r, node_ids) for r in edges.values()]}
+    return ReadOnlyResult(columns, rows, capped, graph, byte_cap)
 
 
 def _approx_size(values: Any, size: int, limit: int) -> int:

@@ -18,6 +18,11 @@ splits the first row, else a comma (one column). A file whose first lines are al
 lines starting with ``#`` before the first row (SNAP's and networkx's headers) are skipped and counted.
 Blank rows are skipped everywhere. Cells are text (spreadsheet values as ``graph.values.cell_text``
 gives them), ``""`` for an empty cell; a spreadsheet row ends at its last non-empty cell.
+
+Every row, text or spreadsheet, is held to the cell and row limits of :func:`limits.check_row` (a cell
+of at most 1 Mi characters, a row of at most 16 Mi). :meth:`Table.rows` treats a row over them as an
+unreadable file (ReadError: matrices, sniffing); :meth:`Table.entries` gives it as an :class:`OverLimit`
+in its place, so an edge list rejects that one row and reads on.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from chokepoint.loaders import limits
 from chokepoint.loaders.limits import LimitExceeded
 from chokepoint.loaders.readers import ReadError, _encoding
 
-__all__ = ["SEPARATORS", "SPREADSHEETS", "Table", "open_table"]
+__all__ = ["SEPARATORS", "SPREADSHEETS", "OverLimit", "Table", "open_table"]
 
 #: separator names (as ``--separator`` takes them) -> the character; ``whitespace`` splits on runs of blanks
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|", "whitespace": " "}
@@ -50,6 +55,17 @@ _SAMPLE_LINES = 200
 _WHITESPACE = " "
 
 Cells = tuple[int, list[str]]
+
+
+@dataclass(frozen=True)
+class OverLimit:
+    """A row over a cell or row limit, in place of its cells: where, why (one line), and its cells as a
+    rejects report may show them (long ones cut, :func:`limits.cut_cells`)."""
+
+    row: int
+    column: int | None          # 1-based cell over the limit; None: the row as a whole
+    reason: str
+    cells: list[str]
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,16 @@ class Table:
     encoding: str | None = None  # text: as detected once
 
     def rows(self) -> Iterator[Cells]:
-        """``(row_number, cells)`` of every non-blank row, the first row included. Raises ReadError."""
+        """``(row_number, cells)`` of every non-blank row, the first row included. Raises ReadError,
+        also for a row over a cell or row limit."""
+        for entry in self.entries():
+            if isinstance(entry, OverLimit):
+                raise ReadError(f"{self.path}: {entry.reason}")
+            yield entry
+
+    def entries(self) -> Iterator[Cells | OverLimit]:
+        """As :meth:`rows`, but a row over a cell or row limit comes as an :class:`OverLimit` and the
+        rows after it follow."""
         if self.kind == "xlsx":
             return _xlsx_rows(self.path, self.sheet)
         if self.kind == "ods":
@@ -193,7 +218,7 @@ def _text_rows(path: Path, separator: str, before: int, encoding: str) -> Iterat
     if separator == "whitespace":
         for line_no, line in enumerate(lines, start=before + 1):
             if line.strip():
-                yield line_no, _split_blanks(line)
+                yield _checked(f"line {line_no}", line_no, _split_blanks(line))
         return
     reader = csv.reader(lines, csv.excel, delimiter=SEPARATORS[separator])
     try:
@@ -203,9 +228,18 @@ def _text_rows(path: Path, separator: str, before: int, encoding: str) -> Iterat
             if cells is None:
                 return
             if any(c.strip() for c in cells):
-                yield start, cells
+                yield _checked(f"line {start}", start, cells)
     except csv.Error as err:
         raise ReadError(f"{path}: line {before + reader.line_num}: cannot read: {err}") from err
+
+
+def _checked(where: str, row_no: int, cells: list) -> Cells | OverLimit:
+    """The row, or an :class:`OverLimit` when it goes over :func:`limits.check_row`'s limits."""
+    try:
+        limits.check_row(cells, where)
+    except LimitExceeded as err:
+        return OverLimit(row_no, err.column, str(err), limits.cut_cells(_cells(cells[:limits.MAX_COLUMNS])))
+    return row_no, cells
 
 
 # -- spreadsheets ------------------------------------------------------------------------------------
@@ -249,12 +283,17 @@ def _xlsx_titles(path: Path) -> list[str]:
         raise ReadError(f"{path}: {limits.exhausted(err)}") from None
 
 
-def _check_row(sheet: str, row_no: int, values) -> None:
-    """The row within the limits of :func:`limits.check_row` (cells, cell size, row text)."""
-    limits.check_row(values, f"sheet {sheet!r}: row {row_no}")
+def _sheet_row(sheet: str, row_no: int, values) -> Cells | OverLimit | None:
+    """The row's cells (None when it is blank), or an :class:`OverLimit` when it goes over the limits
+    of :func:`limits.check_row` (cells, cell size, row text)."""
+    try:
+        limits.check_row(values, f"sheet {sheet!r}: row {row_no}")
+    except LimitExceeded as err:
+        return OverLimit(row_no, err.column, str(err), limits.cut_cells(_cells(values[:limits.MAX_COLUMNS])))
+    return (row_no, cells) if (cells := _cells(values)) else None
 
 
-def _xlsx_rows(path: Path, sheet: str) -> Iterator[Cells]:
+def _xlsx_rows(path: Path, sheet: str) -> Iterator[Cells | OverLimit]:
     try:
         with open(path, "rb") as f:
             book = _workbook(f)
@@ -262,9 +301,8 @@ def _xlsx_rows(path: Path, sheet: str) -> Iterator[Cells]:
                 ws = book[sheet]
                 ws.reset_dimensions()  # the stored size may be wrong; rows then end at their last cell
                 for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                    _check_row(sheet, row_no, values)
-                    if cells := _cells(values):
-                        yield row_no, cells
+                    if entry := _sheet_row(sheet, row_no, values):
+                        yield entry
             finally:
                 book.close()
     except _XLSX_ERRORS as err:
@@ -290,7 +328,7 @@ def _ods_titles(path: Path) -> list[str]:
         raise ReadError(f"{path}: cannot read as ODS: {type(err).__name__}: {err}") from err
 
 
-def _ods_rows(path: Path, sheet: str) -> Iterator[Cells]:
+def _ods_rows(path: Path, sheet: str) -> Iterator[Cells | OverLimit]:
     import pandas as pd
 
     try:
@@ -304,9 +342,5 @@ def _ods_rows(path: Path, sheet: str) -> Iterator[Cells]:
         raise ReadError(f"{path}: cannot read as ODS: {type(err).__name__}: {err}") from err
     # pandas keeps the blank rows (leading ones too) and the empty leading cells: index + 1 = row number
     for index, values in zip(frame.index, frame.itertuples(index=False, name=None)):
-        try:
-            _check_row(sheet, int(index) + 1, values)
-        except LimitExceeded as err:
-            raise ReadError(f"{path}: {err}") from None
-        if cells := _cells(values):
-            yield int(index) + 1, cells
+        if entry := _sheet_row(sheet, int(index) + 1, values):
+            yield entry

@@ -36,8 +36,8 @@ from typing import Any
 
 from chokepoint.graph import ids
 from chokepoint.graph.errors import ChokepointError
-from chokepoint.loaders.cells import Table
-from chokepoint.loaders.readers import normalise_header
+from chokepoint.loaders.cells import OverLimit, Table
+from chokepoint.loaders.readers import ReadError, normalise_header
 from chokepoint.loaders.rows import Reject
 from chokepoint.loaders.values import BadValue, parse_value
 
@@ -174,7 +174,12 @@ def _position(value: str | None, default: int | None) -> int | None:
 def _scan(table: Table, src_at: int, tgt_at: int, weight_at: int | None) -> _Scan:
     scan = _Scan()
     folded: tuple[str, str] = ("", "")
-    for row_no, cells in table.rows():
+    for entry in table.entries():
+        if isinstance(entry, OverLimit):  # rejected when the edges are read; the first row may be the header
+            if scan.first is None:
+                raise ReadError(f"{table.path}: {entry.reason} (the first row, which may be the header)")
+            continue
+        row_no, cells = entry
         scan.width = max(scan.width, len(cells))
         if len(cells) > 2 and _attributes(cells[2]):
             scan.attribute_weight = scan.attribute_weight or "weight" in cells[2]
@@ -306,11 +311,15 @@ def _without_header(table: Table, row1: list[str], scan: _Scan, reason: str, opt
 def edge_cells(table: Table, layout: EdgeListLayout, file: str) -> Iterator[EdgeCells | Reject]:
     """The rows of ``table`` as ``layout`` reads them (the header skipped); a row that cannot be an edge
     (cells beyond the header, an attribute dict that does not parse) is a :class:`Reject` of ``file``."""
-    rows = table.rows()
+    rows = table.entries()
     if layout.header:
         next(rows, None)
     names = layout.columns
-    for row_no, cells in rows:
+    for entry in rows:
+        if isinstance(entry, OverLimit):  # a cell or the row over a limit (loaders/limits.py): this row only
+            yield _over_limit(file, entry, names)
+            continue
+        row_no, cells = entry
         if layout.header:
             values: dict[str, Any] = {n: (cells[i] if i < len(cells) else None) for i, n in enumerate(names) if n}
             if any(c.strip() for c in cells[len(names):]) or \
@@ -332,6 +341,17 @@ def edge_cells(table: Table, layout: EdgeListLayout, file: str) -> Iterator[Edge
             weight = parsed.get("weight") if layout.weight is not None else None
             date = next((parsed[k] for k in _TIME_COLUMNS if k in parsed), None) if layout.time is not None else None
         yield EdgeCells(row_no, cell(layout.source), cell(layout.target), weight, date, values)
+
+
+def _over_limit(file: str, entry: OverLimit, names: tuple[str, ...]) -> Reject:
+    """The reject of a row over a cell or row limit: the column of the cell over it (by the layout's
+    name, or its position beyond them), the cells as the report shows them."""
+    column = ""
+    if entry.column is not None:
+        column = names[entry.column - 1] if entry.column <= len(names) and names[entry.column - 1] \
+            else str(entry.column)
+    values = {(names[i] if i < len(names) and names[i] else str(i + 1)): c for i, c in enumerate(entry.cells)}
+    return Reject(file, entry.row, column, entry.reason, values)
 
 
 def _parse_attributes(text: str) -> dict | None:

@@ -20,12 +20,12 @@ MAX_SHARED_STRINGS        2,000,000       XLSX: entries in the shared strings
 MAX_WHOLE_PART            16 MiB          XLSX: any other XML part openpyxl parses whole
 MAX_ROW_XML               2 MiB           XLSX: one sheet row's XML (openpyxl builds a row whole)
 MAX_COLUMNS               16,384          XLSX: cells in one row (Excel's own limit)
-MAX_CELL_CHARS            1,048,576       XLSX/ODS: characters in one cell
+MAX_CELL_CHARS            1,048,576       XLSX/ODS/CSV/TSV/text edge lists: characters in one cell
 MAX_ODS_CONTENT           32 MiB          ODS: content.xml (read whole by odfpy)
 MAX_BATCH_BYTES           32 MiB          Parquet: decoded values converted at once
 MAX_PAGE_BYTES            64 MiB          Parquet: one page, uncompressed (pyarrow inflates a page whole)
-MAX_RECORD_BYTES          16 MiB          Parquet: one record's decoded values; XLSX/ODS: one
-                                          row's text (characters)
+MAX_RECORD_BYTES          16 MiB          Parquet: one record's decoded values; XLSX/ODS/CSV/TSV/
+                                          text edge lists: one row's text (characters)
 MAX_KEY_BYTES             8,000 bytes     a node name of a network file (``loaders/rows.py``)
 ========================  ==============  =====================================================
 """
@@ -47,7 +47,7 @@ __all__ = [
     "MAX_SHARED_STRINGS_BYTES", "MAX_SHARED_STRINGS", "MAX_WHOLE_PART", "MAX_ROW_XML", "MAX_COLUMNS",
     "MAX_CELL_CHARS", "MAX_ODS_CONTENT", "MAX_BATCH_BYTES", "MAX_PAGE_BYTES", "MAX_RECORD_BYTES", "MAX_KEY_BYTES",
     "check_parquet_pages",
-    "check_json_file", "value_depth", "check_zip", "check_row", "key_too_long", "NestingGuard",
+    "check_json_file", "value_depth", "check_zip", "check_row", "cut_cells", "key_too_long", "NestingGuard",
 ]
 
 MiB = 1024 * 1024
@@ -74,7 +74,12 @@ _CHUNK = 1 * MiB
 
 
 class LimitExceeded(ChokepointError):
-    """A file goes over one of this module's limits; the message says which, by how much, and where."""
+    """A file goes over one of this module's limits; the message says which, by how much, and where.
+    ``column``: the 1-based cell of a row that is over (:func:`check_row`), None when it is the row."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 def over(what: str, value: float, limit: float, unit: str = "") -> str:
@@ -265,9 +270,24 @@ def check_row(values: Sequence, where: str) -> None:
     for column, value in enumerate(values, start=1):
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
             raise LimitExceeded(f"{where}, column {column}: " + over("a cell of", len(value), MAX_CELL_CHARS,
-                                                                     "characters"))
+                                                                     "characters"), column)
     if total > MAX_RECORD_BYTES:
         raise LimitExceeded(f"{where}: " + over("its cells hold", total, MAX_RECORD_BYTES, "characters"))
+
+
+def cut_cells(values: Sequence) -> list:
+    """A row over a limit as a rejects report shows it: each text cell longer than :data:`SHOWN_CHARS`
+    cut there and its length said, so the report stays small whatever the row held.
+
+    >>> cut_cells(["Ana", "x" * 500])[1][-30:]
+    'xxxxxxxxxx... (500 characters)'
+    """
+    return [f"{v[:SHOWN_CHARS]}... ({len(v):,} characters)" if isinstance(v, str) and len(v) > SHOWN_CHARS else v
+            for v in values]
+
+
+#: characters of an over-long cell a rejects report keeps
+SHOWN_CHARS = 200
 
 
 def _regions(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterable[tuple[int, bytes, int]]:

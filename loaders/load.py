@@ -18,7 +18,7 @@ from chokepoint.graph.store import Store
 from chokepoint.loaders.conventions import NO_CONVENTION, Convention, FileConventions, file_conventions
 from chokepoint.loaders.mapping import STANDARD_MAPPING, Mapping, SourceSpec, load_mapping
 from chokepoint.loaders.provenance import begin_load, end_load, file_digest, load_id
-from chokepoint.loaders.readers import EXTRA_CELLS, REASON, SHEET, _shown, check_readable, detect_format, read_rows
+from chokepoint.loaders.readers import COLUMN, EXTRA_CELLS, REASON, SHEET, _shown, check_readable, detect_format, read_rows
 from chokepoint.loaders.pipeline import few_collections, prefetch
 from chokepoint.loaders.rejects import RejectsReport
 from chokepoint.loaders.rows import Reject, map_row
@@ -308,6 +308,11 @@ def _mapped(spec: SourceSpec, path: Path, dataset: str, conventions: FileConvent
                 shown = extra if extra.isprintable() and len(extra) <= 60 else _shown(extra)
                 extra = f"more cells than the header has columns: {shown}"
             reason = extra
+            if REASON in row:  # over a cell or row limit: the cells as read (long ones cut), not the markers
+                column = row.get(COLUMN, "")
+                row = {k: v for k, v in row.items() if k not in (EXTRA_CELLS, REASON, COLUMN)}
+                yield Reject(name, row_no, column, reason, row)
+                continue
             yield Reject(name, row_no, "", reason, row)
             continue
         yield map_row(spec, dataset, name, row_no, row, conventions)

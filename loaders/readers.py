@@ -56,7 +56,7 @@ from chokepoint.loaders.values import TypedText
 __all__ = [
     "csv_cells",
     "ReadError", "read_rows", "check_readable", "detect_format", "normalise_header",
-    "EXTRA_CELLS", "REASON", "SHEET", "ALL_SHEETS", "FORMATS", "SUFFIXES",
+    "EXTRA_CELLS", "REASON", "COLUMN", "SHEET", "ALL_SHEETS", "FORMATS", "SUFFIXES",
 ]
 
 #: Key under which a row keeps what does not fit the header (cells beyond it or under a column
@@ -65,6 +65,8 @@ EXTRA_CELLS = "__extra_cells__"
 #: Key set beside :data:`EXTRA_CELLS` when the row is rejected for this reason as it stands (an XLSX row
 #: over a cell limit), not for cells beyond the header.
 REASON = "__reason__"
+#: Key set beside :data:`REASON` for a row over a cell limit: the column (header name) of that cell.
+COLUMN = "__column__"
 #: Key naming the sheet a row comes from, set only when every sheet is read (``sheet=ALL_SHEETS``).
 SHEET = "__sheet__"
 #: ``sheet`` value meaning "every sheet of the workbook, one after another".
@@ -247,9 +249,18 @@ def _csv_rows(path: Path, delimiter: str | None) -> Iterator[Row]:
     first = next(lines, None)
     if first is None:
         return
+    try:
+        limits.check_row(first[1], f"line {first[0]}")  # a header over the limits: the file is refused
+    except LimitExceeded as err:
+        raise ReadError(f"{path}: {err} (the header)") from None
     names = _header(path, first[1])
     width = len(names)
     for line_no, cells in lines:
+        try:
+            limits.check_row(cells, f"line {line_no}")
+        except LimitExceeded as err:  # this row is rejected, the rest of the file loads
+            yield line_no, _over_limit(names, cells, err)
+            continue
         if len(cells) < width:  # a short line: its missing cells are empty, as in a spreadsheet
             cells += [None] * (width - len(cells))
         yield line_no, _row(names, cells)
@@ -270,7 +281,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
                         try:
                             _check_cells(ws, row_no, values)
                         except LimitExceeded as err:  # this row is rejected, the rest of the sheet loads
-                            row = {EXTRA_CELLS: str(err), REASON: str(err)}
+                            row = _over_limit(names, values, err)
                             if sheet == ALL_SHEETS:
                                 row[SHEET] = ws.title
                             yield row_no, row
@@ -290,6 +301,17 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Row]:
         raise ReadError(f"{path}: {err}") from None
     except (MemoryError, RecursionError) as err:
         raise ReadError(f"{path}: {limits.exhausted(err)}") from None
+
+
+def _over_limit(names: list[str], values: Sequence, err: LimitExceeded) -> dict[str, str | None]:
+    """A row over a cell or row limit, to be rejected as it stands: its cells by name as a rejects report
+    shows them (long ones cut), the reason, and the column of the cell over the limit."""
+    cells = limits.cut_cells([_cell(v) for v in values[:len(names)]])
+    row: dict[str, str | None] = {n: c for n, c in zip(names, cells) if n}
+    row.update({EXTRA_CELLS: str(err), REASON: str(err)})
+    if err.column is not None:
+        row[COLUMN] = names[err.column - 1] if err.column <= len(names) and names[err.column - 1] else str(err.column)
+    return row
 
 
 def _check_cells(ws, row_no: int, values: Sequence) -> None:

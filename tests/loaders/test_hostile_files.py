@@ -6,6 +6,7 @@ bench/hostile.py runs the real-size ones."""
 import csv
 import io
 import json
+import secrets
 import zipfile
 
 import networkx as nx
@@ -14,8 +15,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
 from chokepoint.cli import main as cli_main
+from chokepoint.cli.main import app as cli_app
 from chokepoint.graph.errors import ChokepointError
 from chokepoint.loaders import limits, readers
 from chokepoint.loaders.load import load_records
@@ -300,3 +303,116 @@ def test_an_over_long_graphml_node_is_reported_and_its_edges_rejected(clean, tmp
 def test_limit_messages_say_how_far_over():
     assert limits.over("a line of", 300, 100, "bytes") == "a line of 300 bytes, 3.0 times the limit of 100"
     assert json.loads(json.dumps(limits.MAX_NESTING)) == 100
+
+
+# -- a cell over its limit in a table: that row rejected, the rest loaded -------------------------------
+EDGES = [("Ana", "Bo"), ("Bo", "Cy"), ("Cy", "Di"), ("Di", "Ed"), ("Ed", "Fa"), ("Fa", "Ana"), ("Bo", "Gil")]
+OVER = 3  # the index in EDGES of the row whose note is over the cell limit (Di -> Ed: Ed is only in it and Ed -> Fa)
+
+
+def edge_table(path, rows, fmt):
+    """An edge list ``source,target,note`` of ``rows`` (tuples of three cells), as CSV or XLSX. openpyxl
+    cuts a cell it writes to 32,767 characters, so a longer one is put in the sheet's XML after."""
+    header = ("source", "target", "note")
+    if fmt == "csv":
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([header, *rows])
+        return path
+    long = {f"long cell {i}": cell for i, row in enumerate(rows) for cell in row if len(cell) > 32_767}
+    placed = [tuple(next((k for k, v in long.items() if v is c), c) for c in row) for row in rows]
+    workbook(path, [header, *placed])
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as book:
+        xml = book.read(sheet)
+    for key, cell in long.items():
+        xml = xml.replace(key.encode(), cell.encode())
+    return workbook(path, [header, *placed], {sheet: xml})
+
+
+def stored_edges(store, dataset):
+    return {(r["a"], r["b"]) for r in store.read(
+        "MATCH (a:Person {dataset: $d})-[r:ASSOCIATED_WITH]->(b:Person) RETURN a.name AS a, b.name AS b", d=dataset)}
+
+
+def stored_names(store, dataset):
+    return {r["n"] for r in store.read("MATCH (p:Person {dataset: $d}) RETURN p.name AS n", d=dataset)}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_over_limit_cell_in_an_edge_list_rejects_its_row_and_the_rest_loads(clean, tmp_path, fmt):
+    huge = secrets.token_hex(limits.MAX_CELL_CHARS // 2 + 1)  # 1 Mi + 2 characters that do not compress
+    rows = [(a, b, huge if i == OVER else f"note {i}") for i, (a, b) in enumerate(EDGES)]
+    path = edge_table(tmp_path / f"edges.{fmt}", rows, fmt)
+    kept = edge_table(tmp_path / f"kept.{fmt}", [r for i, r in enumerate(rows) if i != OVER], fmt)
+    args = dict(fmt="edgelist", label="Person", rel_type="ASSOCIATED_WITH")
+
+    summary = import_network(clean, path, dataset="hostile", rejects_path=tmp_path / "r.csv", **args)
+    assert (summary.rows_read, summary.edges_loaded, summary.rows_rejected) == (len(EDGES), len(EDGES) - 1, 1)
+    with open(tmp_path / "r.csv", newline="") as f:
+        rejects = list(csv.DictReader(f))
+    where = "line 5" if fmt == "csv" else "sheet 'Sheet': row 5"
+    assert [(r["source_file"], r["row"], r["column"], r["reason"]) for r in rejects] == [
+        ("edges.csv" if fmt == "csv" else "edges.xlsx[Sheet]", "5", "note",
+         f"{where}, column 3: a cell of {len(huge):,} characters, 1.0 times the limit of {limits.MAX_CELL_CHARS:,}")]
+    shown = json.loads(rejects[0]["original_values"])  # the row as read, its huge cell cut
+    assert shown["source"] == "Di" and shown["note"].endswith(f"... ({len(huge):,} characters)")
+    assert len(shown["note"]) < 300
+
+    expected = nx.DiGraph([e for i, e in enumerate(EDGES) if i != OVER])  # the file without that row
+    assert stored_edges(clean, "hostile") == set(expected.edges)
+    assert stored_names(clean, "hostile") == set(expected.nodes)
+    without = import_network(clean, kept, dataset="kept", rejects_path=tmp_path / "k.csv", **args)
+    assert (without.edges_loaded, without.nodes, without.relationships) == \
+        (summary.edges_loaded, summary.nodes, summary.relationships) == \
+        (expected.number_of_edges(), expected.number_of_nodes(), expected.number_of_edges())
+    assert stored_edges(clean, "kept") == stored_edges(clean, "hostile")
+
+    result = CliRunner().invoke(cli_app, ["import-network", str(path), "--node-label", "Person", "--rel-type",
+                                          "ASSOCIATED_WITH", "--dataset", "hostile", "--rejects",
+                                          str(tmp_path / "dry.csv"), "--dry-run", "--json"])
+    assert result.exit_code == 0, result.output
+    dry = json.loads(result.stdout)
+    figures = ("rows_read", "edges_loaded", "rows_rejected", "nodes", "relationships", "load_id")
+    assert {k: dry[k] for k in figures} == {k: summary.as_dict()[k] for k in figures}
+    assert (tmp_path / "dry.csv").read_bytes() == (tmp_path / "r.csv").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_over_limit_cell_in_a_records_table_rejects_its_row_naming_the_column(clean, tmp_path, fmt, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_CELL_CHARS", 10)
+    rows = [["name", "notes"], ["Ana", "x"], ["Bo", "y" * 25], ["Cy", "z"]]
+    path = tmp_path / f"persons.{fmt}"
+    if fmt == "csv":
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+    else:
+        workbook(path, rows)
+    summary = load_records(clean, path, dataset="h", rejects_path=tmp_path / "r.csv")
+    assert (summary.rows_read, summary.rows_loaded, summary.rows_rejected) == (3, 2, 1)
+    with open(tmp_path / "r.csv", newline="") as f:
+        rejects = list(csv.DictReader(f))
+    where = "line 3" if fmt == "csv" else "sheet 'Sheet': row 3"
+    assert [(r["row"], r["column"], r["reason"], json.loads(r["original_values"])) for r in rejects] == [
+        ("3", "notes", f"{where}, column 2: a cell of 25 characters, 2.5 times the limit of 10",
+         {"name": "Bo", "notes": "y" * 25})]
+    assert {r["n"] for r in clean.read("MATCH (p:Person) RETURN p.name AS n")} == {"Ana", "Cy"}
+    dry = load_records(None, path, dataset="h", rejects_path=tmp_path / "dry.csv", dry_run=True)
+    assert (dry.rows_read, dry.rows_loaded, dry.rows_rejected) == (3, 2, 1)
+    clean.write("MATCH (n) WHERE NOT n:ChokepointTestDatabase DETACH DELETE n")
+    rows[0][1] = "n" * 25  # a header over the limit: the file is refused
+    if fmt == "csv":
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+    else:
+        workbook(path, rows)
+    refused(clean, path, r"persons\.(csv|xlsx): (line|sheet 'Sheet': row) 1, column 2: a cell of 25 characters")
+
+
+def test_an_over_limit_first_row_of_an_edge_list_refuses_the_file(clean, tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_CELL_CHARS", 10)
+    path = tmp_path / "edges.csv"
+    path.write_text("source,target," + "n" * 25 + "\nAna,Bo,x\n")
+    with pytest.raises(NetworkImportError, match=r"edges\.csv: line 1, column 3: a cell of 25 characters, 2\.5 "
+                                                 r"times the limit of 10 \(the first row, which may be the header\)"):
+        import_network(clean, path, "edgelist", "Person", "ASSOCIATED_WITH", rejects_path=tmp_path / "r.csv")
+    nothing_written(clean)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -352,6 +354,37 @@ def test_a_huge_row_is_capped_in_bytes_and_said_so(server, hits):
     small = store.read_only("UNWIND range(1, 10) AS i RETURN i, 'x' AS s", max_bytes=100)
     assert 0 < len(small.rows) < 10 and small.byte_cap == 100
     assert _counts(store) == before and hits == []
+
+
+# 2M strings of 66 characters: 136 MB on the wire in one record, about 500 MB once the driver decodes it
+HUGE_ROW = ("RETURN [x IN range(1, 2000000) | "
+            "'abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmn'] AS big")
+# runs a command and prints its peak resident memory (KiB) on stderr
+_PEAK = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(p.returncode)")
+
+
+def test_a_huge_row_is_cut_off_by_its_bytes_before_the_driver_decodes_it(neo4j_env):
+    """graph/record_cap.py: the CLI never holds the row (decoding it took 556 MiB), and says it was capped."""
+    done = subprocess.run([sys.executable, "-c", _PEAK, sys.executable, "-m", "chokepoint.cli", "cypher", HUGE_ROW,
+                           "--format", "json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    peak_mib = int(done.stderr.strip().splitlines()[-1]) / 1024
+    assert peak_mib < 250, f"the CLI peaked at {peak_mib:.0f} MiB"
+    result = json.loads(done.stdout)
+    assert result["rows"] == [] and result["capped"] and result["byte_cap"] == MAX_RESULT_BYTES
+    assert "the result was capped at 16 MiB" in result["note"]
+
+
+def test_a_record_over_the_cap_closes_only_its_connection(sample_store):
+    """Cut off mid-record, the connection is closed; the store's next queries run as before."""
+    before = _counts(sample_store)
+    big = sample_store.read_only("RETURN [x IN range(1, 100000) | 'abcdefghij'] AS big", max_bytes=100_000)
+    assert (big.rows, big.capped, big.byte_cap) == ([], True, 100_000)
+    fits = sample_store.read_only("UNWIND range(1, 3) AS i RETURN i, [x IN range(1, 1000) | 'abcdefghij'] AS xs",
+                                  max_bytes=100_000)
+    assert [row[0] for row in fits.rows] == [1, 2, 3] and not fits.capped
+    assert sample_store.read("RETURN 1 AS one") == [{"one": 1}] and _counts(sample_store) == before
 
 
 # -- the front ends use the same guard, and refusals are audited -----------------------------------
