@@ -134,4 +134,8 @@ def test_an_unknown_format_is_refused(elements):
 def test_doctests():
     import doctest
 
-    assert doctest.testmod(export).failed == 0
+    from chokepoint.app import canvas
+    from chokepoint.cases import exports, graph_files
+
+    for module in (graph_files, exports, canvas):
+        assert doctest.testmod(module).failed == 0, module.__name__
