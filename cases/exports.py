@@ -41,7 +41,7 @@ __all__ = ["FORMATS", "GRAPH_FORMATS", "ScopeExport", "result_text", "export_res
 #: Formats a query result is exported in
 FORMATS = ("csv", "json")
 #: Formats ``chokepoint export`` writes a scope in (``csv``: nodes, and links beside them)
-GRAPH_FORMATS = ("graphml", "gexf", "csv", "json")
+GRAPH_FORMATS = ("graphml", "gexf", "anx", "csv", "json")
 
 
 @dataclass

@@ -45,17 +45,19 @@ from xml.etree.ElementTree import SubElement
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
+from chokepoint.cases.anx import anx
 from chokepoint.graph import csvsafe
 from chokepoint.graph.values import cell_text
 
 __all__ = ["FORMATS", "STAMP_PREFIX", "canonical", "data_hash", "rows_hash", "make_stamp", "result_stamp",
-           "to_networkx", "nodes_csv", "links_csv", "to_json", "to_graphml", "to_gexf", "export", "rows_csv",
+           "to_networkx", "nodes_csv", "links_csv", "to_json", "to_graphml", "to_gexf", "to_anx", "export", "rows_csv",
            "read_csv", "filename", "table_csv", "graph_elements", "split", "xml_text"]
 
 #: export format -> (what the user picks, file name suffix)
 FORMATS = {
     "graphml": ("GraphML (yEd, Gephi, Cytoscape)", ".graphml"),
     "gexf": ("GEXF (Gephi)", ".gexf"),
+    "anx": ("i2 Analyst's Notebook chart (ANX)", ".anx"),
     "json": ("JSON (nodes, links and stamp)", ".json"),
     "csv-nodes": ("CSV: nodes", "-nodes.csv"),
     "csv-links": ("CSV: links", "-links.csv"),
@@ -244,7 +246,14 @@ def to_gexf(elements: list[Mapping], stamp: Mapping[str, Any]) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + str(writer) + "\n"
 
 
-_WRITERS = {"graphml": to_graphml, "gexf": to_gexf, "json": to_json, "csv-nodes": nodes_csv, "csv-links": links_csv}
+def to_anx(elements: list[Mapping], stamp: Mapping[str, Any]) -> str:
+    """i2 Analyst's Notebook chart XML (:mod:`chokepoint.cases.anx`): icons by label, links with their dates,
+    properties and provenance as attributes, the stamp in the chart's summary."""
+    return anx(*_split(elements), stamp)
+
+
+_WRITERS = {"graphml": to_graphml, "gexf": to_gexf, "anx": to_anx, "json": to_json, "csv-nodes": nodes_csv,
+            "csv-links": links_csv}
 
 
 def export(elements: list[Mapping], fmt: str, stamp: Mapping[str, Any]) -> tuple[str, str]:

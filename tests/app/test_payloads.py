@@ -109,7 +109,7 @@ def test_saved_and_ad_hoc_queries_take_the_names_as_parameters(payload_store):
     assert payload_store.read("MATCH (n) WHERE n.pwned IS NOT NULL RETURN count(n) AS n")[0]["n"] == 0
 
 
-@pytest.mark.parametrize("fmt", ["csv-nodes", "json", "graphml", "gexf"])
+@pytest.mark.parametrize("fmt", ["csv-nodes", "json", "graphml", "gexf", "anx"])
 def test_exports_hold_the_literal_names(payload_store, fmt):
     org = entity_id("payloads", "Organization", [ORGANIZATION])
     elements = subgraph_elements(neighbourhood(payload_store, org, limit=100))

@@ -12,9 +12,11 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
+from chokepoint.cases import anx
 from chokepoint.cases.graph_files import read_csv
 from chokepoint.cli.main import app
 from chokepoint.graph import audit
+from format_checks import check_anx
 
 runner = CliRunner()
 
@@ -118,3 +120,17 @@ def test_a_bad_format_or_an_empty_scope_writes_nothing(sample_store, neo4j_env, 
     assert result.exit_code != 0 and not out.exists()
     result = runner.invoke(app, ["export", "--dataset", "no-such-dataset", "--format", "json", "--out", str(out)])
     assert result.exit_code != 0 and not out.exists()
+
+
+def test_anx_is_a_chart_of_the_scope(sample_store, neo4j_env, log, tmp_path):
+    nodes, links = counts(sample_store)
+    out, done = exported(tmp_path, "anx")
+    chart = check_anx(out.read_text(encoding="utf-8"))
+    assert (chart["entities"], chart["links"]) == (nodes, links) and private(out)
+    assert anx.DEFAULT_ICON not in chart["icons"]
+    dated = sample_store.read("MATCH (a:Entity {dataset: 'sample'})-[r]->(b:Entity {dataset: 'sample'}) "
+                              "WHERE r.date IS NOT NULL RETURN count(r) AS n")[0]["n"]
+    assert dated and sum(i.get("DateSet") == "true" for i in chart["root"].iter("ChartItem")) == dated
+    assert chart["summary"]["chokepoint_sha256"] == done["stamp"]["sha256"]
+    assert any(a.get("AttributeClass") == "sources" for a in chart["root"].iter("Attribute"))
+    assert export_lines(log)[-1]["params"]["format"] == "anx"
