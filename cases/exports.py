@@ -6,7 +6,8 @@ CSV, JSON; :func:`export_scope`), and the app's downloads, each written privatel
 A scope's file carries the stamp of :mod:`chokepoint.cases.graph_files` (the scope as ``query`` and
 ``params``, the time in UTC, ``sha256`` of the canonical graph content); ``--format csv`` writes the
 nodes to ``FILE`` and the links beside it (``FILE`` with ``-links`` before its suffix), each opening with
-the stamp as ``# key: value`` lines.
+the stamp as ``# key: value`` lines; ``--format ftm`` writes the stamp beside the entities
+(``FILE.stamp.json``).
 
 CSV cells that a spreadsheet would run as a formula get a leading ``'`` unless ``raw``
 (``graph.csvsafe``); JSON keeps exact values. A file named by ``--out`` is written mode 0600 through a
@@ -36,12 +37,12 @@ from chokepoint.graph.values import cell_text
 from chokepoint.queries.saved import QueryResult
 
 __all__ = ["FORMATS", "GRAPH_FORMATS", "ScopeExport", "result_text", "export_result", "export_scope", "links_path",
-           "scope_query", "download"]
+           "stamp_path", "scope_query", "download"]
 
 #: Formats a query result is exported in
 FORMATS = ("csv", "json")
 #: Formats ``chokepoint export`` writes a scope in (``csv``: nodes, and links beside them)
-GRAPH_FORMATS = ("graphml", "gexf", "anx", "csv", "json")
+GRAPH_FORMATS = ("graphml", "gexf", "anx", "ftm", "csv", "json")
 
 
 @dataclass
@@ -141,6 +142,15 @@ def links_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}-links{out.suffix or '.csv'}")
 
 
+def stamp_path(out: Path) -> Path:
+    """Where ``--format ftm`` writes the stamp of a scope written to ``out``.
+
+    >>> stamp_path(Path("/cases/ring.ftm.json")).name
+    'ring.ftm.json.stamp.json'
+    """
+    return out.with_name(f"{out.name}.stamp.json")
+
+
 def export_scope(store: Store, where: Scope, fmt: str, out: Path, now: dt.datetime | None = None) -> ScopeExport:
     """Write the scope's entities and links to ``out`` in ``fmt`` (one of :data:`GRAPH_FORMATS`), mode
     0600, audited as one ``export`` line (query ``scope ...``, the scope's fields as params, the format,
@@ -161,9 +171,13 @@ def export_scope(store: Store, where: Scope, fmt: str, out: Path, now: dt.dateti
                  links_path(target): graph_files.links_csv(elements, stamp)}
     else:
         texts = {target: graph_files.export(elements, fmt, stamp)[0]}
+    if fmt == "ftm":  # FtM lines are entities only: the stamp goes beside them
+        texts[stamp_path(target)] = json.dumps(stamp, indent=1, ensure_ascii=False, default=str) + "\n"
     details: dict[str, Any] = {"nodes": stamp["nodes"], "links": stamp["links"], "sha256": stamp["sha256"]}
     if fmt == "csv":
         details["links_file"] = str(links_path(target))
+    if fmt == "ftm":
+        details["stamp_file"] = str(stamp_path(target))
     _publish(texts, audit.exported(query, params, fmt, str(target), rows=stamp["nodes"] + stamp["links"], **details))
     return ScopeExport(list(texts), stamp["nodes"], stamp["links"], stamp)
 

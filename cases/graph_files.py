@@ -46,6 +46,7 @@ import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
 from chokepoint.cases.anx import anx
+from chokepoint.cases.ftm import ftm_lines
 from chokepoint.graph import csvsafe
 from chokepoint.graph.values import cell_text
 
@@ -58,6 +59,7 @@ FORMATS = {
     "graphml": ("GraphML (yEd, Gephi, Cytoscape)", ".graphml"),
     "gexf": ("GEXF (Gephi)", ".gexf"),
     "anx": ("i2 Analyst's Notebook chart (ANX)", ".anx"),
+    "ftm": ("FollowTheMoney entities (JSON Lines)", ".ftm.json"),
     "json": ("JSON (nodes, links and stamp)", ".json"),
     "csv-nodes": ("CSV: nodes", "-nodes.csv"),
     "csv-links": ("CSV: links", "-links.csv"),
@@ -253,14 +255,16 @@ def to_anx(elements: list[Mapping], stamp: Mapping[str, Any]) -> str:
 
 
 _WRITERS = {"graphml": to_graphml, "gexf": to_gexf, "anx": to_anx, "json": to_json, "csv-nodes": nodes_csv,
-            "csv-links": links_csv}
+            "csv-links": links_csv, "ftm": lambda elements, stamp: ftm_lines(*_split(elements))}
 
 
 def export(elements: list[Mapping], fmt: str, stamp: Mapping[str, Any]) -> tuple[str, str]:
     """``(text, file name)`` of the elements in format ``fmt`` (a key of :data:`FORMATS`)."""
     if fmt not in _WRITERS:
         raise ValueError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
-    return _WRITERS[fmt](list(elements), stamp), filename(stamp, FORMATS[fmt][1])
+    # FtM lines are entities only: the name carries the start of the hash too
+    suffix = f"-sha256-{str(stamp.get('sha256', ''))[:12]}{FORMATS[fmt][1]}" if fmt == "ftm" else FORMATS[fmt][1]
+    return _WRITERS[fmt](list(elements), stamp), filename(stamp, suffix)
 
 
 # -- a query's rows ----------------------------------------------------------------------------

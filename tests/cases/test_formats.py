@@ -10,7 +10,7 @@ import json
 import pytest
 
 from chokepoint.cases import anx, graph_files
-from format_checks import check_anx
+from format_checks import check_anx, check_ftm
 
 NOW = dt.datetime(2024, 3, 1, 12, 30, 5, tzinfo=dt.timezone.utc)
 
@@ -61,3 +61,46 @@ def test_every_label_has_an_icon():
     from chokepoint.graph.schema import SCHEMA
 
     assert set(anx.ICONS) == set(SCHEMA.nodes)
+
+
+def test_ftm_lines_load_in_followthemoney_with_the_mapped_schemata(elements):
+    elements = [*elements,
+                {"data": {"id": "s:org:1", "label": "Fachada SA", "kind": "Organization", "roles": ["front_company"],
+                          "country": "MX"}},
+                {"data": {"id": "s:person:2", "label": "Beto", "kind": "Person", "nationality": "MX"}},
+                {"data": {"id": "s:gun:1", "label": "SN1", "kind": "Firearm", "serial": "SN1", "make": "Colt"}},
+                {"data": {"id": "m1", "source": "s:person:2", "target": "s:org:1", "type": "MEMBER_OF",
+                          "role": "cell leader", "sources": ["members.csv:4"]}},
+                {"data": {"id": "a1", "source": "s:person:1", "target": "s:person:2", "type": "ASSOCIATED_WITH"}},
+                {"data": {"id": "b1", "source": "s:person:2", "target": "s:gun:1", "type": "PURCHASED",
+                          "date": "2024-02-01"}}]
+    for e in elements:
+        if e["data"].get("kind") == "Phone":
+            e["data"]["number"] = "+5255" + e["data"]["id"][-1] * 8
+    stamp = graph_files.make_stamp(elements, "scope dataset=s", {"dataset": "s"}, now=NOW)
+    text, name = graph_files.export(elements, "ftm", stamp)
+    assert name == f"chokepoint-scope-dataset-s-20240301T123005Z-sha256-{stamp['sha256'][:12]}.ftm.json"
+    schemata = check_ftm(text)
+    assert schemata == {
+        "s.person.1": "Person", "s.phone.1": "LegalEntity", "s.phone.2": "LegalEntity", "s.lab.1": "RealEstate",
+        "s.thing.1": "Asset", "s.org.1": "Company", "s.person.2": "Person", "s.gun.1": "Asset",
+        "r1": "Call", "r2": "UnknownLink", "r3": "UnknownLink", "m1": "Membership", "a1": "Associate",
+        "b1": "Ownership"}
+    entities = {e["id"]: e["properties"] for e in map(json.loads, text.splitlines())}
+    assert entities["r1"]["date"] == ["2024-03-05"] and entities["r1"]["recordId"] == ["calls.csv:7"]
+    assert entities["r1"]["callerNumber"] == ["+5255" + "1" * 8] and entities["r1"]["duration"] == ["65"]
+    assert entities["r2"]["role"] == ["USES"] and entities["r2"]["subject"] == ["s.person.1"]
+    assert entities["r3"]["role"] == ["ASSOCIATED_WITH"]  # a person and a lab: not an Associate
+    assert entities["m1"]["role"] == ["cell leader"] and entities["m1"]["recordId"] == ["members.csv:4"]
+    assert entities["b1"]["owner"] == ["s.person.2"] and entities["b1"]["date"] == ["2024-02-01"]
+    person = entities["s.person.1"]
+    assert person["alias"] == ["La Flaca"] and person["birthDate"] == ["1990-02-03"]
+    assert person["notes"] == ["source: people.csv:2", "source: calls.csv:7"]
+    assert sorted(entities["s.lab.1"]["notes"]) == ["controlled: True", "subkind: pill_press"]
+
+
+def test_every_label_has_an_ftm_schema():
+    from chokepoint.cases import ftm
+    from chokepoint.graph.schema import SCHEMA
+
+    assert set(ftm.NODE_SCHEMA) == set(SCHEMA.nodes)

@@ -16,7 +16,7 @@ from chokepoint.cases import anx
 from chokepoint.cases.graph_files import read_csv
 from chokepoint.cli.main import app
 from chokepoint.graph import audit
-from format_checks import check_anx
+from format_checks import check_anx, check_ftm
 
 runner = CliRunner()
 
@@ -134,3 +134,16 @@ def test_anx_is_a_chart_of_the_scope(sample_store, neo4j_env, log, tmp_path):
     assert chart["summary"]["chokepoint_sha256"] == done["stamp"]["sha256"]
     assert any(a.get("AttributeClass") == "sources" for a in chart["root"].iter("Attribute"))
     assert export_lines(log)[-1]["params"]["format"] == "anx"
+
+
+def test_ftm_loads_in_followthemoney_with_the_stamp_beside_it(sample_store, neo4j_env, log, tmp_path):
+    nodes, links = counts(sample_store)
+    out, done = exported(tmp_path, "ftm", name="case.ftm.json")
+    schemata = check_ftm(out.read_text(encoding="utf-8"))
+    assert len(schemata) == nodes + links
+    stamp_file = tmp_path / "case.ftm.json.stamp.json"
+    assert done["files"] == [str(out), str(stamp_file)] and private(out) and private(stamp_file)
+    stamp = json.loads(stamp_file.read_text(encoding="utf-8"))
+    assert stamp["sha256"] == done["stamp"]["sha256"] and (stamp["nodes"], stamp["links"]) == (nodes, links)
+    line = export_lines(log)[-1]
+    assert line["params"]["format"] == "ftm" and line["params"]["stamp_file"] == str(stamp_file)
