@@ -48,9 +48,14 @@ LINK_SCHEMA = {
     "CALLED": ("Call", "caller", "receiver"),
     "MEMBER_OF": ("Membership", "member", "organization"),
     "PURCHASED": ("Ownership", "owner", "asset"),
-    "ASSOCIATED_WITH": ("Associate", "person", "associate"),  # between two people; else an UnknownLink
-}
+    "ASSOCIATED_WITH": ("Associate", "person", "associate"),
+}  # each only between ends of the schemata FtM allows there (_ENDS: two people for an Associate); else UnknownLink
 _UNKNOWN = ("UnknownLink", "subject", "object")
+_LEGAL = {"Person", "Organization", "Company", "LegalEntity"}
+_ASSETS = {"Asset", "RealEstate", "Vehicle", "Vessel"}
+#: The FtM schemata each end of those links may have (their properties' ranges); else an UnknownLink
+_ENDS = {"Call": (_LEGAL, _LEGAL), "Membership": (_LEGAL, {"Organization", "Company"}),
+         "Ownership": (_LEGAL, _ASSETS), "Associate": ({"Person"}, {"Person"})}
 #: Our property -> FtM property, per FtM schema ("*": any schema); the rest become notes
 PROPERTIES: dict[str, dict[str, str]] = {
     "*": {"aliases": "alias", "roles": "keywords", "country": "country"},
@@ -108,13 +113,13 @@ def ftm_lines(nodes: list[Mapping], links: list[Mapping]) -> str:
     for link in links:
         schema, source, target = LINK_SCHEMA.get(link.get("type"), _UNKNOWN)
         ends = (schemata.get(str(link["source"])), schemata.get(str(link["target"])))
-        if schema == "Associate" and ends != ("Person", "Person"):
+        if schema in _ENDS and not (ends[0] in _ENDS[schema][0] and ends[1] in _ENDS[schema][1]):
             schema, source, target = _UNKNOWN
         props: dict[str, list] = {source: [ftm_id(link["source"])], target: [ftm_id(link["target"])]}
         if schema == "UnknownLink":
             props["role"] = [str(link.get("type") or "")]
         if schema == "Call":
-            numbers = {str(n["id"]): n.get("number") or n.get("label") for n in nodes}
+            numbers = {str(n["id"]): n.get("number") for n in nodes}
             props["callerNumber"] = [numbers.get(str(link["source"]))]
             props["receiverNumber"] = [numbers.get(str(link["target"]))]
         _properties(props, link, schema, _LINK_PROPERTIES)

@@ -147,3 +147,13 @@ def test_ftm_loads_in_followthemoney_with_the_stamp_beside_it(sample_store, neo4
     assert stamp["sha256"] == done["stamp"]["sha256"] and (stamp["nodes"], stamp["links"]) == (nodes, links)
     line = export_lines(log)[-1]
     assert line["params"]["format"] == "ftm" and line["params"]["stamp_file"] == str(stamp_file)
+
+
+def test_with_a_required_audit_that_cannot_be_written_nothing_is_exported(sample_store, neo4j_env, tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setenv(audit.ENV, str(tmp_path))  # a folder: no line can be appended
+    monkeypatch.setenv(audit.REQUIRED_ENV, "1")
+    out = tmp_path / "case.csv"
+    result = runner.invoke(app, ["export", "--dataset", "sample", "--format", "csv", "--out", str(out)])
+    assert result.exit_code != 0 and "audit log" in str(result.exception)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
