@@ -131,14 +131,15 @@ def filename(stamp: Mapping[str, Any], suffix: str) -> str:
 # -- the subgraph as files ---------------------------------------------------------------------
 #: Element data fields the explorer owns: a node property of the same name is written with this prefix
 _OWN = {"label", "kind"}
-_SKIPPED = {"id", "caption", "label", "labels"}
+_SKIPPED = {"id", "caption", "label", "labels", "search_text"}  # search_text: the search index's own text
 
 
 def graph_elements(g: nx.MultiDiGraph) -> list[dict]:
     """A projection (``graph.projection``: nodes with their properties, ``label`` and ``labels``; edges
     keyed by relationship id with ``type``) as elements, the shape the canvas exports take: a node's
     ``label`` is its caption and ``kind`` its schema label; a node property named ``kind`` (a Lab's,
-    a Location's) is kept as ``subkind``; dates become ISO text (``2024-03-05``).
+    a Location's) is kept as ``subkind``; dates become ISO text (``2024-03-05``); the search index's own
+    text (``search_text``) is left out.
 
     >>> import datetime as dt
     >>> g = nx.MultiDiGraph()

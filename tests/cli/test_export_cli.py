@@ -102,6 +102,7 @@ def test_json_and_csv_hold_the_scope_with_the_stamp(sample_store, neo4j_env, log
     out, done = exported(tmp_path, "json")
     data = json.loads(out.read_text(encoding="utf-8"))
     assert (len(data["nodes"]), len(data["links"])) == (nodes, links)
+    assert all("search_text" not in n and n["sources"] for n in data["nodes"])  # provenance, not the index's text
     assert data["stamp"]["sha256"] == done["stamp"]["sha256"]
     out, done = exported(tmp_path, "csv")
     links_file = tmp_path / "case-links.csv"
