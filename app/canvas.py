@@ -11,10 +11,10 @@ import datetime as dt
 import dash_cytoscape as cyto
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 
-from chokepoint.app import ids, positions, view
+from chokepoint.app import export, ids, positions, view
 from chokepoint.app.style import LABEL_STYLE, LEGEND_ITEM, legend, stylesheet
 
-__all__ = ["LAYOUTS", "CONTEXT_MENU", "layout", "register", "layout_options"]
+__all__ = ["LAYOUTS", "CONTEXT_MENU", "layout", "register", "layout_options", "image_name"]
 
 # name shown -> cytoscape layout; "server" means positions computed by app.positions
 LAYOUTS = {
@@ -44,6 +44,17 @@ CONTEXT_MENU = [
 
 def layout_options() -> list[dict]:
     return [{"label": name, "value": name} for name in LAYOUTS]
+
+
+def image_name(elements: list[dict], now: dt.datetime | None = None) -> str:
+    """A PNG or SVG export's file name (no suffix: the canvas adds it), the stamp an image can carry:
+    what it shows, the time (UTC) and the first 12 hex digits of the data hash (``export.data_hash``).
+
+    >>> image_name([{"data": {"id": "a"}}], now=dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc))
+    'chokepoint-canvas-20240301T000000Z-1n-0l-sha256-ae40ac9cd1e5'
+    """
+    stamp = export.make_stamp(elements, "canvas", now=now)
+    return export.filename(stamp, f"-{stamp['nodes']}n-{stamp['links']}l-sha256-{stamp['sha256'][:12]}")
 
 
 def _button(label: str, id_: str, title: str) -> html.Button:
@@ -124,13 +135,12 @@ def register(app: Dash) -> None:
         return stylesheet(show_labels=bool(shown))
 
     @app.callback(Output(ids.CANVAS, "generateImage"), Input(ids.EXPORT_PNG, "n_clicks"),
-                  Input(ids.EXPORT_SVG, "n_clicks"), prevent_initial_call=True)
-    def export_image(png, svg):
+                  Input(ids.EXPORT_SVG, "n_clicks"), State(ids.CANVAS, "elements"), prevent_initial_call=True)
+    def export_image(png, svg, elements):
         from dash import ctx
 
         kind = "svg" if ctx.triggered_id == ids.EXPORT_SVG else "png"
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        return {"type": kind, "action": "download", "filename": f"chokepoint-{stamp}"}
+        return {"type": kind, "action": "download", "filename": image_name(elements or [])}
 
     app.clientside_callback(ClientsideFunction("chokepoint", "remember"), Output(ids.HISTORY_STATE, "children"),
                             Input(ids.CANVAS, "elements"))

@@ -6,7 +6,7 @@ import sys
 
 from rich.text import Text
 
-from chokepoint.cli import analyse, database, datasets, loading, query, serve, training  # noqa: F401  (they register)
+from chokepoint.cli import analyse, database, datasets, export, loading, query, serve, training  # noqa: F401  (they register)
 from chokepoint.cli.base import app, err
 from chokepoint.graph.errors import ChokepointError
 
@@ -14,7 +14,7 @@ __all__ = ["app", "main"]
 
 # `chokepoint --help` lists the commands, then the groups, in this order (the order of the README)
 COMMANDS = ["status", "load", "generate", "path", "routes", "disrupt", "centrality", "structure", "import-network",
-            "cypher", "serve"]
+            "cypher", "export", "serve"]
 GROUPS = ["neo4j", "schema", "mapping", "resolve", "datasets", "loads", "train", "query", "users"]
 app.registered_commands.sort(key=lambda c: COMMANDS.index(c.name))
 app.registered_groups.sort(key=lambda g: GROUPS.index(g.name))

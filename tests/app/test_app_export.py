@@ -134,4 +134,34 @@ def test_an_unknown_format_is_refused(elements):
 def test_doctests():
     import doctest
 
-    assert doctest.testmod(export).failed == 0
+    from chokepoint.app import canvas
+    from chokepoint.cases import exports, graph_files
+
+    for module in (graph_files, exports, canvas):
+        assert doctest.testmod(module).failed == 0, module.__name__
+
+
+@pytest.mark.parametrize("fmt", sorted(export.FORMATS))
+def test_every_canvas_format_is_stamped_in_its_name_or_its_content(elements, fmt):
+    from format_checks import check_anx, check_ftm
+
+    s = export.make_stamp(elements, "query top-callers", {"top": 5}, now=NOW)
+    text, name = export.export(elements, fmt, s)
+    assert name.startswith("chokepoint-query-top-callers-20240301T123005Z")
+    if fmt == "ftm":  # entities only: the name carries the hash
+        assert s["sha256"][:12] in name
+        assert len(check_ftm(text)) == s["nodes"] + s["links"]
+    else:
+        assert s["sha256"] in text
+    if fmt == "anx":
+        chart = check_anx(text)
+        assert (chart["entities"], chart["links"]) == (s["nodes"], s["links"])
+        assert chart["icons"][:3] == ["Person", "Person", "Border Crossing"]
+
+
+def test_png_and_svg_names_carry_the_stamp(elements):
+    from chokepoint.app.canvas import image_name
+
+    name = image_name(elements, now=NOW)
+    s = export.make_stamp(elements, "canvas", now=NOW)
+    assert name == f"chokepoint-canvas-20240301T123005Z-{s['nodes']}n-{s['links']}l-sha256-{s['sha256'][:12]}"

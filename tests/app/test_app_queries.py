@@ -3,6 +3,7 @@ and as CSV, and the stamped export of the canvas. Pure helpers first, then the b
 
 import datetime as dt
 import json
+import re
 
 import networkx as nx
 import pytest
@@ -237,3 +238,21 @@ def test_export_of_the_canvas_as_graphml_reads_back_with_its_nodes_and_stamp(sam
     assert abs(dt.datetime.now(dt.timezone.utc) - when) < dt.timedelta(hours=1)
     assert (g.graph["stamp_nodes"], g.graph["stamp_links"]) == (g.number_of_nodes(), g.number_of_edges())
     page.locator("#queries-export-note", has_text=g.graph["stamp_sha256"][:12]).wait_for()
+
+    from format_checks import check_anx
+
+    page.click("#queries-export-format")                 # i2 Analyst's Notebook: a chart of the same view
+    page.get_by_text("i2 Analyst's Notebook chart (ANX)", exact=True).click()
+    with page.expect_download() as download:
+        page.click("#queries-export")
+    assert download.value.suggested_filename.startswith("chokepoint-view-entity-")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    chart = check_anx(path.read_text(encoding="utf-8"))
+    assert (chart["entities"], chart["links"]) == (g.number_of_nodes(), g.number_of_edges())
+    assert chart["summary"]["chokepoint_sha256"] == export.data_hash(canvas)
+    with page.expect_download() as download:            # a picture: the stamp in its name
+        page.click("#export-png")
+    name = download.value.suggested_filename
+    assert re.fullmatch(r"chokepoint-canvas-\d{8}T\d{6}Z-%dn-%dl-sha256-[0-9a-f]{12}\.png"
+                        % (g.number_of_nodes(), g.number_of_edges()), name), name

@@ -109,7 +109,7 @@ def test_saved_and_ad_hoc_queries_take_the_names_as_parameters(payload_store):
     assert payload_store.read("MATCH (n) WHERE n.pwned IS NOT NULL RETURN count(n) AS n")[0]["n"] == 0
 
 
-@pytest.mark.parametrize("fmt", ["csv-nodes", "json", "graphml", "gexf"])
+@pytest.mark.parametrize("fmt", ["csv-nodes", "json", "ftm", "graphml", "gexf", "anx"])
 def test_exports_hold_the_literal_names(payload_store, fmt):
     org = entity_id("payloads", "Organization", [ORGANIZATION])
     elements = subgraph_elements(neighbourhood(payload_store, org, limit=100))
@@ -125,6 +125,10 @@ def test_exports_hold_the_literal_names(payload_store, fmt):
     elif fmt == "json":
         labels = {n["label"] for n in json.loads(text)["nodes"]}
         assert labels == {*NAMES, ORGANIZATION}
+    elif fmt == "ftm":
+        entities = [json.loads(line) for line in text.splitlines()]
+        names = {e["properties"]["name"][0] for e in entities if "name" in e["properties"]}
+        assert names == {*NAMES, ORGANIZATION}
     else:
         root = ET.fromstring(text.encode("utf-8"))  # well-formed XML
         values = {el.text for el in root.iter() if el.text} | {
