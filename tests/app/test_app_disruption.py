@@ -85,9 +85,18 @@ def test_a_what_if_picked_on_the_canvas_greys_the_removed_and_its_link_restores_
     page.click("#disrupt-draw")
     page.wait_for_function(f"() => {CY}.nodes().length === {len(g)}")
     gone = [kid(0), kid(33)]
-    page.evaluate(f"() => {{ {CY}.$id({gone[0]!r}).select(); {CY}.$id({gone[1]!r}).select(); }}")
-    page.click("#disrupt-take")
-    page.locator("#disrupt-remove", has_text="33").wait_for()
+    # the canvas tells the server its selection asynchronously (and a drawing that lands late replaces the
+    # selection), so select and press again, as a user would, until the two are taken
+    taken = page.locator("#disrupt-remove", has_text="33")
+    for _ in range(24):  # a bound on waiting, not a timing check
+        page.evaluate(f"() => {{ {CY}.$id({gone[0]!r}).select(); {CY}.$id({gone[1]!r}).select(); }}")
+        page.click("#disrupt-take")
+        try:
+            taken.wait_for(timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 (playwright's TimeoutError: not taken yet)
+            continue
+    taken.wait_for()
     page.click("#disrupt-what-if")
     page.locator("#disrupt-after-largest").wait_for()
     check_figures(page, g, gone)
